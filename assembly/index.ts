@@ -1,1 +1,141 @@
-export function add(a: i32, b: i32): i32 { return a + b; }
+// spintrain engine: an integer-only MLP trainer (bp and p-GAF-BP) for WebAssembly MVP runtimes.
+//
+// ABI (all i32; pointers are byte offsets into the exported memory):
+//   imports  env.mtj_sample(hidden, count, probsPtr, bitsPtr, draws)   see backward.ts
+//   setup    layoutSet(k, n) · configure(layers, act, out, algo, source, flags, momentumQ16)
+//            sizeofTrainingMemory() → bytes · scheduleTrainingMemory(base) · heapBase()
+//            setLearningRate(l, lrQ16) · setDecay(dQ16) · setEpoch(e) · initWeights(seed) · rngSeed(s)
+//   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0)
+//            trainStep(label) → predicted class (forward, masks, backward, update)
+//            or trainForward(label), host fills BITS, trainBackward(label)   (source 2)
+//            trainEpochU8(x, y, order, count) → correct · evaluateU8(x, y, count) → correct
+//            predict() → class
+//   inspect  regionPtr(region, k) · countersPtr() · countersReset()
+// Setup calls return 0 or a negative code from errors.ts; the step calls do not check again.
+import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
+import { isqrt, mulShift } from './fixed';
+import { sigmoidQ, tanhQ, expNegQ, ACT_RELU } from './activation';
+import { rngSeed, rngNext } from './rng';
+import { COUNTERS, setCounting } from './counters';
+import { forward, inputU8, argmax } from './forward';
+import { backward, drawMasks } from './backward';
+import {
+  slot, width, wPtr, layerCount, activation, algo, bitSource, placed, ALGO_PGAF, SRC_BUFFER, MAX_LAYERS,
+} from './plan';
+
+export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch } from './plan';
+export { rngSeed, rngNext } from './rng';
+export { countersReset } from './counters';
+export { inputU8 } from './forward';
+
+export function heapBase(): i32 {
+  return <i32>__heap_base;
+}
+
+/**
+ * Address of a plan region: region 0 W, 1 B, 2 VW, 3 VB (weight layer k); 4 A, 5 Z, 6 D, 7 P, 8 BITS
+ * (layer k). Negative error code before the plan is placed.
+ */
+export function regionPtr(region: i32, k: i32): i32 {
+  if (!placed) return ERR_NOT_PLACED;
+  if (<u32>region > 8 || <u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
+  // table slots (plan.ts): weight-layer regions start at 6 in steps of 5, layer regions at 26 in steps of 6
+  return <i32>slot((region < 4 ? 6 + 5 * region : 2 + 6 * region) + k);
+}
+
+export function countersPtr(): i32 {
+  return <i32>COUNTERS;
+}
+
+/**
+ * Weights U(−r, r), r = √(6/(n_in + n_out)) (Glorot; ReLU: He, √(6/n_in)), biases 0, from the
+ * module's generator seeded with seed. Consumes exactly one draw per weight, layer by layer, row by row.
+ */
+export function initWeights(seed: u32): i32 {
+  if (!placed) return ERR_NOT_PLACED;
+  rngSeed(seed);
+  for (let l = 0; l < layerCount - 1; l++) {
+    const nIn = width(l);
+    const nOut = width(l + 1);
+    const fan: i64 = activation == ACT_RELU ? nIn : nIn + nOut;
+    const r: i64 = isqrt(((<i64>6) << 48) / fan); // Q24
+    const w = wPtr(l);
+    for (let i = 0; i < nIn * nOut; i++) {
+      store<i32>(w + (<usize>i << 2), <i32>((((<i64>(rngNext() >> 8)) * (r << 1)) >> 24) - r));
+    }
+  }
+  return OK;
+}
+
+/** Forward pass and, for pgaf, the masks' probabilities (and draws unless the host supplies them). */
+export function trainForward(): i32 {
+  forward();
+  if (algo == ALGO_PGAF) drawMasks();
+  return argmax();
+}
+
+export function trainBackward(label: i32): void {
+  backward(label);
+}
+
+/** One SGD step on the input in A[0]; returns the class predicted before the update. */
+export function trainStep(label: i32): i32 {
+  const y = trainForward();
+  backward(label);
+  return y;
+}
+
+export function predict(): i32 {
+  setCounting(false);
+  forward();
+  setCounting(true);
+  return argmax();
+}
+
+/**
+ * Trains on count samples of u8 features (x: count × n[0] bytes, y: count labels as u8),
+ * in the order given by the i32 indices at order (0: natural order). Returns the number predicted
+ * correctly before each update, or a negative error code.
+ */
+export function trainEpochU8(x: usize, y: usize, order: usize, count: i32): i32 {
+  if (!placed) return ERR_NOT_PLACED;
+  if (bitSource == SRC_BUFFER && algo == ALGO_PGAF) return ERR_SOURCE;
+  const n = <usize>width(0);
+  let correct = 0;
+  for (let s = 0; s < count; s++) {
+    const i = order != 0 ? <usize>load<i32>(order + (<usize>s << 2)) : <usize>s;
+    inputU8(x + i * n);
+    const label = <i32>load<u8>(y + i);
+    if (trainStep(label) == label) correct++;
+  }
+  return correct;
+}
+
+/** Accuracy count on count samples (no counting, no update). */
+export function evaluateU8(x: usize, y: usize, count: i32): i32 {
+  if (!placed) return ERR_NOT_PLACED;
+  const n = <usize>width(0);
+  let correct = 0;
+  setCounting(false);
+  for (let s = 0; s < count; s++) {
+    inputU8(x + <usize>s * n);
+    forward();
+    if (argmax() == <i32>load<u8>(y + <usize>s)) correct++;
+  }
+  setCounting(true);
+  return correct;
+}
+
+// Kernels exported for golden-value tests.
+export function qSigmoid(z: i32): i32 {
+  return sigmoidQ(z);
+}
+export function qTanh(z: i32): i32 {
+  return tanhQ(z);
+}
+export function qExpNeg(x: i32): i32 {
+  return expNegQ(x);
+}
+export function qMulShift(a: i32, b: i32, s: i32): i32 {
+  return mulShift(a, b, s);
+}

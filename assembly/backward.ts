@@ -1,0 +1,209 @@
+// Backward pass and SGD update, for bp (exact) and pgaf (p-GAF-BP).
+//
+// Output layer L (softmax + cross-entropy):  δ_k = p_k − y_k
+//              (sigmoid + squared error):    δ_k = (a_k − y_k) · a_k(1 − a_k)      (exact in both algorithms)
+// Hidden layer k, s_j = Σ_m w_mj δ_m over the upper layer's kept neurons m:
+//   bp:   δ_j = s_j · f′(z_j)            for every neuron j
+//   pgaf: δ_j = s_j · 2^e · b_j          b_j = s1 ∧ ¬s2 from two Bernoulli(p_j) draws, E[b_j] = f′/2^e
+//         (sigmoid e = 0, tanh e = 2; ReLU: b_j = [z_j > 0], or one Bernoulli(σ(z_j)) draw when sampled)
+//   The masks are drawn first (drawMasks, at the end of the forward pass); afterwards only kept
+//   neurons are visited: no dot product, no weight row, no bias for a neuron whose mask is 0.
+// Update of weight layer l, for kept rows j (learning rate η_l in Q16, momentum μ in Q16):
+//   g_j = η_l · δ_j;  plain SGD: w_ji −= g_j · a_i,  b_j −= g_j
+//   momentum:         v_ji = μ·v_ji + g_j·a_i,  w_ji −= v_ji   (a row that is not kept keeps its v)
+import { sat32, shr, mulShift, ONE_A } from './fixed';
+import { derivative, pgafProbability, ACT_RELU, ACT_TANH } from './activation';
+import { bernoulliQ16 } from './rng';
+import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
+import { gatherNonzero } from './forward';
+import {
+  width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
+  bitSource, flags, momentumQ16, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
+} from './plan';
+
+/**
+ * Host import: for j < count, write draws independent Bernoulli(p_j) bits (u8 0/1) at
+ * bits[j·draws + d], p_j = probs[j] / 65536 (i32 Q16), from the junctions serving neuron j of
+ * hidden layer `hidden` (0-based).
+ */
+@external('env', 'mtj_sample')
+declare function mtjSample(hidden: i32, count: i32, probs: usize, bits: usize, draws: i32): void;
+
+@inline function sampled(): bool {
+  return activation != ACT_RELU || (flags & FLAG_RELU_SAMPLED) != 0;
+}
+
+@inline function drawsPerNeuron(): i32 {
+  return activation == ACT_RELU ? 1 : 2;
+}
+
+/** pgaf: probabilities P[k] and draws BITS[k] of every hidden layer (from the PRNG or the import). */
+export function drawMasks(): void {
+  if (!sampled()) return;
+  const draws = drawsPerNeuron();
+  for (let k = 1; k < layerCount - 1; k++) {
+    const n = width(k);
+    const a = aPtr(k);
+    const z = zPtr(k);
+    const p = pPtr(k);
+    const bits = bitsPtr(k);
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      store<i32>(p + o, pgafProbability(activation, load<i32>(a + o), load<i32>(z + o)));
+    }
+    if (activation == ACT_TANH) ops(PH_ACTGRAD, 0, n, n);
+    else if (activation == ACT_RELU) ops(PH_ACTGRAD, n, 4 * n, n);
+    else ops(PH_ACTGRAD, 0, 0, n);
+    if (bitSource == SRC_PRNG) {
+      for (let j = 0; j < n * draws; j++) {
+        store<u8>(bits + <usize>j, bernoulliQ16(load<i32>(p + (<usize>(j / draws) << 2))));
+      }
+    } else if (bitSource == SRC_IMPORT) {
+      mtjSample(k - 1, n, p, bits, draws);
+    }
+    bump((PH_ACTGRAD << 2) + K_DRAW, n * draws);
+  }
+}
+
+/** Kept neurons of hidden layer k as byte offsets into `list`; returns their count. */
+function keptList(k: i32, list: usize): i32 {
+  const n = width(k);
+  let kept = 0;
+  const bits = bitsPtr(k);
+  const z = zPtr(k);
+  const pairs = drawsPerNeuron() == 2;
+  const exact = algo == ALGO_BP;
+  const fromBits = sampled();
+  for (let j = 0; j < n; j++) {
+    let keep = true;
+    if (!exact) {
+      if (!fromBits) keep = load<i32>(z + (<usize>j << 2)) > 0;
+      else if (pairs) keep = load<u8>(bits + (<usize>j << 1)) != 0 && load<u8>(bits + (<usize>j << 1), 1) == 0;
+      else keep = load<u8>(bits + <usize>j) != 0;
+    }
+    if (keep) {
+      store<i32>(list + (<usize>kept << 2), j << 2);
+      kept++;
+    }
+  }
+  bump(16 + k - 1, kept);
+  bump(20 + k - 1, n);
+  return kept;
+}
+
+/** Output deltas (Q24) for a label; every output neuron with δ ≠ 0 goes into `list`. */
+function outputDelta(label: i32, list: usize): i32 {
+  const L = layerCount - 1;
+  const n = width(L);
+  const a = aPtr(L);
+  const d = dPtr(L);
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const ak = load<i32>(a + (<usize>k << 2));
+    const hot = n == 1 ? label != 0 : k == label;
+    const e = ak - (hot ? ONE_A : 0);
+    let dk: i32;
+    if (outputKind == OUT_SOFTMAX) dk = e << 8;
+    else dk = sat32(shr(<i64>e * <i64>((ak * (ONE_A - ak) + 32768) >> 16), 8));
+    store<i32>(d + (<usize>k << 2), dk);
+    if (dk != 0) {
+      store<i32>(list + (<usize>kept << 2), k << 2);
+      kept++;
+    }
+  }
+  if (outputKind == OUT_SOFTMAX) ops(PH_ACTGRAD, 0, n, n);
+  else ops(PH_ACTGRAD, 2 * n, 2 * n, n);
+  return kept;
+}
+
+/** δ of hidden layer k for its kept neurons, from layer k+1's kept deltas through W[k] (not yet updated). */
+function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i32): void {
+  const rowBytes = <usize>width(k) << 2;
+  const w = wPtr(k);
+  const dUp = dPtr(k + 1);
+  const d = dPtr(k);
+  const a = aPtr(k);
+  const z = zPtr(k);
+  const exact = algo == ALGO_BP;
+  for (let t = 0; t < downCount; t++) {
+    const jo = <usize>load<i32>(down + (<usize>t << 2));
+    let acc: i64 = 0;
+    for (let u = 0; u < upCount; u++) {
+      const mo = <usize>load<i32>(up + (<usize>u << 2));
+      acc += <i64>load<i32>(w + (mo >> 2) * rowBytes + jo) * <i64>load<i32>(dUp + mo);
+    }
+    let s = sat32(shr(acc, 24));
+    if (exact) s = mulShift(s, derivative(activation, load<i32>(a + jo), load<i32>(z + jo)), 16);
+    else if (activation == ACT_TANH) s = sat32(<i64>s << 2);
+    store<i32>(d + jo, s);
+  }
+  const macs = downCount * upCount;
+  ops(PH_DELTA, macs, macs, downCount);
+  if (exact) {
+    // f′: sigmoid a(1 − a) and tanh 1 − a² cost 1 multiply and 1 add; ReLU a compare; then s · f′.
+    if (activation == ACT_RELU) ops(PH_ACTGRAD, downCount, 0, 0);
+    else ops(PH_ACTGRAD, 2 * downCount, downCount, 0);
+  }
+}
+
+/** SGD step of weight layer l on the rows listed (byte offsets of kept neurons of layer l+1). */
+function updateLayer(l: i32, rows: usize, count: i32): void {
+  const nnz = gatherNonzero(l);
+  const rowBytes = <usize>width(l) << 2;
+  const w = wPtr(l);
+  const b = bPtr(l);
+  const d = dPtr(l + 1);
+  const eta = lr(l);
+  const mu = momentumQ16;
+  for (let u = 0; u < count; u++) {
+    const jo = <usize>load<i32>(rows + (<usize>u << 2));
+    const g = mulShift(load<i32>(d + jo), eta, 16);
+    const row = w + (jo >> 2) * rowBytes;
+    if (mu == 0) {
+      store<i32>(b + jo, sat32(<i64>load<i32>(b + jo) - <i64>g));
+      for (let t = 0; t < nnz; t++) {
+        const off = <usize>t << 2;
+        const p = row + <usize>load<i32>(NZI + off);
+        store<i32>(p, sat32(<i64>load<i32>(p) - shr(<i64>g * <i64>load<i32>(NZV + off), 16)));
+      }
+    } else {
+      const vb = vbPtr(l) + jo;
+      const v0 = sat32(<i64>mulShift(load<i32>(vb), mu, 16) + <i64>g);
+      store<i32>(vb, v0);
+      store<i32>(b + jo, sat32(<i64>load<i32>(b + jo) - <i64>v0));
+      const vrow = vwPtr(l) + (row - w);
+      for (let t = 0; t < nnz; t++) {
+        const off = <usize>t << 2;
+        const o = <usize>load<i32>(NZI + off);
+        const v = sat32(<i64>mulShift(load<i32>(vrow + o), mu, 16) + shr(<i64>g * <i64>load<i32>(NZV + off), 16));
+        store<i32>(vrow + o, v);
+        store<i32>(row + o, sat32(<i64>load<i32>(row + o) - <i64>v));
+      }
+    }
+  }
+  const cells = count * (nnz + 1);
+  // per row: g = η·δ (1 multiply), bias (1 add); per weight: g·a (1 multiply), 1 add.
+  // momentum doubles both: μ·v (1 multiply) and v + g·a (1 add) per weight and per bias.
+  if (mu == 0) ops(PH_UPDATE, cells, cells, cells);
+  else ops(PH_UPDATE, 2 * cells, 2 * cells, 2 * cells);
+}
+
+/** Backward pass and update for a label, after forward() (and drawMasks() for pgaf). */
+export function backward(label: i32): void {
+  const L = layerCount - 1;
+  let up = KEPT_A;
+  let down = KEPT_B;
+  let upCount = outputDelta(label, up);
+  for (let l = L - 1; l >= 0; l--) {
+    let downCount = 0;
+    if (l > 0) {
+      downCount = keptList(l, down);
+      hiddenDelta(l, up, upCount, down, downCount);
+    }
+    updateLayer(l, up, upCount);
+    const t = up;
+    up = down;
+    down = t;
+    upCount = downCount;
+  }
+}

@@ -1,0 +1,21 @@
+// Compact error codes of the spintrain engine. Setup functions return 0 (OK) or one of these
+// negative codes; the step functions never fail (everything is validated once, at setup).
+// host/engine/errors.ts maps each code to a message.
+
+@inline export const OK: i32 = 0;
+/** Layer count outside 3..6 (input, 1 to 4 hidden layers, output). */
+@inline export const ERR_LAYER_COUNT: i32 = -1;
+/** A layer width outside 1..MAX_WIDTH. */
+@inline export const ERR_LAYER_WIDTH: i32 = -2;
+/** Unknown activation, output, algorithm or bit-source id. */
+@inline export const ERR_CONFIG: i32 = -3;
+/** The memory plan does not fit the linear memory from the given base. */
+@inline export const ERR_MEMORY: i32 = -4;
+/** A call that needs a placed memory plan came before scheduleTrainingMemory. */
+@inline export const ERR_NOT_PLACED: i32 = -5;
+/** Layer index out of range. */
+@inline export const ERR_LAYER_INDEX: i32 = -6;
+/** The call needs a synchronous bit source, but the bits come from the host buffer. */
+@inline export const ERR_SOURCE: i32 = -7;
+/** Base address not 8-byte aligned or inside the module's static data. */
+@inline export const ERR_BASE: i32 = -8;

@@ -1,0 +1,114 @@
+// Forward pass. For weight layer l (n[l] → n[l+1]):
+//   z_j = b_j + Σ_i w_ji · a_i          (Q24 · Q16 summed in i64, rounded to Q16, saturated)
+//   a_j = f(z_j)                          hidden layers: sigmoid, tanh or ReLU (activation.ts)
+//   output: softmax p_k = e^(z_k − max z) / Σ e^(z_m − max z), or a_k = σ(z_k)
+// The sum runs over the nonzero inputs only (gathered first: MNIST pixels are ~80% zero, ReLU
+// outputs often are): the skipped terms are exactly zero, and the counters count the terms done.
+import { sat32, shr, ONE_A } from './fixed';
+import { activate, sigmoidQ, expNegQ, ACT_SIGMOID, ACT_TANH } from './activation';
+import { ops, PH_FORWARD } from './counters';
+import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, OUT_SOFTMAX, NZI, NZV } from './plan';
+
+/** Gathers the nonzero entries of A[k]: byte offsets into NZI, values into NZV; returns the count. */
+export function gatherNonzero(k: i32): i32 {
+  const n = width(k);
+  const a = aPtr(k);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<i32>(a + (<usize>i << 2));
+    if (v != 0) {
+      store<i32>(NZI + (<usize>nnz << 2), i << 2);
+      store<i32>(NZV + (<usize>nnz << 2), v);
+      nnz++;
+    }
+  }
+  return nnz;
+}
+
+/** Writes u8 features (0..255) as Q16 inputs: x · 257 = x/255 · 65535. */
+export function inputU8(src: usize): void {
+  const n = width(0);
+  const a = aPtr(0);
+  for (let i = 0; i < n; i++) store<i32>(a + (<usize>i << 2), <i32>load<u8>(src + <usize>i) * 257);
+  ops(PH_FORWARD, n, 0, n);
+}
+
+function layerForward(l: i32): void {
+  const nIn = width(l);
+  const nOut = width(l + 1);
+  const nnz = gatherNonzero(l);
+  const b = bPtr(l);
+  const z = zPtr(l + 1);
+  const a = aPtr(l + 1);
+  const hidden = l + 2 < layerCount;
+  const rowBytes = <usize>nIn << 2;
+  let row = wPtr(l);
+  for (let j = 0; j < nOut; j++) {
+    let acc: i64 = <i64>load<i32>(b + (<usize>j << 2)) << 16;
+    for (let t = 0; t < nnz; t++) {
+      const off = <usize>t << 2;
+      acc += <i64>load<i32>(NZV + off) * <i64>load<i32>(row + <usize>load<i32>(NZI + off));
+    }
+    const zj = sat32(shr(acc, 24));
+    store<i32>(z + (<usize>j << 2), zj);
+    if (hidden) store<i32>(a + (<usize>j << 2), activate(activation, zj));
+    row += rowBytes;
+  }
+  ops(PH_FORWARD, nnz * nOut, nnz * nOut + nOut, nOut);
+  if (hidden) {
+    // LUT interpolation: 1 multiply, 4 adds (tanh: 5); ReLU: a compare.
+    if (activation == ACT_SIGMOID) ops(PH_FORWARD, nOut, 4 * nOut, nOut);
+    else if (activation == ACT_TANH) ops(PH_FORWARD, nOut, 5 * nOut, nOut);
+    else ops(PH_FORWARD, 0, 0, nOut);
+  } else {
+    outputForward(nOut, z, a);
+  }
+}
+
+function outputForward(n: i32, z: usize, a: usize): void {
+  if (outputKind != OUT_SOFTMAX) {
+    for (let k = 0; k < n; k++) store<i32>(a + (<usize>k << 2), sigmoidQ(load<i32>(z + (<usize>k << 2))));
+    ops(PH_FORWARD, n, 4 * n, n);
+    return;
+  }
+  let m = load<i32>(z);
+  for (let k = 1; k < n; k++) {
+    const v = load<i32>(z + (<usize>k << 2));
+    if (v > m) m = v;
+  }
+  let sum: i64 = 0;
+  for (let k = 0; k < n; k++) {
+    const e = expNegQ(sat32(<i64>load<i32>(z + (<usize>k << 2)) - <i64>m));
+    store<i32>(a + (<usize>k << 2), e);
+    sum += e;
+  }
+  for (let k = 0; k < n; k++) {
+    const p = a + (<usize>k << 2);
+    store<i32>(p, <i32>(((<i64>load<i32>(p) << 16) + (sum >> 1)) / sum));
+  }
+  // exp: 2 multiplies, 5 adds; sum: 1 add; normalisation: 1 division (counted as a multiply), 2 adds.
+  ops(PH_FORWARD, 3 * n, 8 * n, 2 * n);
+}
+
+/** Runs every layer on the input in A[0]. */
+export function forward(): void {
+  for (let l = 0; l < layerCount - 1; l++) layerForward(l);
+}
+
+/** Index of the predicted class (single sigmoid output: 1 when a ≥ 0.5). */
+export function argmax(): i32 {
+  const L = layerCount - 1;
+  const n = width(L);
+  const a = aPtr(L);
+  if (n == 1) return load<i32>(a) >= (ONE_A >> 1) ? 1 : 0;
+  let best = 0;
+  let bv = load<i32>(a);
+  for (let k = 1; k < n; k++) {
+    const v = load<i32>(a + (<usize>k << 2));
+    if (v > bv) {
+      bv = v;
+      best = k;
+    }
+  }
+  return best;
+}

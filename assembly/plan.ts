@@ -1,0 +1,189 @@
+// Layout, configuration and the memory plan (AIfES style: the caller sizes and places memory;
+// nothing is allocated afterwards and the module never grows its memory).
+//
+// Layout: widths n[0..L], L = layer count − 1 weight layers; n[0] inputs, n[L] outputs.
+// Plan, in order, every region 4-byte aligned, from the base the caller gives:
+//   per weight layer l:  W[l] n[l+1]×n[l] i32 Q24 (row per output neuron) · B[l] n[l+1] i32 Q24
+//                        and, with momentum, VW[l] and VB[l] of the same sizes
+//   per layer k:         A[k] n[k] i32 Q16 (k = 0 is the input)
+//   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas
+//   per hidden layer k:  P[k] n[k] Q16 draw probabilities · BITS[k] 2·n[k] u8 draws
+//   scratch:             NZI, NZV (nonzero inputs: byte offsets, values), KEPT_A, KEPT_B lists
+//                        (maxWidth i32 each)
+import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_LAYER_INDEX, OK } from './errors';
+
+@inline export const MAX_LAYERS: i32 = 6;
+@inline export const MAX_WIDTH: i32 = 8192;
+
+@inline export const ALGO_BP: i32 = 0;
+@inline export const ALGO_PGAF: i32 = 1;
+@inline export const OUT_SOFTMAX: i32 = 0;
+@inline export const OUT_SIGMOID: i32 = 1;
+@inline export const SRC_PRNG: i32 = 0;
+@inline export const SRC_IMPORT: i32 = 1;
+@inline export const SRC_BUFFER: i32 = 2;
+/** flags bit 0: ReLU with pgaf draws Bernoulli(σ(z)) (softplus′) instead of the exact 0/1 mask. */
+@inline export const FLAG_RELU_SAMPLED: i32 = 1;
+
+// Table of i32 slots in static data.
+@inline const T_WIDTH: i32 = 0;
+@inline const T_W: i32 = 6;
+@inline const T_B: i32 = 11;
+@inline const T_VW: i32 = 16;
+@inline const T_VB: i32 = 21;
+@inline const T_A: i32 = 26;
+@inline const T_Z: i32 = 32;
+@inline const T_D: i32 = 38;
+@inline const T_P: i32 = 44;
+@inline const T_BITS: i32 = 50;
+@inline const T_LR0: i32 = 56;
+@inline const T_LR: i32 = 61;
+const TABLE: usize = memory.data(68 * 4);
+
+@inline export function slot(i: i32): usize {
+  return load<u32>(TABLE + (<usize>i << 2));
+}
+@inline function setSlot(i: i32, v: u32): void {
+  store<u32>(TABLE + (<usize>i << 2), v);
+}
+
+export let layerCount: i32 = 0;
+export let activation: i32 = 0;
+export let outputKind: i32 = 0;
+export let algo: i32 = 0;
+export let bitSource: i32 = 0;
+export let flags: i32 = 0;
+export let momentumQ16: i32 = 0;
+export let decayQ16: i32 = 0;
+export let placed: bool = false;
+export let maxWidth: i32 = 0;
+export let NZI: usize = 0;
+export let NZV: usize = 0;
+export let KEPT_A: usize = 0;
+export let KEPT_B: usize = 0;
+
+@inline export function width(k: i32): i32 { return <i32>slot(T_WIDTH + k); }
+@inline export function wPtr(l: i32): usize { return slot(T_W + l); }
+@inline export function bPtr(l: i32): usize { return slot(T_B + l); }
+@inline export function vwPtr(l: i32): usize { return slot(T_VW + l); }
+@inline export function vbPtr(l: i32): usize { return slot(T_VB + l); }
+@inline export function aPtr(k: i32): usize { return slot(T_A + k); }
+@inline export function zPtr(k: i32): usize { return slot(T_Z + k); }
+@inline export function dPtr(k: i32): usize { return slot(T_D + k); }
+@inline export function pPtr(k: i32): usize { return slot(T_P + k); }
+@inline export function bitsPtr(k: i32): usize { return slot(T_BITS + k); }
+@inline export function lr(l: i32): i32 { return <i32>slot(T_LR + l); }
+
+/** Sets width n[k] of layer k (0 = input). */
+export function layoutSet(k: i32, n: i32): i32 {
+  if (<u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
+  if (n < 1 || n > MAX_WIDTH) return ERR_LAYER_WIDTH;
+  setSlot(T_WIDTH + k, n);
+  placed = false;
+  return OK;
+}
+
+/**
+ * Chooses the network and algorithm. act: 0 sigmoid, 1 tanh, 2 ReLU (hidden layers);
+ * out: 0 softmax + cross-entropy, 1 sigmoid + squared error; algorithm: 0 bp, 1 pgaf;
+ * source: 0 on-chip PRNG, 1 env.mtj_sample import, 2 host-filled bit buffer; flags: FLAG_*;
+ * momentum in Q16 (0 = plain SGD).
+ */
+export function configure(layers: i32, act: i32, out: i32, algorithm: i32, source: i32, fl: i32, momentum: i32): i32 {
+  if (layers < 3 || layers > MAX_LAYERS) return ERR_LAYER_COUNT;
+  if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 1 || <u32>source > 2 || <u32>momentum >= 65536) return ERR_CONFIG;
+  layerCount = layers;
+  activation = act;
+  outputKind = out;
+  algo = algorithm;
+  bitSource = source;
+  flags = fl;
+  momentumQ16 = momentum;
+  placed = false;
+  return OK;
+}
+
+/** Bytes the plan needs for the current layout and configuration, or a negative error code. */
+export function sizeofTrainingMemory(): i32 {
+  return plan(0, false);
+}
+
+/** Places the plan at base (8-byte aligned, at or above heapBase()) and zeroes it. */
+export function scheduleTrainingMemory(base: i32): i32 {
+  if ((base & 7) != 0 || <usize>base < __heap_base) return ERR_BASE;
+  const size = plan(<usize>base, false);
+  if (size < 0) return size;
+  if (<u64>base + <u64>size > (<u64>memory.size() << 16)) return ERR_MEMORY;
+  plan(<usize>base, true);
+  for (let p = <usize>base; p < <usize>base + <usize>size; p += 4) store<i32>(p, 0);
+  placed = true;
+  return OK;
+}
+
+function region(p: usize, bytes: i32, tableSlot: i32, write: bool): usize {
+  if (write) setSlot(tableSlot, <u32>p);
+  return p + ((<usize>bytes + 3) & ~3);
+}
+
+/** Walks the plan: returns its size, and writes region addresses into the table when write. */
+function plan(base: usize, write: bool): i32 {
+  if (layerCount < 3) return ERR_LAYER_COUNT;
+  let mw = 0;
+  for (let k = 0; k < layerCount; k++) {
+    const n = width(k);
+    if (n < 1 || n > MAX_WIDTH) return ERR_LAYER_WIDTH;
+    if (n > mw) mw = n;
+  }
+  const L = layerCount - 1;
+  let p = base;
+  for (let l = 0; l < L; l++) {
+    const w = width(l) * width(l + 1) * 4;
+    const b = width(l + 1) * 4;
+    p = region(p, w, T_W + l, write);
+    p = region(p, b, T_B + l, write);
+    if (momentumQ16 > 0) {
+      p = region(p, w, T_VW + l, write);
+      p = region(p, b, T_VB + l, write);
+    }
+  }
+  for (let k = 0; k <= L; k++) {
+    const n = width(k);
+    p = region(p, n * 4, T_A + k, write);
+    if (k == 0) continue;
+    p = region(p, n * 4, T_Z + k, write);
+    p = region(p, n * 4, T_D + k, write);
+    if (k == L) continue;
+    p = region(p, n * 4, T_P + k, write);
+    p = region(p, n * 2, T_BITS + k, write);
+  }
+  if (write) {
+    maxWidth = mw;
+    NZI = p;
+    NZV = p + (<usize>mw << 2);
+    KEPT_A = p + (<usize>mw << 3);
+    KEPT_B = p + (<usize>mw * 12);
+  }
+  p += <usize>mw << 4;
+  return <i32>(p - base);
+}
+
+/** Learning rate of weight layer l in Q16 (before decay). */
+export function setLearningRate(l: i32, lrQ16: i32): i32 {
+  if (<u32>l >= <u32>(MAX_LAYERS - 1)) return ERR_LAYER_INDEX;
+  setSlot(T_LR0 + l, <u32>lrQ16);
+  setSlot(T_LR + l, <u32>lrQ16);
+  return OK;
+}
+
+/** Decay d in Q16: lr_l(epoch) = lr0_l / (1 + d·epoch). */
+export function setDecay(d: i32): void {
+  decayQ16 = d;
+}
+
+/** Applies the decay schedule for an epoch (0-based). */
+export function setEpoch(epoch: i32): void {
+  const den: i64 = 65536 + <i64>decayQ16 * <i64>epoch;
+  for (let l = 0; l < MAX_LAYERS - 1; l++) {
+    setSlot(T_LR + l, <u32>((<i64>slot(T_LR0 + l) * 65536 + (den >> 1)) / den));
+  }
+}

@@ -1,0 +1,90 @@
+/** Typed network and training configuration, and its validation (once, at setup). */
+import type { BitSource } from './bit-source.ts';
+
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
+export const OUTPUTS = ['softmax', 'sigmoid'] as const;
+export const ALGORITHMS = ['bp', 'pgaf'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Output = (typeof OUTPUTS)[number];
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** Fractional bits of the engine's Q formats (assembly/fixed.ts). */
+export const Q_ACT = 16;
+export const Q_WEIGHT = 24;
+export const MAX_LAYERS = 6;
+export const MAX_WIDTH = 8192;
+
+export interface NetworkConfig {
+  /** Widths n[0..L]: inputs, 1 to 4 hidden layers, outputs. */
+  layout: number[];
+  /** Hidden activation. */
+  activation: Activation;
+  /** softmax + cross-entropy, or sigmoid + squared error (XOR-style tasks). */
+  output: Output;
+  algorithm: Algorithm;
+  /** pgaf with ReLU: one Bernoulli(σ(z)) draw (softplus′) instead of the exact 0/1 mask. */
+  reluSampled: boolean;
+  /** Learning rate per weight layer (a single number applies to all). */
+  learningRate: number | number[];
+  /** Momentum μ in [0, 1); 0 = plain SGD. */
+  momentum: number;
+  /** Learning-rate decay d: lr(epoch) = lr0 / (1 + d·epoch). */
+  decay: number;
+  /** Seed of weight initialisation and of every random draw. */
+  seed: number;
+}
+
+export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
+  activation: 'sigmoid',
+  output: 'softmax',
+  algorithm: 'pgaf',
+  reluSampled: false,
+  learningRate: 0.1,
+  momentum: 0,
+  decay: 0,
+  seed: 1,
+};
+
+/** A configuration field that cannot be used, with what was expected. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function learningRates(c: NetworkConfig): number[] {
+  const L = c.layout.length - 1;
+  const lr = c.learningRate;
+  return Array.isArray(lr) ? lr : new Array<number>(L).fill(lr);
+}
+
+/** Checks every field; throws ConfigError naming the first bad one. */
+export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
+  const { layout } = c;
+  if (!Array.isArray(layout) || layout.length < 3 || layout.length > MAX_LAYERS) {
+    throw new ConfigError('layout', `expected inputs, 1 to 4 hidden layers and outputs (3 to 6 widths), got ${JSON.stringify(layout)}`);
+  }
+  layout.forEach((n, i) => {
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WIDTH) throw new ConfigError(`layout[${i}]`, `expected an integer width in 1..${MAX_WIDTH}, got ${n}`);
+  });
+  if (!ACTIVATIONS.includes(c.activation)) throw new ConfigError('activation', `expected one of ${ACTIVATIONS.join(', ')}, got ${c.activation}`);
+  if (!OUTPUTS.includes(c.output)) throw new ConfigError('output', `expected one of ${OUTPUTS.join(', ')}, got ${c.output}`);
+  if (!ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `expected one of ${ALGORITHMS.join(', ')}, got ${c.algorithm}`);
+  if (c.output === 'softmax' && layout[layout.length - 1] < 2) throw new ConfigError('layout', 'a softmax output needs at least 2 classes');
+  const lrs = learningRates(c);
+  if (lrs.length !== layout.length - 1) throw new ConfigError('learningRate', `expected one rate per weight layer (${layout.length - 1}), got ${lrs.length}`);
+  lrs.forEach((x, i) => {
+    if (!(x > 0 && x < 32768)) throw new ConfigError(`learningRate[${i}]`, `expected a number in (0, 32768), got ${x}`);
+  });
+  if (!(c.momentum >= 0 && c.momentum < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${c.momentum}`);
+  if (!(c.decay >= 0 && c.decay < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${c.decay}`);
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
+  return c;
+}
+
+/** Where the p-GAF draws come from: the module's PRNG, a synchronous host source, or an asynchronous one. */
+export type DrawSource = { kind: 'prng' } | { kind: 'host'; source: BitSource };

@@ -1,0 +1,65 @@
+/** Operation counters read from the engine (assembly/counters.ts): per phase and kind, plus kept fractions. */
+
+export interface PhaseOps {
+  mul: number;
+  add: number;
+  draws: number;
+  writes: number;
+}
+
+export interface OpCounters {
+  forward: PhaseOps;
+  /** Output loss gradient, f′ (bp) or the MTJ draws (pgaf). */
+  activationGradient: PhaseOps;
+  /** Wᵀδ into the hidden layers. */
+  deltaPropagation: PhaseOps;
+  /** Weight gradient and SGD update. */
+  weightUpdate: PhaseOps;
+  /** Kept hidden neurons per hidden layer, summed over samples. */
+  kept: number[];
+  /** Hidden neurons considered per hidden layer, summed over samples. */
+  seen: number[];
+}
+
+export const PHASES = ['forward', 'activationGradient', 'deltaPropagation', 'weightUpdate'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export function emptyCounters(hiddenLayers: number): OpCounters {
+  const z = (): PhaseOps => ({ mul: 0, add: 0, draws: 0, writes: 0 });
+  return {
+    forward: z(),
+    activationGradient: z(),
+    deltaPropagation: z(),
+    weightUpdate: z(),
+    kept: new Array<number>(hiddenLayers).fill(0),
+    seen: new Array<number>(hiddenLayers).fill(0),
+  };
+}
+
+/** Decodes the 24 i64 counter slots. */
+export function decodeCounters(slots: BigInt64Array, hiddenLayers: number): OpCounters {
+  const c = emptyCounters(hiddenLayers);
+  PHASES.forEach((phase, p) => {
+    c[phase] = {
+      mul: Number(slots[p * 4]),
+      add: Number(slots[p * 4 + 1]),
+      draws: Number(slots[p * 4 + 2]),
+      writes: Number(slots[p * 4 + 3]),
+    };
+  });
+  for (let h = 0; h < hiddenLayers; h++) {
+    c.kept[h] = Number(slots[16 + h]);
+    c.seen[h] = Number(slots[20 + h]);
+  }
+  return c;
+}
+
+/** Multiplies and adds of the backward pass (everything after the forward pass). */
+export function backwardMulAdd(c: OpCounters): number {
+  return (['activationGradient', 'deltaPropagation', 'weightUpdate'] as const).reduce((s, p) => s + c[p].mul + c[p].add, 0);
+}
+
+/** Kept fraction of hidden gradients per hidden layer. */
+export function keptFraction(c: OpCounters): number[] {
+  return c.kept.map((k, h) => (c.seen[h] > 0 ? k / c.seen[h] : 0));
+}

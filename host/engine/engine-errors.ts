@@ -1,0 +1,27 @@
+/** The engine's compact error codes (assembly/errors.ts) as typed errors. */
+export const ENGINE_ERRORS: Record<number, string> = {
+  [-1]: 'layer count outside 3..6 (inputs, 1 to 4 hidden layers, outputs)',
+  [-2]: 'a layer width outside 1..8192',
+  [-3]: 'unknown activation, output, algorithm or bit-source id, or momentum ≥ 1',
+  [-4]: 'the memory plan does not fit the module memory from its base',
+  [-5]: 'the memory plan has not been placed (scheduleTrainingMemory)',
+  [-6]: 'layer index out of range',
+  [-7]: 'this call needs a synchronous bit source; with host-supplied bits use trainForward/trainBackward',
+  [-8]: 'plan base not 8-byte aligned or inside the module static data',
+};
+
+export class EngineError extends Error {
+  constructor(
+    readonly call: string,
+    readonly code: number,
+  ) {
+    super(`engine ${call}: ${ENGINE_ERRORS[code] ?? 'unknown error'} (code ${code})`);
+    this.name = 'EngineError';
+  }
+}
+
+/** Throws EngineError for a negative return code; passes other values through. */
+export function check(call: string, rc: number): number {
+  if (rc < 0) throw new EngineError(call, rc);
+  return rc;
+}

@@ -1,0 +1,260 @@
+/**
+ * Float64 reference of the engine's algorithms (bp and pgaf, same layout, same update rules, same
+ * order of operations), written independently of the fixed-point code: the tests check the
+ * WebAssembly engine against it, and the benchmarks use it as the plain float TypeScript trainer.
+ *
+ *   z = b + W·a (over nonzero inputs), hidden a = f(z), output softmax or sigmoid
+ *   output δ = p − y (softmax + CE) or (a − y)·a(1 − a) (sigmoid + squared error)
+ *   hidden δ_j = (Wᵀδ)_j · f′(z_j) (bp) or · 2^e·b_j (pgaf, b_j from the draws)
+ *   SGD: v = μv + η·δ·a, w −= v (μ = 0: w −= η·δ·a)
+ */
+import { Rng } from '../rng.ts';
+import { learningRates, validateNetworkConfig, type NetworkConfig } from './config.ts';
+
+/** Supplies draws for hidden layer h (0-based): out[j·draws + d] ∈ {0, 1}, P(1) = probs[j]. */
+export type FloatBitSource = (hidden: number, probs: Float64Array, draws: number, out: Uint8Array) => void;
+
+export interface ReferenceCounters {
+  backwardMul: number;
+  backwardAdd: number;
+  kept: number[];
+  seen: number[];
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+export class ReferenceMlp {
+  readonly config: NetworkConfig;
+  readonly W: Float64Array[];
+  readonly B: Float64Array[];
+  private readonly VW: Float64Array[];
+  private readonly VB: Float64Array[];
+  readonly A: Float64Array[];
+  readonly Z: Float64Array[];
+  readonly D: Float64Array[];
+  private readonly P: Float64Array[];
+  private readonly bits: Uint8Array[];
+  private readonly lr0: number[];
+  private lr: number[];
+  private readonly nzIdx: Int32Array;
+  private readonly nzVal: Float64Array;
+  private readonly draw: FloatBitSource;
+  readonly counters: ReferenceCounters;
+
+  /** Glorot/He uniform init from Rng(seed) unless weights are given; draws from Rng(seed ^ 0x5bd1e995) unless a source is given. */
+  constructor(config: NetworkConfig, init?: { weights: Float64Array[]; biases: Float64Array[] }, bits?: FloatBitSource) {
+    this.config = validateNetworkConfig(config);
+    const n = config.layout;
+    const L = n.length - 1;
+    const rng = new Rng(config.seed);
+    this.W = [];
+    this.B = [];
+    for (let l = 0; l < L; l++) {
+      if (init) {
+        this.W.push(Float64Array.from(init.weights[l]));
+        this.B.push(Float64Array.from(init.biases[l]));
+      } else {
+        const fan = config.activation === 'relu' ? n[l] : n[l] + n[l + 1];
+        const r = Math.sqrt(6 / fan);
+        this.W.push(Float64Array.from({ length: n[l] * n[l + 1] }, () => rng.uniform(-r, r)));
+        this.B.push(new Float64Array(n[l + 1]));
+      }
+    }
+    this.VW = this.W.map((w) => new Float64Array(w.length));
+    this.VB = this.B.map((b) => new Float64Array(b.length));
+    this.A = n.map((k) => new Float64Array(k));
+    this.Z = n.map((k) => new Float64Array(k));
+    this.D = n.map((k) => new Float64Array(k));
+    this.P = n.map((k) => new Float64Array(k));
+    this.bits = n.map((k) => new Uint8Array(2 * k));
+    this.lr0 = learningRates(config);
+    this.lr = [...this.lr0];
+    const maxW = Math.max(...n);
+    this.nzIdx = new Int32Array(maxW);
+    this.nzVal = new Float64Array(maxW);
+    const drawRng = new Rng((config.seed ^ 0x5bd1e995) >>> 0);
+    this.draw =
+      bits ??
+      ((_h, probs, draws, out) => {
+        for (let j = 0; j < probs.length * draws; j++) out[j] = drawRng.next() < probs[Math.floor(j / draws)] ? 1 : 0;
+      });
+    this.counters = { backwardMul: 0, backwardAdd: 0, kept: new Array(L - 1).fill(0), seen: new Array(L - 1).fill(0) };
+  }
+
+  setEpoch(epoch: number): void {
+    this.lr = this.lr0.map((x) => x / (1 + this.config.decay * epoch));
+  }
+
+  private gather(k: number): number {
+    const a = this.A[k];
+    let nnz = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== 0) {
+        this.nzIdx[nnz] = i;
+        this.nzVal[nnz++] = a[i];
+      }
+    }
+    return nnz;
+  }
+
+  /** Input as features in [0, 1]. */
+  setInput(x: ArrayLike<number>): void {
+    this.A[0].set(x);
+  }
+
+  /** Input as u8 features (divided by 255). */
+  setInputU8(x: Uint8Array): void {
+    const a = this.A[0];
+    for (let i = 0; i < a.length; i++) a[i] = x[i] / 255;
+  }
+
+  forward(): number {
+    const n = this.config.layout;
+    const L = n.length - 1;
+    const act = this.config.activation;
+    for (let l = 0; l < L; l++) {
+      const nnz = this.gather(l);
+      const w = this.W[l];
+      const b = this.B[l];
+      const z = this.Z[l + 1];
+      const a = this.A[l + 1];
+      const nIn = n[l];
+      for (let j = 0; j < n[l + 1]; j++) {
+        let s = b[j];
+        const row = j * nIn;
+        for (let t = 0; t < nnz; t++) s += w[row + this.nzIdx[t]] * this.nzVal[t];
+        z[j] = s;
+        if (l + 1 < L) a[j] = act === 'sigmoid' ? sigmoid(s) : act === 'tanh' ? Math.tanh(s) : s > 0 ? s : 0;
+      }
+    }
+    const z = this.Z[L];
+    const a = this.A[L];
+    if (this.config.output === 'sigmoid') {
+      for (let k = 0; k < a.length; k++) a[k] = sigmoid(z[k]);
+      return a.length === 1 ? (a[0] >= 0.5 ? 1 : 0) : argmax(a);
+    }
+    const m = Math.max(...z);
+    let sum = 0;
+    for (let k = 0; k < a.length; k++) sum += a[k] = Math.exp(z[k] - m);
+    for (let k = 0; k < a.length; k++) a[k] /= sum;
+    return argmax(a);
+  }
+
+  private drawMasks(): void {
+    const { activation: act, algorithm, reluSampled } = this.config;
+    if (algorithm !== 'pgaf' || (act === 'relu' && !reluSampled)) return;
+    const draws = act === 'relu' ? 1 : 2;
+    for (let k = 1; k < this.config.layout.length - 1; k++) {
+      const p = this.P[k];
+      for (let j = 0; j < p.length; j++) p[j] = act === 'sigmoid' ? this.A[k][j] : act === 'tanh' ? (1 + this.A[k][j]) / 2 : sigmoid(this.Z[k][j]);
+      this.draw(k - 1, p, draws, this.bits[k]);
+    }
+  }
+
+  private kept(k: number): number[] {
+    const { activation: act, algorithm, reluSampled } = this.config;
+    const n = this.config.layout[k];
+    const list: number[] = [];
+    for (let j = 0; j < n; j++) {
+      let keep = true;
+      if (algorithm === 'pgaf') {
+        if (act === 'relu' && !reluSampled) keep = this.Z[k][j] > 0;
+        else if (act === 'relu') keep = this.bits[k][j] === 1;
+        else keep = this.bits[k][2 * j] === 1 && this.bits[k][2 * j + 1] === 0;
+      }
+      if (keep) list.push(j);
+    }
+    this.counters.kept[k - 1] += list.length;
+    this.counters.seen[k - 1] += n;
+    return list;
+  }
+
+  private derivative(k: number, j: number): number {
+    const a = this.A[k][j];
+    if (this.config.activation === 'sigmoid') return a * (1 - a);
+    if (this.config.activation === 'tanh') return 1 - a * a;
+    return this.Z[k][j] > 0 ? 1 : 0;
+  }
+
+  backward(label: number): void {
+    const n = this.config.layout;
+    const L = n.length - 1;
+    const c = this.counters;
+    const aL = this.A[L];
+    const dL = this.D[L];
+    let up: number[] = [];
+    for (let k = 0; k < n[L]; k++) {
+      const y = (n[L] === 1 ? label !== 0 : k === label) ? 1 : 0;
+      const e = aL[k] - y;
+      dL[k] = this.config.output === 'softmax' ? e : e * aL[k] * (1 - aL[k]);
+      if (dL[k] !== 0) up.push(k);
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      let down: number[] = [];
+      if (l > 0) {
+        down = this.kept(l);
+        const w = this.W[l];
+        const nIn = n[l];
+        for (const j of down) {
+          let s = 0;
+          for (const m of up) s += w[m * nIn + j] * this.D[l + 1][m];
+          c.backwardMul += up.length;
+          c.backwardAdd += up.length;
+          if (this.config.algorithm === 'bp') {
+            s *= this.derivative(l, j);
+            c.backwardMul += 2;
+            c.backwardAdd += 1;
+          } else if (this.config.activation === 'tanh') s *= 4;
+          this.D[l][j] = s;
+        }
+      }
+      this.update(l, up);
+      up = down;
+    }
+  }
+
+  private update(l: number, rows: number[]): void {
+    const nnz = this.gather(l);
+    const nIn = this.config.layout[l];
+    const w = this.W[l];
+    const b = this.B[l];
+    const d = this.D[l + 1];
+    const eta = this.lr[l];
+    const mu = this.config.momentum;
+    for (const j of rows) {
+      const g = eta * d[j];
+      const row = j * nIn;
+      if (mu === 0) {
+        b[j] -= g;
+        for (let t = 0; t < nnz; t++) w[row + this.nzIdx[t]] -= g * this.nzVal[t];
+      } else {
+        const vb = this.VB[l];
+        const vw = this.VW[l];
+        vb[j] = mu * vb[j] + g;
+        b[j] -= vb[j];
+        for (let t = 0; t < nnz; t++) {
+          const i = row + this.nzIdx[t];
+          vw[i] = mu * vw[i] + g * this.nzVal[t];
+          w[i] -= vw[i];
+        }
+      }
+    }
+    const cells = rows.length * (nnz + 1);
+    this.counters.backwardMul += mu === 0 ? cells : 2 * cells;
+    this.counters.backwardAdd += mu === 0 ? cells : 2 * cells;
+  }
+
+  /** One SGD step; returns the class predicted before the update. */
+  trainStep(label: number): number {
+    const y = this.forward();
+    this.drawMasks();
+    this.backward(label);
+    return y;
+  }
+}
+
+function argmax(a: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < a.length; k++) if (a[k] > a[best]) best = k;
+  return best;
+}

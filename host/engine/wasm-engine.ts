@@ -1,0 +1,343 @@
+/**
+ * Typed wrapper over the spintrain WebAssembly module (build/spintrain.wasm, loaded with
+ * @assemblyscript/loader): builds a network from a layout, places its memory plan, trains on a
+ * sample or an epoch, predicts, reads counters, exports and imports parameters.
+ *
+ * Memory: [static data | plan (sizeofTrainingMemory) | host arena: input scratch, data sets].
+ * The module never grows its memory; the host grows it before placing the plan or a data set.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as loader from '@assemblyscript/loader';
+import type { BitSource } from './bit-source.ts';
+import { check, EngineError } from './engine-errors.ts';
+import { decodeCounters, type OpCounters } from './counters.ts';
+import {
+  ACTIVATIONS, ALGORITHMS, OUTPUTS, Q_WEIGHT, learningRates, validateNetworkConfig, type NetworkConfig,
+} from './config.ts';
+
+export const WASM_PATH = fileURLToPath(new URL('../../build/spintrain.wasm', import.meta.url));
+
+/** The module's exports (assembly/index.ts). */
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  layoutSet(k: number, n: number): number;
+  configure(layers: number, act: number, out: number, algo: number, source: number, flags: number, momentumQ16: number): number;
+  sizeofTrainingMemory(): number;
+  scheduleTrainingMemory(base: number): number;
+  setLearningRate(l: number, lrQ16: number): number;
+  setDecay(dQ16: number): void;
+  setEpoch(e: number): void;
+  rngSeed(seed: number): void;
+  rngNext(): number;
+  initWeights(seed: number): number;
+  regionPtr(region: number, k: number): number;
+  countersPtr(): number;
+  countersReset(): void;
+  inputU8(ptr: number): void;
+  trainForward(): number;
+  trainBackward(label: number): void;
+  trainStep(label: number): number;
+  predict(): number;
+  trainEpochU8(x: number, y: number, order: number, count: number): number;
+  evaluateU8(x: number, y: number, count: number): number;
+  qSigmoid(z: number): number;
+  qTanh(z: number): number;
+  qExpNeg(x: number): number;
+  qMulShift(a: number, b: number, s: number): number;
+}
+
+export const Region = { W: 0, B: 1, VW: 2, VB: 3, A: 4, Z: 5, D: 6, P: 7, BITS: 8 } as const;
+const SOURCE = { prng: 0, import: 1, buffer: 2 } as const;
+
+/** Where the p-GAF draws come from. `via: 'import'` serves a synchronous source from inside the module. */
+export type Draws = { kind: 'prng' } | { kind: 'host'; source: BitSource; via?: 'import' | 'buffer' };
+
+/** A data split copied into module memory (u8 features, u8 labels). */
+export interface WasmSplit {
+  x: number;
+  y: number;
+  n: number;
+}
+
+/** Reads the release module, with a clear error when it has not been built. */
+export function readEngineWasm(path = WASM_PATH): Uint8Array {
+  if (!existsSync(path)) throw new Error(`${path}: the engine module is missing; build it with \`npm run build:wasm\``);
+  return readFileSync(path);
+}
+
+/** Instantiates the module alone (for kernel tests); mtj_sample calls `sample` when given. */
+export function instantiateEngine(wasm: Uint8Array = readEngineWasm(), sample?: (h: number, n: number, p: number, b: number, d: number) => void): EngineExports {
+  const imports = {
+    env: {
+      mtj_sample:
+        sample ??
+        (() => {
+          throw new Error('engine called env.mtj_sample, but no host bit source was given');
+        }),
+    },
+  };
+  return loader.instantiateSync(wasm, imports as unknown as loader.Imports).exports as unknown as EngineExports;
+}
+
+export class SpintrainEngine {
+  readonly config: NetworkConfig;
+  readonly exports: EngineExports;
+  readonly planBase: number;
+  readonly planBytes: number;
+  private readonly draws: Draws;
+  private readonly inputScratch: number;
+  private arenaTop: number;
+  private readonly arenaStart: number;
+  private epoch = 0;
+
+  constructor(config: NetworkConfig, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
+    this.config = validateNetworkConfig(config);
+    this.draws = draws;
+    this.exports = instantiateEngine(wasm ?? readEngineWasm(), (h, n, p, b, d) => this.serveImport(h, n, p, b, d));
+    const e = this.exports;
+    const { layout } = config;
+    layout.forEach((n, k) => check('layoutSet', e.layoutSet(k, n)));
+    const source = draws.kind === 'prng' ? SOURCE.prng : draws.via === 'import' ? SOURCE.import : SOURCE.buffer;
+    check(
+      'configure',
+      e.configure(
+        layout.length,
+        ACTIVATIONS.indexOf(config.activation),
+        OUTPUTS.indexOf(config.output),
+        ALGORITHMS.indexOf(config.algorithm),
+        source,
+        config.reluSampled ? 1 : 0,
+        Math.round(config.momentum * 65536),
+      ),
+    );
+    this.planBytes = check('sizeofTrainingMemory', e.sizeofTrainingMemory());
+    this.planBase = align(e.heapBase(), 8);
+    this.inputScratch = this.planBase + this.planBytes;
+    this.arenaStart = align(this.inputScratch + layout[0], 8);
+    this.arenaTop = this.arenaStart;
+    this.ensureMemory(this.arenaStart);
+    check('scheduleTrainingMemory', e.scheduleTrainingMemory(this.planBase));
+    learningRates(config).forEach((lr, l) => check('setLearningRate', e.setLearningRate(l, Math.round(lr * 65536))));
+    e.setDecay(Math.round(config.decay * 65536));
+    check('initWeights', e.initWeights(config.seed));
+    // The draws continue the same stream, reseeded so that they do not depend on the layout.
+    e.rngSeed((config.seed ^ 0x5bd1e995) >>> 0);
+  }
+
+  get layout(): number[] {
+    return this.config.layout;
+  }
+
+  get hiddenLayers(): number {
+    return this.config.layout.length - 2;
+  }
+
+  /** Sets the learning-rate schedule for an epoch (0-based): lr0 / (1 + decay·epoch). */
+  setEpoch(epoch: number): void {
+    this.epoch = epoch;
+    this.exports.setEpoch(epoch);
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  private mem(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
+  private ensureMemory(end: number): void {
+    const have = this.mem().byteLength;
+    if (end > have) this.exports.memory.grow(Math.ceil((end - have) / 65536));
+  }
+
+  private region(r: number, k: number, length: number): Int32Array {
+    return new Int32Array(this.mem(), check('regionPtr', this.exports.regionPtr(r, k)), length);
+  }
+
+  /** Weights of weight layer l, row-major n[l+1] × n[l], Q24 (a live view). */
+  weights(l: number): Int32Array {
+    return this.region(Region.W, l, this.layout[l] * this.layout[l + 1]);
+  }
+
+  /** Biases of weight layer l, Q24 (a live view). */
+  biases(l: number): Int32Array {
+    return this.region(Region.B, l, this.layout[l + 1]);
+  }
+
+  /** Activations of layer k (0 = input), Q16 (a live view); the output layer holds probabilities. */
+  activations(k: number): Int32Array {
+    return this.region(Region.A, k, this.layout[k]);
+  }
+
+  /** Deltas of layer k ≥ 1, Q24 (a live view; only kept neurons are written in a step). */
+  deltas(k: number): Int32Array {
+    return this.region(Region.D, k, this.layout[k]);
+  }
+
+  /** Draw probabilities of hidden layer k (1-based layer index), Q16. */
+  probabilities(k: number): Int32Array {
+    return this.region(Region.P, k, this.layout[k]);
+  }
+
+  /** Draw buffer of hidden layer k (1-based layer index): 2 bytes per neuron. */
+  bits(k: number): Uint8Array {
+    return new Uint8Array(this.mem(), check('regionPtr', this.exports.regionPtr(Region.BITS, k)), 2 * this.layout[k]);
+  }
+
+  private drawsPerNeuron(): number {
+    return this.config.activation === 'relu' ? 1 : 2;
+  }
+
+  private usesDraws(): boolean {
+    return this.config.algorithm === 'pgaf' && (this.config.activation !== 'relu' || this.config.reluSampled);
+  }
+
+  private serveImport(hidden: number, n: number, probs: number, bits: number, draws: number): void {
+    if (this.draws.kind !== 'host') throw new Error('env.mtj_sample called without a host bit source');
+    const r = this.draws.source.sampleLayer(hidden, new Int32Array(this.mem(), probs, n), draws, new Uint8Array(this.mem(), bits, n * draws));
+    if (r instanceof Promise) throw new Error('an asynchronous bit source cannot serve env.mtj_sample; use via: "buffer" and trainSampleAsync');
+  }
+
+  /** Copies u8 features into the input scratch and converts them to Q16 in the module. */
+  setInput(x: Uint8Array): void {
+    if (x.length !== this.layout[0]) throw new RangeError(`input: expected ${this.layout[0]} features, got ${x.length}`);
+    new Uint8Array(this.mem(), this.inputScratch, x.length).set(x);
+    this.exports.inputU8(this.inputScratch);
+  }
+
+  /** One SGD step; returns the class predicted before the update. Needs a synchronous draw source. */
+  trainSample(x: Uint8Array, label: number): number {
+    this.setInput(x);
+    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
+    const y = this.exports.trainForward();
+    for (let k = 1; k <= this.hiddenLayers; k++) {
+      const r = this.sampleHidden(k);
+      if (r instanceof Promise) throw new EngineError('trainSample', -7);
+    }
+    this.exports.trainBackward(label);
+    return y;
+  }
+
+  /** One SGD step with an asynchronous draw source (e.g. a johnny-five MTJ board). */
+  async trainSampleAsync(x: Uint8Array, label: number): Promise<number> {
+    this.setInput(x);
+    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
+    const y = this.exports.trainForward();
+    for (let k = 1; k <= this.hiddenLayers; k++) await this.sampleHidden(k);
+    this.exports.trainBackward(label);
+    return y;
+  }
+
+  private sampleHidden(k: number): void | Promise<void> {
+    if (this.draws.kind !== 'host') return;
+    const n = this.layout[k];
+    const d = this.drawsPerNeuron();
+    return this.draws.source.sampleLayer(k - 1, this.probabilities(k), d, this.bits(k).subarray(0, n * d));
+  }
+
+  /** Predicted class for one input (no update, not counted). */
+  predict(x: Uint8Array): number {
+    this.setInput(x);
+    return this.exports.predict();
+  }
+
+  /** Copies a split into module memory (kept until freeSplits). */
+  loadSplit(split: { x: Uint8Array; y: Uint8Array; n: number }): WasmSplit {
+    if (split.x.length !== split.n * this.layout[0]) {
+      throw new RangeError(`split: expected ${split.n} × ${this.layout[0]} features, got ${split.x.length} bytes`);
+    }
+    const x = this.arenaTop;
+    const y = align(x + split.x.length, 8);
+    const end = align(y + split.n, 8);
+    this.ensureMemory(end);
+    new Uint8Array(this.mem(), x, split.x.length).set(split.x);
+    new Uint8Array(this.mem(), y, split.n).set(split.y.subarray(0, split.n));
+    this.arenaTop = end;
+    return { x, y, n: split.n };
+  }
+
+  freeSplits(): void {
+    this.arenaTop = this.arenaStart;
+  }
+
+  /**
+   * Trains on a split in the given order (indices; default natural order) and returns the number
+   * of samples predicted correctly before their update. Runs entirely in the module unless the
+   * draws come from a host source through the buffer.
+   */
+  async trainEpoch(split: WasmSplit, order?: Int32Array): Promise<number> {
+    const e = this.exports;
+    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) {
+      let orderPtr = 0;
+      if (order) {
+        if (order.length !== split.n) throw new RangeError(`order: expected ${split.n} indices, got ${order.length}`);
+        orderPtr = align(this.arenaTop, 8);
+        this.ensureMemory(orderPtr + 4 * order.length);
+        new Int32Array(this.mem(), orderPtr, order.length).set(order);
+      }
+      return check('trainEpochU8', e.trainEpochU8(split.x, split.y, orderPtr, split.n));
+    }
+    let correct = 0;
+    const n0 = this.layout[0];
+    for (let s = 0; s < split.n; s++) {
+      const i = order ? order[s] : s;
+      e.inputU8(split.x + i * n0);
+      const label = new Uint8Array(this.mem(), split.y + i, 1)[0];
+      const y = e.trainForward();
+      for (let k = 1; k <= this.hiddenLayers; k++) await this.sampleHidden(k);
+      e.trainBackward(label);
+      if (y === label) correct++;
+    }
+    return correct;
+  }
+
+  /** Correctly classified samples of a split (no update, not counted). */
+  evaluate(split: WasmSplit): number {
+    return check('evaluateU8', this.exports.evaluateU8(split.x, split.y, split.n));
+  }
+
+  counters(): OpCounters {
+    return decodeCounters(new BigInt64Array(this.mem(), this.exports.countersPtr(), 24), this.hiddenLayers);
+  }
+
+  resetCounters(): void {
+    this.exports.countersReset();
+  }
+
+  /** Copies of all weights and biases (Q24). */
+  exportParameters(): Parameters {
+    const L = this.layout.length - 1;
+    const weights: Int32Array[] = [];
+    const biases: Int32Array[] = [];
+    for (let l = 0; l < L; l++) {
+      weights.push(this.weights(l).slice());
+      biases.push(this.biases(l).slice());
+    }
+    return { layout: [...this.layout], fracBits: Q_WEIGHT, weights, biases };
+  }
+
+  /** Replaces all weights and biases; the layout must match. */
+  importParameters(p: Parameters): void {
+    if (p.layout.length !== this.layout.length || p.layout.some((n, i) => n !== this.layout[i])) {
+      throw new RangeError(`parameters: layout ${p.layout.join('-')} does not match the network's ${this.layout.join('-')}`);
+    }
+    if (p.fracBits !== Q_WEIGHT) throw new RangeError(`parameters: expected Q${Q_WEIGHT} weights, got Q${p.fracBits}`);
+    p.weights.forEach((w, l) => this.weights(l).set(w));
+    p.biases.forEach((b, l) => this.biases(l).set(b));
+  }
+}
+
+/** Weights and biases per weight layer, fixed point with fracBits fractional bits. */
+export interface Parameters {
+  layout: number[];
+  fracBits: number;
+  weights: Int32Array[];
+  biases: Int32Array[];
+}
+
+function align(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
