@@ -1,0 +1,89 @@
+/**
+ * One entry point for every dataset: `loadDataset(spec, opts)`.
+ *
+ *   spec = "mnist" | "iris" | "xor"
+ *        | "<images.idx>,<labels.idx>"                                   (seeded stratified holdout as test)
+ *        | "<images.idx>,<labels.idx>,<testImages.idx>,<testLabels.idx>"  (explicit test files)
+ *
+ * IDX paths may be gzipped. Names are case-insensitive.
+ */
+import { basename } from 'node:path';
+import { Rng } from '../rng.ts';
+import type { Dataset } from './dataset.ts';
+import { assertDatasetShape, limitSplit, selectSamples } from './dataset.ts';
+import { DatasetError, UnknownDatasetError } from './errors.ts';
+import { loadIris } from './iris.ts';
+import { loadIdxPair, loadMnist } from './mnist.ts';
+import { stratifiedSplit } from './stratified-split.ts';
+import { loadXor } from './xor.ts';
+
+export type { Dataset, Split } from './dataset.ts';
+export { DatasetError, IdxFormatError, UnknownDatasetError } from './errors.ts';
+
+export interface LoadDatasetOptions {
+  /** Keep only the first trainLimit training samples. */
+  trainLimit?: number;
+  /** Keep only the first testLimit test samples. */
+  testLimit?: number;
+  /** Seed of any random split (Iris, or an IDX pair without test files); default 1. */
+  seed?: number;
+  /** Test fraction of a random split (default 0.2). */
+  testFraction?: number;
+  /** Number of classes of an IDX dataset (default 10); labels must be below it. */
+  classes?: number;
+}
+
+/** The built-in dataset names. */
+export const DATASET_NAMES = ['mnist', 'iris', 'xor'] as const;
+
+const SPEC_HELP = `expected one of ${DATASET_NAMES.join(', ')} or "<images.idx>,<labels.idx>[,<testImages.idx>,<testLabels.idx>]"`;
+
+/** Load the dataset named by `spec` (see the module comment). */
+export function loadDataset(spec: string, opts: LoadDatasetOptions = {}): Dataset {
+  const trimmed = spec.trim();
+  const name = trimmed.toLowerCase();
+  let d: Dataset;
+  if (name === 'mnist') {
+    d = loadMnist({ trainLimit: opts.trainLimit, testLimit: opts.testLimit });
+  } else if (name === 'iris') {
+    d = loadIris({ seed: opts.seed, testFraction: opts.testFraction });
+  } else if (name === 'xor') {
+    d = loadXor();
+  } else if (trimmed.includes(',')) {
+    d = loadIdxDataset(trimmed.split(',').map((p) => p.trim()), opts);
+  } else {
+    throw new UnknownDatasetError(spec, `unknown dataset; ${SPEC_HELP}`);
+  }
+  d = {
+    ...d,
+    train: limitSplit(d.train, d.inputs, opts.trainLimit),
+    test: limitSplit(d.test, d.inputs, opts.testLimit),
+  };
+  assertDatasetShape(d);
+  return d;
+}
+
+function loadIdxDataset(paths: string[], opts: LoadDatasetOptions): Dataset {
+  if ((paths.length !== 2 && paths.length !== 4) || paths.some((p) => p === '')) {
+    throw new UnknownDatasetError(paths.join(','), `expected 2 or 4 comma-separated IDX paths, found ${paths.filter((p) => p !== '').length}; ${SPEC_HELP}`);
+  }
+  const classes = opts.classes ?? 10;
+  const train = loadIdxPair(paths[0], paths[1], { classes });
+  const name = basename(paths[0]);
+  if (paths.length === 4) {
+    const test = loadIdxPair(paths[2], paths[3], { classes });
+    if (test.inputs !== train.inputs) {
+      throw new DatasetError(paths[2], `expected ${train.inputs} features per sample like ${paths[0]}, found ${test.inputs}`);
+    }
+    return { name, inputs: train.inputs, classes, train: train.split, test: test.split };
+  }
+  const rng = new Rng(opts.seed ?? 1);
+  const idx = stratifiedSplit(train.split.y, opts.testFraction ?? 0.2, rng);
+  return {
+    name,
+    inputs: train.inputs,
+    classes,
+    train: selectSamples(train.split, train.inputs, idx.train),
+    test: selectSamples(train.split, train.inputs, idx.test),
+  };
+}

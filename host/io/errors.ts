@@ -1,0 +1,26 @@
+/** Typed errors of the file-format layer. */
+
+/** A weights file could not be decoded: its message names the file, the field, and expected vs found. */
+export class WeightsFileError extends Error {
+  override name = 'WeightsFileError';
+  readonly file: string;
+  /** The field at fault, e.g. 'magic', 'version', 'length', 'checksum', 'layout'. */
+  readonly field: string;
+
+  constructor(file: string, field: string, detail: string) {
+    super(`${file}: ${field}: ${detail}`);
+    this.file = file;
+    this.field = field;
+  }
+}
+
+/** A WeightsFile value cannot be encoded (out-of-range width, over-long name, duplicate tensor…). */
+export class InvalidWeightsError extends Error {
+  override name = 'InvalidWeightsError';
+  readonly field: string;
+
+  constructor(field: string, detail: string) {
+    super(`cannot encode weights: ${field}: ${detail}`);
+    this.field = field;
+  }
+}

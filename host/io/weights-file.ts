@@ -1,0 +1,325 @@
+/**
+ * The spintrain weights file (".stw"): trained fixed-point weights plus what is needed to use them.
+ *
+ * All integers little-endian. Strings are UTF-8, prefixed by a u8 byte length (1..255).
+ *
+ *   offset   size   field
+ *   ------   ----   -----------------------------------------------------------------------------
+ *   0        4      magic "STWT" (0x53 0x54 0x57 0x54)
+ *   4        2      u16 format version (this code writes 1, reads ≤ 1)
+ *   6        2      u16 flags, reserved, 0
+ *   8        4      u32 H: byte length of the variable header (a multiple of 4)
+ *   12       4      u32 P: byte length of the payload (= 4 · total tensor elements)
+ *   16       H      variable header:
+ *                     u16 L layer count, then L × u32 layer widths (input first, output last)
+ *                     str activation name (e.g. "pgaf-sigmoid"; the engine owns the vocabulary)
+ *                     u8  fractional bits of the weights (Q format, 0..31)
+ *                     u8  fractional bits of the activations (0..31)
+ *                     u16 T tensor count, then T × { str name, u32 element count }
+ *                     u16 M meta count, then M × { str key, u8 kind, value }
+ *                         kind 0: f64 number; kind 1: u32 byte length + UTF-8 string
+ *                     zero padding to a multiple of 4
+ *   16+H     P      payload: the T tensors' elements, i32, in tensor-table order
+ *   16+H+P   4      u32 CRC-32 (zlib / IEEE) of bytes [0, 16+H+P)
+ *
+ * The payload starts 4-byte aligned, so a device can use it in place. Decoding checks, in order:
+ * minimum length, magic, version, total length, checksum, then every header field; any failure
+ * throws a WeightsFileError naming the file and the field.
+ */
+import { readFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from './atomic-write.ts';
+import { InvalidWeightsError, WeightsFileError } from './errors.ts';
+
+/** Trained weights of a network, as stored in a weights file. */
+export interface WeightsFile {
+  /** Layer widths, input first, output last (e.g. [784, 100, 10]). */
+  layout: number[];
+  /** Activation name (e.g. "pgaf-sigmoid"). */
+  activation: string;
+  /** Q formats: fractional bits of the weights and of the activations. */
+  fracBits: { weights: number; activations: number };
+  /** Named i32 tensors: weights and biases, optionally momentum, trainable slope/shift, … */
+  tensors: { name: string; data: Int32Array }[];
+  /** Free-form metadata (seed, epochs, accuracy, dataset…). */
+  meta?: Record<string, string | number>;
+}
+
+export const WEIGHTS_MAGIC = 'STWT';
+export const WEIGHTS_VERSION = 1;
+const FIXED_HEADER = 16;
+const TRAILER = 4;
+const META_NUMBER = 0;
+const META_STRING = 1;
+
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Serialise `w` to the bytes of a weights file. */
+export function encodeWeights(w: WeightsFile): Uint8Array {
+  const header = new ByteWriter();
+  if (w.layout.length < 1 || w.layout.length > 0xffff) {
+    throw new InvalidWeightsError('layout', `expected 1..65535 layer widths, found ${w.layout.length}`);
+  }
+  header.u16(w.layout.length);
+  w.layout.forEach((width, i) => {
+    if (!Number.isInteger(width) || width < 1 || width > 0xffffffff) {
+      throw new InvalidWeightsError('layout', `width ${i} must be an integer in 1..2^32-1, found ${width}`);
+    }
+    header.u32(width);
+  });
+  header.str(w.activation, 'activation');
+  for (const key of ['weights', 'activations'] as const) {
+    const bits = w.fracBits[key];
+    if (!Number.isInteger(bits) || bits < 0 || bits > 31) {
+      throw new InvalidWeightsError(`fracBits.${key}`, `expected an integer in 0..31, found ${bits}`);
+    }
+    header.u8(bits);
+  }
+  if (w.tensors.length > 0xffff) throw new InvalidWeightsError('tensors', `expected at most 65535 tensors, found ${w.tensors.length}`);
+  header.u16(w.tensors.length);
+  const names = new Set<string>();
+  let elements = 0;
+  for (const t of w.tensors) {
+    if (names.has(t.name)) throw new InvalidWeightsError('tensors', `duplicate tensor name "${t.name}"`);
+    names.add(t.name);
+    header.str(t.name, 'tensor name');
+    header.u32(t.data.length);
+    elements += t.data.length;
+  }
+  const meta = Object.entries(w.meta ?? {});
+  if (meta.length > 0xffff) throw new InvalidWeightsError('meta', `expected at most 65535 entries, found ${meta.length}`);
+  header.u16(meta.length);
+  for (const [key, value] of meta) {
+    header.str(key, 'meta key');
+    if (typeof value === 'number') {
+      header.u8(META_NUMBER);
+      header.f64(value);
+    } else if (typeof value === 'string') {
+      header.u8(META_STRING);
+      const bytes = utf8.encode(value);
+      header.u32(bytes.length);
+      header.bytes(bytes);
+    } else {
+      throw new InvalidWeightsError(`meta.${key}`, `expected a string or number, found ${typeof value}`);
+    }
+  }
+  header.padTo(4);
+
+  const headerBytes = header.finish();
+  const payloadLength = 4 * elements;
+  const out = new Uint8Array(FIXED_HEADER + headerBytes.length + payloadLength + TRAILER);
+  const view = new DataView(out.buffer);
+  out.set(utf8.encode(WEIGHTS_MAGIC), 0);
+  view.setUint16(4, WEIGHTS_VERSION, true);
+  view.setUint16(6, 0, true);
+  view.setUint32(8, headerBytes.length, true);
+  view.setUint32(12, payloadLength, true);
+  out.set(headerBytes, FIXED_HEADER);
+  let at = FIXED_HEADER + headerBytes.length;
+  for (const t of w.tensors) {
+    for (let i = 0; i < t.data.length; i++, at += 4) view.setInt32(at, t.data[i], true);
+  }
+  view.setUint32(at, crc32(out.subarray(0, at)), true);
+  return out;
+}
+
+/** Parse the bytes of a weights file; `fileName` names it in errors. */
+export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): WeightsFile {
+  const fail = (field: string, detail: string): never => {
+    throw new WeightsFileError(fileName, field, detail);
+  };
+  const minLength = FIXED_HEADER + TRAILER;
+  const magic = bytes.subarray(0, 4);
+  const magicText = [...magic].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+  if (magic.length === 4 && magicText !== WEIGHTS_MAGIC) {
+    fail('magic', `expected "${WEIGHTS_MAGIC}", found "${magicText}" (not a spintrain weights file)`);
+  }
+  if (bytes.length < minLength) fail('length', `truncated: expected at least ${minLength} bytes, found ${bytes.length}`);
+
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint16(4, true);
+  if (version > WEIGHTS_VERSION) {
+    fail('version', `expected version ≤ ${WEIGHTS_VERSION}, found ${version} (written by a newer spintrain)`);
+  }
+  if (version === 0) fail('version', `expected version 1..${WEIGHTS_VERSION}, found 0`);
+  const flags = view.getUint16(6, true);
+  if (flags !== 0) fail('flags', `expected 0, found 0x${flags.toString(16)}`);
+  const headerLength = view.getUint32(8, true);
+  const payloadLength = view.getUint32(12, true);
+  const total = FIXED_HEADER + headerLength + payloadLength + TRAILER;
+  if (bytes.length < total) fail('length', `truncated: expected ${total} bytes, found ${bytes.length}`);
+  if (bytes.length > total) fail('length', `expected ${total} bytes, found ${bytes.length} (trailing bytes)`);
+  const crcAt = total - TRAILER;
+  const stored = view.getUint32(crcAt, true);
+  const computed = crc32(bytes.subarray(0, crcAt));
+  if (stored !== computed) {
+    fail('checksum', `expected CRC-32 0x${stored.toString(16).padStart(8, '0')} (stored), computed 0x${computed.toString(16).padStart(8, '0')}: the file is corrupt or was modified`);
+  }
+  if (headerLength % 4 !== 0) fail('header length', `expected a multiple of 4, found ${headerLength}`);
+  if (payloadLength % 4 !== 0) fail('payload length', `expected a multiple of 4, found ${payloadLength}`);
+
+  const r = new ByteReader(bytes.subarray(FIXED_HEADER, FIXED_HEADER + headerLength), fail);
+  const layers = r.u16('layout');
+  if (layers === 0) fail('layout', 'expected at least 1 layer width, found 0');
+  const layout: number[] = [];
+  for (let i = 0; i < layers; i++) {
+    const width = r.u32('layout');
+    if (width === 0) fail('layout', `width ${i}: expected ≥ 1, found 0`);
+    layout.push(width);
+  }
+  const activation = r.str('activation');
+  const fracWeights = r.u8('fracBits.weights');
+  const fracActivations = r.u8('fracBits.activations');
+  if (fracWeights > 31) fail('fracBits.weights', `expected 0..31, found ${fracWeights}`);
+  if (fracActivations > 31) fail('fracBits.activations', `expected 0..31, found ${fracActivations}`);
+  const tensorCount = r.u16('tensors');
+  const table: { name: string; count: number }[] = [];
+  let elements = 0;
+  for (let i = 0; i < tensorCount; i++) {
+    const name = r.str('tensor name');
+    const count = r.u32(`tensor "${name}" length`);
+    table.push({ name, count });
+    elements += count;
+  }
+  if (4 * elements !== payloadLength) {
+    fail('payload length', `expected ${4 * elements} bytes for ${elements} tensor elements, found ${payloadLength}`);
+  }
+  const metaCount = r.u16('meta');
+  const meta: Record<string, string | number> = {};
+  for (let i = 0; i < metaCount; i++) {
+    const key = r.str('meta key');
+    const kind = r.u8(`meta "${key}" kind`);
+    if (kind === META_NUMBER) meta[key] = r.f64(`meta "${key}"`);
+    else if (kind === META_STRING) meta[key] = r.text(r.u32(`meta "${key}" length`), `meta "${key}"`);
+    else fail(`meta "${key}" kind`, `expected 0 (number) or 1 (string), found ${kind}`);
+  }
+  r.expectZeroPadding('header padding');
+
+  let at = FIXED_HEADER + headerLength;
+  const tensors = table.map(({ name, count }) => {
+    const data = new Int32Array(count);
+    for (let i = 0; i < count; i++, at += 4) data[i] = view.getInt32(at, true);
+    return { name, data };
+  });
+  const w: WeightsFile = { layout, activation, fracBits: { weights: fracWeights, activations: fracActivations }, tensors };
+  if (metaCount > 0) w.meta = meta;
+  return w;
+}
+
+/** Atomically write `w` to `path`. */
+export async function saveWeights(path: string, w: WeightsFile): Promise<void> {
+  await writeFileAtomic(path, encodeWeights(w));
+}
+
+/** Read and decode the weights file at `path`. */
+export async function loadWeights(path: string): Promise<WeightsFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new WeightsFileError(path, 'file', (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  return decodeWeights(bytes, path);
+}
+
+/** Growable little-endian byte buffer for the variable header. */
+class ByteWriter {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  private len = 0;
+
+  private reserve(n: number): number {
+    if (this.len + n > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+      bigger.set(this.buf.subarray(0, this.len));
+      this.buf = bigger;
+      this.view = new DataView(bigger.buffer);
+    }
+    const at = this.len;
+    this.len += n;
+    return at;
+  }
+  u8(v: number): void {
+    this.view.setUint8(this.reserve(1), v);
+  }
+  u16(v: number): void {
+    this.view.setUint16(this.reserve(2), v, true);
+  }
+  u32(v: number): void {
+    this.view.setUint32(this.reserve(4), v, true);
+  }
+  f64(v: number): void {
+    this.view.setFloat64(this.reserve(8), v, true);
+  }
+  bytes(b: Uint8Array): void {
+    this.buf.set(b, this.reserve(b.length));
+  }
+  /** u8-length-prefixed UTF-8 string of 1..255 bytes. */
+  str(s: string, field: string): void {
+    const b = utf8.encode(s);
+    if (b.length < 1 || b.length > 255) throw new InvalidWeightsError(field, `expected 1..255 UTF-8 bytes, found ${b.length} ("${s.slice(0, 40)}")`);
+    this.u8(b.length);
+    this.bytes(b);
+  }
+  padTo(align: number): void {
+    this.reserve((align - (this.len % align)) % align);
+  }
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Bounds-checked little-endian reader over the variable header; overruns fail naming the field. */
+class ByteReader {
+  private readonly view: DataView;
+  private at = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly fail: (field: string, detail: string) => never,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private take(n: number, field: string): number {
+    if (this.at + n > this.bytes.length) {
+      this.fail(field, `header ends at byte ${this.bytes.length}, field needs bytes ${this.at}..${this.at + n - 1}`);
+    }
+    const at = this.at;
+    this.at += n;
+    return at;
+  }
+  u8(field: string): number {
+    return this.view.getUint8(this.take(1, field));
+  }
+  u16(field: string): number {
+    return this.view.getUint16(this.take(2, field), true);
+  }
+  u32(field: string): number {
+    return this.view.getUint32(this.take(4, field), true);
+  }
+  f64(field: string): number {
+    return this.view.getFloat64(this.take(8, field), true);
+  }
+  text(length: number, field: string): string {
+    const at = this.take(length, field);
+    try {
+      return utf8Strict.decode(this.bytes.subarray(at, at + length));
+    } catch {
+      return this.fail(field, 'expected UTF-8 text, found invalid bytes');
+    }
+  }
+  str(field: string): string {
+    const length = this.u8(field);
+    if (length === 0) this.fail(field, 'expected a non-empty string, found length 0');
+    return this.text(length, field);
+  }
+  expectZeroPadding(field: string): void {
+    const rest = this.bytes.length - this.at;
+    if (rest > 3) this.fail(field, `expected at most 3 padding bytes after the header fields, found ${rest}`);
+    for (let i = this.at; i < this.bytes.length; i++) {
+      if (this.bytes[i] !== 0) this.fail(field, `expected zero padding, found 0x${this.bytes[i].toString(16)} at header byte ${i}`);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../host/rng.ts';
+import { InvalidWeightsError, WeightsFileError } from '../../host/io/errors.ts';
+import { decodeWeights, encodeWeights, loadWeights, saveWeights, type WeightsFile } from '../../host/io/weights-file.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'spintrain-weights-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function sample(): WeightsFile {
+  const rng = new Rng(5);
+  const rand = (n: number): Int32Array => Int32Array.from({ length: n }, () => rng.nextU32() | 0);
+  return {
+    layout: [4, 3, 2],
+    activation: 'pgaf-sigmoid',
+    fracBits: { weights: 12, activations: 8 },
+    tensors: [
+      { name: 'w0', data: rand(12) },
+      { name: 'b0', data: rand(3) },
+      { name: 'w1', data: Int32Array.from([-2147483648, 2147483647, 0, -1, 1, 42]) },
+      { name: 'b1', data: new Int32Array(2) },
+      { name: 'momentum/w0', data: rand(12) },
+      { name: 'empty', data: new Int32Array(0) },
+    ],
+    meta: { seed: 5, epochs: 3, accuracy: 0.9667, dataset: 'iris', note: 'µ-test ✓' },
+  };
+}
+
+function decodeError(bytes: Uint8Array, name = 'model.stw'): WeightsFileError {
+  try {
+    decodeWeights(bytes, name);
+  } catch (e) {
+    expect(e).toBeInstanceOf(WeightsFileError);
+    return e as WeightsFileError;
+  }
+  throw new Error('expected decodeWeights to throw');
+}
+
+/** Re-seal a modified file with a valid checksum, to reach the checks behind the CRC. */
+function reseal(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+describe('weights file', () => {
+  it('round-trips layout, activation, Q formats, tensors (incl. i32 extremes) and meta', () => {
+    const w = sample();
+    const bytes = encodeWeights(w);
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('STWT');
+    expect(bytes[4] | (bytes[5] << 8)).toBe(1);
+    expect(decodeWeights(bytes, 'x')).toEqual(w);
+  });
+
+  it('aligns the payload to 4 bytes and sizes it from the tensors', () => {
+    const bytes = encodeWeights(sample());
+    const v = new DataView(bytes.buffer);
+    const headerLength = v.getUint32(8, true);
+    expect(headerLength % 4).toBe(0);
+    expect(v.getUint32(12, true)).toBe(4 * (12 + 3 + 6 + 2 + 12));
+    expect(bytes.length).toBe(16 + headerLength + v.getUint32(12, true) + 4);
+    expect(v.getInt32(16 + headerLength, true)).toBe(sample().tensors[0].data[0]);
+  });
+
+  it('omits meta when there is none and is byte-for-byte deterministic', () => {
+    const { meta: _meta, ...w } = sample();
+    expect(decodeWeights(encodeWeights(w))).toEqual(w);
+    expect(encodeWeights(sample())).toEqual(encodeWeights(sample()));
+  });
+
+  it('saves atomically and loads back from disk', async () => {
+    const p = join(dir, 'model.stw');
+    await saveWeights(p, sample());
+    expect(await loadWeights(p)).toEqual(sample());
+    await expect(loadWeights(join(dir, 'missing.stw'))).rejects.toThrow(`${join(dir, 'missing.stw')}: file: no such file`);
+  });
+
+  it('rejects a truncated file, naming file and field with expected vs found', () => {
+    const bytes = encodeWeights(sample());
+    const e = decodeError(bytes.subarray(0, bytes.length - 10));
+    expect(e.field).toBe('length');
+    expect(e.message).toBe(`model.stw: length: truncated: expected ${bytes.length} bytes, found ${bytes.length - 10}`);
+    expect(decodeError(bytes.subarray(0, 10)).message).toBe('model.stw: length: truncated: expected at least 20 bytes, found 10');
+    expect(decodeError(new Uint8Array(0)).field).toBe('length');
+  });
+
+  it('rejects a tampered payload byte by checksum', () => {
+    const bytes = encodeWeights(sample());
+    bytes[bytes.length - 9] ^= 0x01;
+    const e = decodeError(bytes);
+    expect(e.field).toBe('checksum');
+    expect(e.message).toMatch(/^model\.stw: checksum: expected CRC-32 0x[0-9a-f]{8} \(stored\), computed 0x[0-9a-f]{8}/);
+  });
+
+  it('rejects a foreign file by magic', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(40)]);
+    const e = decodeError(png, 'photo.png');
+    expect(e.field).toBe('magic');
+    expect(e.message).toBe('photo.png: magic: expected "STWT", found "\\x89PNG" (not a spintrain weights file)');
+  });
+
+  it('rejects a future version, even with a valid checksum', () => {
+    const bytes = encodeWeights(sample());
+    new DataView(bytes.buffer).setUint16(4, 2, true);
+    const e = decodeError(reseal(bytes));
+    expect(e.field).toBe('version');
+    expect(e.message).toBe('model.stw: version: expected version ≤ 1, found 2 (written by a newer spintrain)');
+  });
+
+  it('rejects trailing bytes and an inconsistent payload length behind a valid checksum', () => {
+    const bytes = encodeWeights(sample());
+    expect(decodeError(Uint8Array.from([...bytes, 0])).message).toMatch(/length: expected \d+ bytes, found \d+ \(trailing bytes\)/);
+    // Claim one tensor element fewer in the table than the payload holds: w0 count 12 → 11.
+    const v = new DataView(bytes.buffer);
+    const w0CountAt = 16 + 2 + 3 * 4 + 1 + 'pgaf-sigmoid'.length + 2 + 2 + 1 + 2;
+    expect(v.getUint32(w0CountAt, true)).toBe(12);
+    v.setUint32(w0CountAt, 11, true);
+    const e = decodeError(reseal(bytes));
+    expect(e.field).toBe('payload length');
+    expect(e.message).toContain('expected 136 bytes for 34 tensor elements, found 140');
+  });
+
+  it('refuses to encode values the format cannot hold', () => {
+    const w = sample();
+    expect(() => encodeWeights({ ...w, layout: [] })).toThrow(InvalidWeightsError);
+    expect(() => encodeWeights({ ...w, layout: [4, 0] })).toThrow('layout: width 1 must be an integer in 1..2^32-1, found 0');
+    expect(() => encodeWeights({ ...w, fracBits: { weights: 32, activations: 8 } })).toThrow('fracBits.weights: expected an integer in 0..31, found 32');
+    expect(() => encodeWeights({ ...w, tensors: [w.tensors[0], w.tensors[0]] })).toThrow('duplicate tensor name "w0"');
+    expect(() => encodeWeights({ ...w, activation: 'x'.repeat(256) })).toThrow('activation: expected 1..255 UTF-8 bytes, found 256');
+  });
+
+  it('reads a file written to disk byte-for-byte as encoded', async () => {
+    const p = join(dir, 'raw.stw');
+    writeFileSync(p, encodeWeights(sample()));
+    await saveWeights(join(dir, 'saved.stw'), sample());
+    expect(readFileSync(join(dir, 'saved.stw'))).toEqual(readFileSync(p));
+  });
+});
