@@ -264,8 +264,8 @@ export class SpintrainEngine {
   }
 
   /**
-   * Trains on a split in the given order (indices; default natural order) and returns the number
-   * of samples predicted correctly before their update. Runs entirely in the module unless the
+   * Trains on the samples of a split at the given indices (default: all, in natural order) and
+   * returns the number predicted correctly before their update. Runs entirely in the module unless the
    * draws come from a host source through the buffer.
    */
   async trainEpoch(split: WasmSplit, order?: Int32Array): Promise<number> {
@@ -273,16 +273,17 @@ export class SpintrainEngine {
     if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) {
       let orderPtr = 0;
       if (order) {
-        if (order.length !== split.n) throw new RangeError(`order: expected ${split.n} indices, got ${order.length}`);
+        if (order.some((i) => i < 0 || i >= split.n)) throw new RangeError(`order: indices must lie in 0..${split.n - 1}`);
         orderPtr = align(this.arenaTop, 8);
         this.ensureMemory(orderPtr + 4 * order.length);
         new Int32Array(this.mem(), orderPtr, order.length).set(order);
       }
-      return check('trainEpochU8', e.trainEpochU8(split.x, split.y, orderPtr, split.n));
+      return check('trainEpochU8', e.trainEpochU8(split.x, split.y, orderPtr, order ? order.length : split.n));
     }
     let correct = 0;
     const n0 = this.layout[0];
-    for (let s = 0; s < split.n; s++) {
+    const count = order ? order.length : split.n;
+    for (let s = 0; s < count; s++) {
       const i = order ? order[s] : s;
       e.inputU8(split.x + i * n0);
       const label = new Uint8Array(this.mem(), split.y + i, 1)[0];

@@ -1,0 +1,128 @@
+/**
+ * The training loop on the host: dataset → module (→ device → module) → result.
+ * Shuffles each epoch with the run's generator, applies the learning-rate schedule, trains in
+ * chunks (for progress), evaluates on the test split, and reports accuracy, time and operations.
+ */
+import type { Dataset } from '../data/index.ts';
+import { Rng } from '../rng.ts';
+import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
+import type { NetworkConfig } from '../engine/config.ts';
+import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
+
+export interface TrainOptions {
+  epochs: number;
+  /** Samples per chunk between progress callbacks. */
+  chunk?: number;
+  onProgress?: (done: number, total: number) => void;
+  onEpoch?: (r: EpochReport) => void;
+  /** Where the p-GAF draws come from (default: the module's PRNG). */
+  draws?: Draws;
+  /** Start from these parameters (e.g. a checkpoint) instead of the seeded initialisation. */
+  engine?: SpintrainEngine;
+  /** First epoch index (when resuming). */
+  startEpoch?: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** Wall time of this epoch's training (without evaluation) [s]. */
+  seconds: number;
+  /** Backward-pass multiplies + adds of this epoch. */
+  backwardOps: number;
+  /** Kept fraction of hidden gradients per hidden layer, this epoch. */
+  keptFraction: number[];
+  /** Counters of this epoch. */
+  ops: OpCounters;
+}
+
+export interface TrainResult {
+  dataset: string;
+  config: NetworkConfig;
+  epochs: EpochReport[];
+  trainAccuracy: number;
+  testAccuracy: number;
+  samples: number;
+  trainSeconds: number;
+  /** Counters summed over all epochs. */
+  ops: OpCounters;
+  planBytes: number;
+  engine: SpintrainEngine;
+}
+
+export async function train(data: Dataset, config: NetworkConfig, opts: TrainOptions): Promise<TrainResult> {
+  if (config.layout[0] !== data.inputs) throw new RangeError(`layout[0]: the dataset ${data.name} has ${data.inputs} inputs, the layout says ${config.layout[0]}`);
+  const outputs = config.layout[config.layout.length - 1];
+  const classesNeeded = config.output === 'sigmoid' && outputs === 1 ? 2 : outputs;
+  if (classesNeeded !== data.classes) throw new RangeError(`layout: the dataset ${data.name} has ${data.classes} classes, the output layer has ${outputs} neurons`);
+  const engine = opts.engine ?? new SpintrainEngine(config, opts.draws ?? { kind: 'prng' });
+  const trainSplit = engine.loadSplit(data.train);
+  const testSplit = engine.loadSplit(data.test);
+  const shuffleRng = new Rng((config.seed * 2654435761) >>> 0);
+  const start = opts.startEpoch ?? 0;
+  for (let e = 0; e < start; e++) shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+  const chunk = opts.chunk ?? data.train.n;
+  const epochs: EpochReport[] = [];
+  let total: OpCounters | undefined;
+  let seconds = 0;
+  let samples = 0;
+  for (let epoch = start; epoch < opts.epochs; epoch++) {
+    engine.setEpoch(epoch);
+    engine.resetCounters();
+    const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+    let correct = 0;
+    const t0 = performance.now();
+    for (let s = 0; s < order.length; s += chunk) {
+      correct += await engine.trainEpoch(trainSplit, order.subarray(s, Math.min(order.length, s + chunk)));
+      opts.onProgress?.(Math.min(order.length, s + chunk) + (epoch - start) * order.length, (opts.epochs - start) * order.length);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    const ops = engine.counters();
+    const report: EpochReport = {
+      epoch,
+      trainAccuracy: correct / data.train.n,
+      testAccuracy: engine.evaluate(testSplit) / data.test.n,
+      seconds: dt,
+      backwardOps: backwardMulAdd(ops),
+      keptFraction: keptFraction(ops),
+      ops,
+    };
+    epochs.push(report);
+    opts.onEpoch?.(report);
+    total = total ? addCounters(total, ops) : ops;
+    seconds += dt;
+    samples += data.train.n;
+  }
+  engine.freeSplits();
+  const last = epochs[epochs.length - 1];
+  return {
+    dataset: data.name,
+    config,
+    epochs,
+    trainAccuracy: last?.trainAccuracy ?? 0,
+    testAccuracy: last?.testAccuracy ?? 0,
+    samples,
+    trainSeconds: seconds,
+    ops: total ?? engine.counters(),
+    planBytes: engine.planBytes,
+    engine,
+  };
+}
+
+export function addCounters(a: OpCounters, b: OpCounters): OpCounters {
+  const phase = (p: keyof Omit<OpCounters, 'kept' | 'seen'>) => ({
+    mul: a[p].mul + b[p].mul,
+    add: a[p].add + b[p].add,
+    draws: a[p].draws + b[p].draws,
+    writes: a[p].writes + b[p].writes,
+  });
+  return {
+    forward: phase('forward'),
+    activationGradient: phase('activationGradient'),
+    deltaPropagation: phase('deltaPropagation'),
+    weightUpdate: phase('weightUpdate'),
+    kept: a.kept.map((k, i) => k + b.kept[i]),
+    seen: a.seen.map((k, i) => k + b.seen[i]),
+  };
+}

@@ -1,0 +1,50 @@
+// The release module stays within its budget: ≤ 8 KiB, WebAssembly MVP only, integer only,
+// no memory growth, and the documented imports and exports only.
+import { describe, it, expect } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
+import initWabt from 'wabt';
+import { WASM_PATH } from '../../host/engine/wasm-engine.ts';
+
+const SIZE_BUDGET = 8 * 1024;
+const MVP_ONLY = {
+  exceptions: false, mutable_globals: false, sat_float_to_int: false, sign_extension: false, simd: false, threads: false,
+  function_references: false, multi_value: false, tail_call: false, bulk_memory: false, reference_types: false,
+  annotations: false, code_metadata: false, gc: false, memory64: false, extended_const: false, relaxed_simd: false,
+};
+
+describe('release module', async () => {
+  const bytes = readFileSync(WASM_PATH);
+  const wabt = await initWabt();
+
+  it(`is at most ${SIZE_BUDGET} bytes`, () => {
+    expect(statSync(WASM_PATH).size).toBeLessThanOrEqual(SIZE_BUDGET);
+  });
+
+  it('validates with every post-MVP feature disabled', () => {
+    const m = wabt.readWasm(bytes, { readDebugNames: false, ...MVP_ONLY });
+    expect(() => m.validate()).not.toThrow();
+    m.destroy();
+  });
+
+  it('has no floating-point instruction or type and never grows its memory', () => {
+    const m = wabt.readWasm(bytes, { readDebugNames: false });
+    const text = m.toText({ foldExprs: false, inlineExport: false });
+    m.destroy();
+    expect(text).toMatch(/i64\.mul/); // the disassembly is real
+    expect(text).not.toMatch(/\bf(32|64)\b|\bf(32|64)\./);
+    expect(text).not.toMatch(/memory\.grow/);
+  });
+
+  it('imports only env.mtj_sample and exports the documented ABI', () => {
+    const mod = new WebAssembly.Module(bytes);
+    expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'mtj_sample', kind: 'function' }]);
+    const exports = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
+    expect(exports).toEqual(
+      [
+        'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
+        'predict', 'qExpNeg', 'qMulShift', 'qSigmoid', 'qTanh', 'regionPtr', 'rngNext', 'rngSeed', 'scheduleTrainingMemory',
+        'setDecay', 'setEpoch', 'setLearningRate', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
+      ].sort(),
+    );
+  });
+});
