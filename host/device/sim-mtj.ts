@@ -161,10 +161,25 @@ export class SimMtj implements SyncMtjArray {
 
   /** Write–read–reset of one device; returns the read bit. No validation (callers validated). */
   cycle(device: number, currentA: number, widthS: number): 0 | 1 {
-    if (this.rng.next() < switchingProbability(this.params[device], currentA, widthS)) this.states[device] = 1;
+    this.writePulse(device, currentA, widthS);
     const bit = this.readBit(device);
     this.states[device] = 0;
     return bit;
+  }
+
+  /** Write pulse only (no read, no reset): P → AP with P_sw(I, t_p). For circuit models (the emulated board). */
+  writePulse(device: number, currentA: number, widthS: number): void {
+    if (this.rng.next() < switchingProbability(this.params[device], currentA, widthS)) this.states[device] = 1;
+  }
+
+  /** Reset one device to P. */
+  resetDevice(device: number): void {
+    this.states[device] = 0;
+  }
+
+  /** Junction voltage with read noise [V] at bias I_b, no validation (circuit models). */
+  noisyJunctionVoltage(device: number, biasCurrentA: number): number {
+    return this.junctionVoltage(device, biasCurrentA) + this.rng.normal(0, this.config.readNoiseV);
   }
 
   async readVoltage(device: number, biasCurrentA: number): Promise<number> {

@@ -1,0 +1,179 @@
+/**
+ * BoardProfile: everything spintrain needs to know about a microcontroller board — the CPU and memory
+ * budget for the WebAssembly runtime, how the MTJ array and the power sensor are wired, the ADC, and an
+ * energy table for the op counters. One file per board in boards/ exports one profile.
+ * validateBoardProfile() checks a profile and names the offending field (dotted path) on failure.
+ */
+import { BoardProfileError } from '../host/device/errors.ts';
+
+/** How the trainer runs on the board. */
+export type BoardRuntime =
+  /** The host runs the WASM trainer; the board only drives the MTJ circuit over Firmata (johnny-five). */
+  | { kind: 'host-tethered'; transport: 'firmata'; baud: number }
+  /** The board runs the WASM module itself. */
+  | { kind: 'wasm3' | 'wamr'; wasmMemoryLimitBytes: number; transport: 'serial' | 'ble' | 'wifi' | 'usb'; baud?: number };
+
+/** Write-current source: current = V_out / R_sense (V→I converter). */
+export type WriteCurrentSource =
+  /**
+   * PWM through an RC low-pass filter: V_out = duty · V_pwm; pins[d] drives device d.
+   * settleS [s]: the driver waits this long after changing a duty before it pulses (filter settling).
+   */
+  | { kind: 'pwm-rc'; pins: number[]; pwmBits: number; pwmHighV: number; rcTimeConstantS: number; settleS: number; senseOhm: number }
+  /** One MCP4725 12-bit I²C DAC per device: V_out = code/4096 · V_ref. */
+  | { kind: 'mcp4725'; i2cAddresses: number[]; dacBits: number; vrefV: number; settleS: number; senseOhm: number };
+
+export interface MtjWiring {
+  current: WriteCurrentSource;
+  /** Rising edge on `pin` fires a hardware one-shot of `widthS` [s] that gates the write current through every SOT line. */
+  pulse: { pin: number; widthS: number };
+  /** Rising edge on `pin` fires the reset one-shot: every junction back to P. */
+  reset: { pin: number };
+  /**
+   * Read path: a fixed current source `biasCurrentA` [A] through each junction; adcPins[d] (analog channel number)
+   * reads junction d's voltage V = I_b · R; bit = V ≥ thresholdV.
+   */
+  read: { adcPins: number[]; biasCurrentA: number; thresholdV: number };
+  /** Write-current limits [A] the driver enforces (hardware protection). */
+  limits: { minCurrentA: number; maxCurrentA: number };
+}
+
+export interface PowerSensor {
+  kind: 'ina219' | 'ina226';
+  i2cAddress: number;
+  sdaPin: number | string;
+  sclPin: number | string;
+  shuntOhm: number;
+}
+
+/** Energy per operation [pJ] for the op counters (process-dependent estimates; cite the source in the board file). */
+export interface EnergyTablePj {
+  intAdd32: number;
+  intMul32: number;
+  intMul16: number;
+  sramRead32: number;
+  flashRead32: number;
+  /** One MTJ write pulse (SOT). */
+  mtjWrite: number;
+  /** One MTJ read. */
+  mtjRead: number;
+}
+
+export interface BoardProfile {
+  /** Stable id, written into calibration files. */
+  id: string;
+  name: string;
+  cpu: { arch: 'avr' | 'xtensa' | 'riscv' | 'arm-cortex-m0+' | 'arm-cortex-m4f' | 'arm-cortex-m7'; core: string; clockHz: number };
+  /** On-chip memory [bytes]. */
+  memory: { ramBytes: number; flashBytes: number };
+  runtime: BoardRuntime;
+  adc: { bits: number; referenceV: number };
+  mtj?: MtjWiring;
+  powerSensor?: PowerSensor;
+  energyPj: EnergyTablePj;
+}
+
+/** Check a profile (e.g. one loaded from JSON); returns it typed or throws BoardProfileError naming the field. */
+export function validateBoardProfile(p: unknown): BoardProfile {
+  const id = typeof (p as { id?: unknown })?.id === 'string' ? (p as { id: string }).id : '(unnamed)';
+  const fail = (field: string, reason: string): never => {
+    throw new BoardProfileError(id, field, reason);
+  };
+  const obj = (v: unknown, f: string): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(f, 'must be an object');
+  const pos = (v: unknown, f: string): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fail(f, `must be a positive number, got ${JSON.stringify(v)}`));
+  const nonneg = (v: unknown, f: string): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(f, `must be a number ≥ 0, got ${JSON.stringify(v)}`));
+  const int = (v: unknown, f: string, lo: number, hi: number): number =>
+    Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi ? (v as number) : fail(f, `must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+  const str = (v: unknown, f: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(f, 'must be a non-empty string'));
+
+  const b = obj(p, '(root)');
+  str(b.id, 'id');
+  str(b.name, 'name');
+  const cpu = obj(b.cpu, 'cpu');
+  const arches = ['avr', 'xtensa', 'riscv', 'arm-cortex-m0+', 'arm-cortex-m4f', 'arm-cortex-m7'];
+  if (!arches.includes(cpu.arch as string)) fail('cpu.arch', `must be one of ${arches.join(', ')}`);
+  str(cpu.core, 'cpu.core');
+  pos(cpu.clockHz, 'cpu.clockHz');
+  const mem = obj(b.memory, 'memory');
+  pos(mem.ramBytes, 'memory.ramBytes');
+  pos(mem.flashBytes, 'memory.flashBytes');
+  const rt = obj(b.runtime, 'runtime');
+  if (rt.kind === 'host-tethered') {
+    if (rt.transport !== 'firmata') fail('runtime.transport', 'must be "firmata" for a host-tethered board');
+    pos(rt.baud, 'runtime.baud');
+  } else if (rt.kind === 'wasm3' || rt.kind === 'wamr') {
+    const lim = pos(rt.wasmMemoryLimitBytes, 'runtime.wasmMemoryLimitBytes');
+    if (lim > (mem.ramBytes as number)) fail('runtime.wasmMemoryLimitBytes', `(${lim}) exceeds memory.ramBytes (${mem.ramBytes})`);
+    if (!['serial', 'ble', 'wifi', 'usb'].includes(rt.transport as string)) fail('runtime.transport', 'must be serial, ble, wifi or usb');
+  } else fail('runtime.kind', 'must be "host-tethered", "wasm3" or "wamr"');
+  const adc = obj(b.adc, 'adc');
+  const adcBits = int(adc.bits, 'adc.bits', 6, 24);
+  const vref = pos(adc.referenceV, 'adc.referenceV');
+
+  if (b.mtj !== undefined) {
+    const m = obj(b.mtj, 'mtj');
+    const read = obj(m.read, 'mtj.read');
+    if (!Array.isArray(read.adcPins) || read.adcPins.length === 0) fail('mtj.read.adcPins', 'must be a non-empty array');
+    const adcPins = read.adcPins as unknown[];
+    adcPins.forEach((v, i) => int(v, `mtj.read.adcPins[${i}]`, 0, 63));
+    if (new Set(adcPins).size !== adcPins.length) fail('mtj.read.adcPins', 'must not repeat a channel');
+    const ib = pos(read.biasCurrentA, 'mtj.read.biasCurrentA');
+    const th = pos(read.thresholdV, 'mtj.read.thresholdV');
+    if (th >= vref) fail('mtj.read.thresholdV', `(${th} V) must be below adc.referenceV (${vref} V)`);
+    if (ib > 10e-3) fail('mtj.read.biasCurrentA', 'must be ≤ 10 mA');
+    const n = adcPins.length;
+    const cur = obj(m.current, 'mtj.current');
+    const pinsField = cur.kind === 'pwm-rc' ? 'pins' : 'i2cAddresses';
+    if (cur.kind === 'pwm-rc') {
+      int(cur.pwmBits, 'mtj.current.pwmBits', 1, 16);
+      pos(cur.pwmHighV, 'mtj.current.pwmHighV');
+      pos(cur.rcTimeConstantS, 'mtj.current.rcTimeConstantS');
+      nonneg(cur.settleS, 'mtj.current.settleS');
+    } else if (cur.kind === 'mcp4725') {
+      int(cur.dacBits, 'mtj.current.dacBits', 1, 16);
+      pos(cur.vrefV, 'mtj.current.vrefV');
+      nonneg(cur.settleS, 'mtj.current.settleS');
+    } else fail('mtj.current.kind', 'must be "pwm-rc" or "mcp4725"');
+    pos(cur.senseOhm, 'mtj.current.senseOhm');
+    const list = cur[pinsField];
+    if (!Array.isArray(list) || list.length !== n) fail(`mtj.current.${pinsField}`, `must list one entry per device (${n}, as mtj.read.adcPins)`);
+    (list as unknown[]).forEach((v, i) => int(v, `mtj.current.${pinsField}[${i}]`, 0, 127));
+    if (new Set(list as unknown[]).size !== n) fail(`mtj.current.${pinsField}`, 'must not repeat an entry');
+    const pulse = obj(m.pulse, 'mtj.pulse');
+    const pulsePin = int(pulse.pin, 'mtj.pulse.pin', 0, 127);
+    pos(pulse.widthS, 'mtj.pulse.widthS');
+    const reset = obj(m.reset, 'mtj.reset');
+    const resetPin = int(reset.pin, 'mtj.reset.pin', 0, 127);
+    if (resetPin === pulsePin) fail('mtj.reset.pin', 'must differ from mtj.pulse.pin');
+    if (cur.kind === 'pwm-rc' && (list as number[]).some((x) => x === pulsePin || x === resetPin)) {
+      fail('mtj.current.pins', 'must not reuse mtj.pulse.pin or mtj.reset.pin');
+    }
+    const lim = obj(m.limits, 'mtj.limits');
+    const lo = nonneg(lim.minCurrentA, 'mtj.limits.minCurrentA');
+    const hi = pos(lim.maxCurrentA, 'mtj.limits.maxCurrentA');
+    if (lo >= hi) fail('mtj.limits.minCurrentA', 'must be below mtj.limits.maxCurrentA');
+    const fullScale = (cur.kind === 'pwm-rc' ? (cur.pwmHighV as number) : (cur.vrefV as number)) / (cur.senseOhm as number);
+    if (hi > fullScale * (1 + 1e-9)) fail('mtj.limits.maxCurrentA', `(${hi} A) exceeds the source's full scale ${fullScale} A`);
+  }
+  if (b.powerSensor !== undefined) {
+    const s = obj(b.powerSensor, 'powerSensor');
+    if (s.kind !== 'ina219' && s.kind !== 'ina226') fail('powerSensor.kind', 'must be "ina219" or "ina226"');
+    int(s.i2cAddress, 'powerSensor.i2cAddress', 0x08, 0x77);
+    pos(s.shuntOhm, 'powerSensor.shuntOhm');
+  }
+  const e = obj(b.energyPj, 'energyPj');
+  for (const k of ['intAdd32', 'intMul32', 'intMul16', 'sramRead32', 'flashRead32', 'mtjWrite', 'mtjRead']) pos(e[k], `energyPj.${k}`);
+  void adcBits;
+  return b as unknown as BoardProfile;
+}
+
+/** Full-scale write current of a wiring [A]. */
+export function fullScaleCurrentA(m: MtjWiring): number {
+  return (m.current.kind === 'pwm-rc' ? m.current.pwmHighV : m.current.vrefV) / m.current.senseOhm;
+}
+
+/** Write-current resolution steps (2^bits − 1). */
+export function currentCodeMax(m: MtjWiring): number {
+  return 2 ** (m.current.kind === 'pwm-rc' ? m.current.pwmBits : m.current.dacBits) - 1;
+}

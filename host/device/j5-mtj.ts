@@ -1,0 +1,360 @@
+/**
+ * J5Mtj: an MTJ array on a microcontroller board driven through johnny-five (any Board / IO plugin;
+ * Firmata over a serial port by default). Wiring, ranges and the read threshold come from a BoardProfile.
+ *
+ * One sample round (requests on distinct devices run together):
+ *   1. write-current codes: code_d = round(I_d · R_sense / V_pwm · (2^bits − 1)) on device d's PWM pin;
+ *      if any code changed, wait mtj.current.settleS for the RC filter;
+ *   2. rising edge on mtj.pulse.pin: the one-shot writes every junction for mtj.pulse.widthS;
+ *   3. barrier: a REPORT_VERSION round trip proves the board processed the pulse; the next analog report
+ *      of each channel after it was therefore sampled after the pulse: bit = V ≥ mtj.read.thresholdV;
+ *   4. rising edge on mtj.reset.pin: every junction back to P.
+ * Requests are validated (typed errors naming field and pin) before anything is sent.
+ * Waits use a DeviceClock (wall clock by default; the emulated board's clock in HIL tests).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type BoardProfile, currentCodeMax, fullScaleCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
+import { type DeviceClock, wallClock } from './device-clock.ts';
+import {
+  BoardProfileError,
+  BoardResponseTimeoutError,
+  DeviceNotOpenError,
+  FirmwareTimeoutError,
+  MtjDeviceError,
+  PortNotFoundError,
+  TransportClosedError,
+} from './errors.ts';
+import { type MtjArray, type MtjLimits, type SampleRequest, validateBias, validateSampleRequests } from './mtj-array.ts';
+
+/** The part of johnny-five's Board we use. */
+export interface J5Board {
+  io: J5Io;
+  isReady?: boolean;
+  on(event: string, cb: (...args: unknown[]) => void): unknown;
+  once(event: string, cb: (...args: unknown[]) => void): unknown;
+  removeListener?(event: string, cb: (...args: unknown[]) => void): unknown;
+  timer?: NodeJS.Timeout;
+}
+
+/** The part of an IO plugin (firmata-io) we use. */
+export interface J5Io {
+  MODES: { OUTPUT: number; PWM: number; ANALOG: number };
+  pinMode(pin: number, mode: number): void;
+  digitalWrite(pin: number, value: number): void;
+  pwmWrite?(pin: number, value: number): void;
+  analogWrite?(pin: number, value: number): void;
+  analogRead(ch: number, cb: (value: number) => void): void;
+  reportAnalogPin?(ch: number, on: 0 | 1): void;
+  reportVersion?(cb: () => void): void;
+  setSamplingInterval?(ms: number): void;
+  on(event: string, cb: (...args: unknown[]) => void): unknown;
+  removeListener?(event: string, cb: (...args: unknown[]) => void): unknown;
+  transport?: { close?(cb?: () => void): void; isOpen?: boolean };
+  reportVersionTimeoutId?: NodeJS.Timeout;
+}
+
+/** A serial-port-like object (node-serialport or host/hil/emulated-serial-port.ts). */
+export interface SerialPortLike {
+  path: string;
+  write(data: Buffer, cb?: (err?: Error | null) => void): unknown;
+  close(cb?: (err?: Error | null) => void): void;
+  on(event: string, cb: (...args: unknown[]) => void): unknown;
+}
+
+export interface J5MtjOptions {
+  profile: BoardProfile;
+  /** A johnny-five Board already constructed (any IO plugin); J5Mtj waits for its `ready`. */
+  board?: J5Board;
+  /** Otherwise a port: a path (Firmata over node-serialport) or a serial-port-like object. */
+  port?: string | SerialPortLike;
+  /** Time base for settling and timeouts. Default the wall clock. */
+  clock?: DeviceClock;
+  /** Seconds to wait for the board's Firmata `ready`. Default 10. */
+  readyTimeoutS?: number;
+  /** Seconds to wait for one reply (barrier, analog report). Default 2. */
+  responseTimeoutS?: number;
+  /** Firmata analog sampling interval [ms]. Default 5 (4 channels · 3 bytes per 5 ms fits 57600 baud). */
+  samplingIntervalMs?: number;
+}
+
+export class J5Mtj implements MtjArray {
+  readonly profile: BoardProfile;
+  readonly boardId: string;
+  readonly deviceCount: number;
+  readonly limits: MtjLimits;
+  private readonly wiring: NonNullable<BoardProfile['mtj']>;
+  private readonly clock: DeviceClock;
+  private readonly portName: string;
+  private board: J5Board | null;
+  private readonly ownsBoard: boolean;
+  private io: J5Io | null = null;
+  private open_ = false;
+  private closedReason: string | null = null;
+  private closeWaiters: ((e: Error) => void)[] = [];
+  private readonly codes: number[];
+  private readonly seq: number[];
+  private readonly value: number[];
+  private reportWaiters: (() => void)[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly options: J5MtjOptions) {
+    this.profile = validateBoardProfile(options.profile);
+    if (!this.profile.mtj) throw new BoardProfileError(this.profile.id, 'mtj', 'is required for an MTJ array');
+    this.wiring = this.profile.mtj;
+    this.boardId = this.profile.id;
+    this.deviceCount = this.wiring.read.adcPins.length;
+    this.clock = options.clock ?? wallClock;
+    const ib = this.wiring.read.biasCurrentA;
+    this.limits = Object.freeze({
+      minCurrentA: this.wiring.limits.minCurrentA,
+      maxCurrentA: this.wiring.limits.maxCurrentA,
+      minWidthS: this.wiring.pulse.widthS,
+      maxWidthS: this.wiring.pulse.widthS,
+      defaultWidthS: this.wiring.pulse.widthS,
+      minBiasCurrentA: ib,
+      maxBiasCurrentA: ib,
+    });
+    this.board = options.board ?? null;
+    this.ownsBoard = !options.board;
+    if (!options.board && options.port === undefined) throw new MtjDeviceError('J5Mtj needs a board or a port');
+    this.portName = typeof options.port === 'string' ? options.port : (options.port?.path ?? 'board');
+    this.codes = new Array(this.deviceCount).fill(-1);
+    this.seq = new Array(this.deviceCount).fill(0);
+    this.value = new Array(this.deviceCount).fill(0);
+  }
+
+  get isOpen(): boolean {
+    return this.open_;
+  }
+
+  async open(): Promise<void> {
+    if (this.open_) return;
+    const port = this.options.port;
+    if (typeof port === 'string' && !existsSync(port)) throw new PortNotFoundError(port);
+    if (!this.board) {
+      const five = createRequire(import.meta.url)('johnny-five');
+      this.board = new five.Board({ port, repl: false, debug: false, sigint: false }) as J5Board;
+    }
+    const board = this.board;
+    this.closedReason = null;
+    if (!board.isReady) {
+      const ready = new Promise<void>((resolve, reject) => {
+        board.once('ready', () => resolve());
+        board.once('error', (e) => reject(new MtjDeviceError(`board on ${this.portName}: ${(e as Error)?.message ?? e}`)));
+      });
+      const timeout = this.clock.delay(this.options.readyTimeoutS ?? 10).then(() => {
+        throw new FirmwareTimeoutError(this.portName, this.options.readyTimeoutS ?? 10);
+      });
+      try {
+        await Promise.race([ready, timeout]);
+      } catch (e) {
+        this.releaseTimers();
+        if (this.ownsBoard) this.board.io?.transport?.close?.();
+        this.board = this.ownsBoard ? null : this.board;
+        throw e;
+      }
+    }
+    const io = board.io;
+    this.io = io;
+    const onClose = () => this.transportClosed();
+    io.on('close', onClose);
+    io.on('disconnect', onClose);
+    io.setSamplingInterval?.(this.options.samplingIntervalMs ?? 5);
+    const w = this.wiring;
+    if (w.current.kind !== 'pwm-rc') {
+      throw new BoardProfileError(this.boardId, 'mtj.current.kind', 'mcp4725 is not implemented by J5Mtj yet (use pwm-rc)');
+    }
+    for (const pin of w.current.pins) {
+      io.pinMode(pin, io.MODES.PWM);
+      this.writePwm(pin, 0);
+    }
+    this.codes.fill(0);
+    for (const pin of [w.pulse.pin, w.reset.pin]) {
+      io.pinMode(pin, io.MODES.OUTPUT);
+      io.digitalWrite(pin, 0);
+    }
+    w.read.adcPins.forEach((ch, d) => {
+      io.pinMode(ch, io.MODES.ANALOG);
+      io.analogRead(ch, (v: number) => {
+        this.value[d] = v;
+        this.seq[d]++;
+        const ws = this.reportWaiters;
+        this.reportWaiters = [];
+        for (const f of ws) f();
+      });
+    });
+    this.pulse(w.reset.pin);
+    this.open_ = true;
+  }
+
+  /** The current [A] actually applied for a request of `currentA`: rounded to the PWM code. */
+  quantizeCurrentA(device: number, currentA: number): number {
+    return (this.codeFor(currentA) / currentCodeMax(this.wiring)) * fullScaleCurrentA(this.wiring);
+  }
+
+  sample(requests: readonly SampleRequest[]): Promise<Uint8Array> {
+    return this.serial(async () => {
+      this.assertOpen();
+      const pins = (this.wiring.current as { pins: number[] }).pins;
+      validateSampleRequests(requests, this.limits, this.deviceCount, (d) => pins[d]);
+      const out = new Uint8Array(requests.length);
+      let i = 0;
+      while (i < requests.length) {
+        // A round: consecutive requests on distinct devices.
+        const round: number[] = [];
+        const used = new Set<number>();
+        while (i < requests.length && !used.has(requests[i].device)) {
+          used.add(requests[i].device);
+          round.push(i++);
+        }
+        await this.runRound(requests, round, out);
+      }
+      return out;
+    });
+  }
+
+  readVoltage(device: number, biasCurrentA: number): Promise<number> {
+    return this.serial(async () => {
+      this.assertOpen();
+      validateBias(device, biasCurrentA, this.limits, this.deviceCount, `A${this.wiring.read.adcPins[device]}`);
+      await this.barrier();
+      await this.freshReports([device]);
+      return this.volts(this.value[device]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    const io = this.io;
+    if (io && this.open_ && this.closedReason === null) {
+      const w = this.wiring;
+      for (const pin of (w.current as { pins: number[] }).pins) this.writePwm(pin, 0);
+      for (const ch of w.read.adcPins) io.reportAnalogPin?.(ch, 0);
+    }
+    this.open_ = false;
+    this.releaseTimers();
+    const transportOpen = this.closedReason === null;
+    this.closedReason ??= 'close()'; // before the transport's 'close' event: a deliberate close is not a fault
+    if (this.ownsBoard && io?.transport?.close && transportOpen) {
+      await new Promise<void>((resolve) => io.transport!.close!(() => resolve()));
+    }
+  }
+
+  private async runRound(requests: readonly SampleRequest[], round: number[], out: Uint8Array): Promise<void> {
+    const io = this.io!;
+    const w = this.wiring;
+    const pins = (w.current as { pins: number[] }).pins;
+    let changed = false;
+    for (const ri of round) {
+      const d = requests[ri].device;
+      const code = this.codeFor(requests[ri].currentA);
+      if (code !== this.codes[d]) {
+        this.writePwm(pins[d], code);
+        this.codes[d] = code;
+        changed = true;
+      }
+    }
+    if (changed) await this.wait(this.clock.delay((w.current as { settleS: number }).settleS), 'settling');
+    this.pulse(w.pulse.pin);
+    await this.barrier();
+    const devices = round.map((ri) => requests[ri].device);
+    await this.freshReports(devices);
+    for (const ri of round) out[ri] = this.volts(this.value[requests[ri].device]) >= w.read.thresholdV ? 1 : 0;
+    this.pulse(w.reset.pin);
+    void io;
+  }
+
+  /** A round trip proving the board processed everything sent before it. */
+  private async barrier(): Promise<void> {
+    const io = this.io!;
+    if (io.reportVersion) {
+      await this.wait(new Promise<void>((resolve) => io.reportVersion!(resolve)), 'REPORT_VERSION reply');
+    } else {
+      // IO plugins without a version query: two reports guarantee one sampled after the writes.
+      await this.freshReports([0]);
+    }
+  }
+
+  /** Wait until each device's channel has reported once more than now. */
+  private async freshReports(devices: number[]): Promise<void> {
+    const target = devices.map((d) => this.seq[d] + 1);
+    const ready = () => devices.every((d, k) => this.seq[d] >= target[k]);
+    await this.wait(
+      new Promise<void>((resolve) => {
+        const check = () => (ready() ? resolve() : this.reportWaiters.push(check));
+        check();
+      }),
+      `analog report on A${devices.map((d) => this.wiring.read.adcPins[d]).join(',A')}`,
+    );
+  }
+
+  /** Race `p` against transport close and the response timeout. */
+  private wait<T>(p: Promise<T>, what: string): Promise<T> {
+    const timeoutS = Math.max(this.options.responseTimeoutS ?? 2, what === 'settling' ? 0 : 0);
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (f: () => void) => {
+        if (!done) {
+          done = true;
+          f();
+        }
+      };
+      if (this.closedReason !== null) return reject(new TransportClosedError(this.portName, what));
+      this.closeWaiters.push(() => finish(() => reject(new TransportClosedError(this.portName, what))));
+      if (what !== 'settling') {
+        this.clock.delay(timeoutS).then(() => finish(() => reject(new BoardResponseTimeoutError(this.portName, what, timeoutS))));
+      }
+      p.then(
+        (v) => finish(() => resolve(v)),
+        (e) => finish(() => reject(e)),
+      );
+    });
+  }
+
+  private transportClosed(): void {
+    if (this.closedReason !== null) return;
+    this.closedReason = 'transport closed';
+    this.open_ = false;
+    const ws = this.closeWaiters;
+    this.closeWaiters = [];
+    for (const f of ws) f(new Error('closed'));
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const r = this.chain.then(f, f);
+    this.chain = r.catch(() => undefined);
+    return r;
+  }
+
+  private assertOpen(): void {
+    if (this.closedReason === 'transport closed') throw new TransportClosedError(this.portName, 'sampling');
+    if (!this.open_) throw new DeviceNotOpenError(`J5Mtj on ${this.portName}`);
+  }
+
+  private codeFor(currentA: number): number {
+    const max = currentCodeMax(this.wiring);
+    return Math.min(max, Math.max(0, Math.round((currentA / fullScaleCurrentA(this.wiring)) * max)));
+  }
+
+  private volts(code: number): number {
+    return (code * this.profile.adc.referenceV) / 2 ** this.profile.adc.bits;
+  }
+
+  private writePwm(pin: number, code: number): void {
+    const io = this.io!;
+    if (io.pwmWrite) io.pwmWrite(pin, code);
+    else io.analogWrite!(pin, code);
+  }
+
+  private pulse(pin: number): void {
+    this.io!.digitalWrite(pin, 1);
+    this.io!.digitalWrite(pin, 0);
+  }
+
+  private releaseTimers(): void {
+    const b = this.board;
+    if (b?.timer) clearTimeout(b.timer);
+    if (b?.io?.reportVersionTimeoutId) clearTimeout(b.io.reportVersionTimeoutId);
+  }
+}

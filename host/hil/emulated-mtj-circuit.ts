@@ -1,0 +1,99 @@
+/**
+ * The MTJ daughter board of a BoardProfile, attached to the pins of an emulated Uno, with the junction
+ * physics of SimMtj:
+ *  - write current of device d: I_d = duty_d · pwmHighV / senseOhm, duty measured from the PWM pin's edges
+ *    over its last full period (an ideal, settled low-pass filter; a pin held at a level gives duty 0 or 1);
+ *  - pulse pin rising edge: the one-shot fires a pulse of mtj.pulse.widthS through every SOT line at its current;
+ *  - reset pin rising edge: every junction back to P;
+ *  - ADC channel of device d: V = I_b · R(state) + read noise, refreshed whenever the state changes.
+ */
+import type { BoardProfile } from '../../boards/board-profile.ts';
+import { SimMtj, type SimMtjConfig } from '../device/sim-mtj.ts';
+import type { UnoEmulator } from './uno-emulator.ts';
+
+interface PwmTrack {
+  prevRise: number;
+  lastRise: number;
+  lastFall: number;
+  lastEdge: number;
+}
+
+export class EmulatedMtjCircuit {
+  readonly sim: SimMtj;
+  /** Pulses and resets seen (for tests and benchmarks). */
+  pulses = 0;
+  resets = 0;
+  private readonly tracks: PwmTrack[];
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    readonly board: UnoEmulator,
+    readonly profile: BoardProfile,
+    simConfig: Partial<SimMtjConfig> = {},
+    seed = 1,
+  ) {
+    const m = profile.mtj;
+    if (!m || m.current.kind !== 'pwm-rc') throw new Error(`board ${profile.id}: the emulated circuit needs a pwm-rc MTJ wiring`);
+    const current = m.current;
+    this.sim = new SimMtj({ ...simConfig, deviceCount: m.read.adcPins.length, boardId: profile.id, pulseWidthS: m.pulse.widthS }, seed);
+    this.sim.openSync();
+    this.tracks = current.pins.map(() => ({ prevRise: -1, lastRise: -1, lastFall: -1, lastEdge: -1 }));
+    current.pins.forEach((pin, d) => {
+      this.unsubscribe.push(
+        board.onPinChange(pin, (level, t) => {
+          const tr = this.tracks[d];
+          if (level) {
+            tr.prevRise = tr.lastRise;
+            tr.lastRise = t;
+          } else tr.lastFall = t;
+          tr.lastEdge = t;
+        }),
+      );
+    });
+    this.unsubscribe.push(board.onPinChange(m.pulse.pin, (level) => level && this.firePulse()));
+    this.unsubscribe.push(board.onPinChange(m.reset.pin, (level) => level && this.resetAll()));
+    this.refreshAdc();
+  }
+
+  /** Present write current of device d [A]. */
+  currentA(d: number): number {
+    const c = this.profile.mtj!.current;
+    if (c.kind !== 'pwm-rc') return 0;
+    return (this.duty(d) * c.pwmHighV) / c.senseOhm;
+  }
+
+  detach(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+  }
+
+  private duty(d: number): number {
+    const tr = this.tracks[d];
+    const pin = (this.profile.mtj!.current as { pins: number[] }).pins[d];
+    const level = this.board.pinLevel(pin);
+    const period = tr.lastRise - tr.prevRise;
+    const now = this.board.timeS;
+    // No edges for two periods (or never): the pin is held; duty is its level.
+    if (tr.prevRise < 0 || period <= 0 || now - tr.lastEdge > 2 * period) return level;
+    if (tr.lastFall > tr.prevRise && tr.lastFall < tr.lastRise) return (tr.lastFall - tr.prevRise) / period;
+    return level;
+  }
+
+  private firePulse(): void {
+    this.pulses++;
+    const w = this.profile.mtj!.pulse.widthS;
+    for (let d = 0; d < this.sim.deviceCount; d++) this.sim.writePulse(d, this.currentA(d), w);
+    this.refreshAdc();
+  }
+
+  private resetAll(): void {
+    this.resets++;
+    for (let d = 0; d < this.sim.deviceCount; d++) this.sim.resetDevice(d);
+    this.refreshAdc();
+  }
+
+  private refreshAdc(): void {
+    const m = this.profile.mtj!;
+    m.read.adcPins.forEach((ch, d) => this.board.setAnalogVoltage(ch, this.sim.noisyJunctionVoltage(d, m.read.biasCurrentA)));
+  }
+}

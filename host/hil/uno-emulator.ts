@@ -1,0 +1,170 @@
+/**
+ * An emulated Arduino Uno (ATmega328P @ 16 MHz) on avr8js: CPU, timers 0–2, ports B/C/D, USART0, ADC.
+ * Runs in emulated time: the CPU is stepped in chunks of `chunkS` emulated seconds on setImmediate, so
+ * Node's event loop (johnny-five, the test) runs between chunks. `delay(s)` resolves after s emulated seconds.
+ * The USART is bridged to `onSerialOut` / `serialIn`, paced at the firmware's baud rate by avr8js.
+ */
+import {
+  AVRADC,
+  AVRIOPort,
+  AVRTimer,
+  AVRUSART,
+  CPU,
+  PinState,
+  adcConfig,
+  avrInstruction,
+  portBConfig,
+  portCConfig,
+  portDConfig,
+  timer0Config,
+  timer1Config,
+  timer2Config,
+  usart0Config,
+} from 'avr8js';
+import intelHex from 'nrf-intel-hex';
+
+// nrf-intel-hex is CommonJS (`module.exports = MemoryMap`) but its typings say `export default`:
+// under NodeNext the default import is the class at run time and the namespace for the type checker.
+type MemoryMapClass = typeof intelHex.default;
+const MemoryMap: MemoryMapClass = ((intelHex as unknown as { default?: MemoryMapClass }).default ??
+  intelHex) as unknown as MemoryMapClass;
+
+export const UNO_CLOCK_HZ = 16_000_000;
+const FLASH_BYTES = 0x8000;
+
+export interface UnoEmulatorOptions {
+  /** Emulated seconds per event-loop turn. Default 0.5 ms. */
+  chunkS?: number;
+}
+
+/** Arduino digital pin → (port, bit): D0–7 PORTD, D8–13 PORTB, A0–A5 (D14–19) PORTC. */
+export function unoPin(pin: number): { port: 'B' | 'C' | 'D'; bit: number } {
+  if (pin >= 0 && pin <= 7) return { port: 'D', bit: pin };
+  if (pin >= 8 && pin <= 13) return { port: 'B', bit: pin - 8 };
+  if (pin >= 14 && pin <= 19) return { port: 'C', bit: pin - 14 };
+  throw new RangeError(`Arduino Uno has no digital pin ${pin}`);
+}
+
+export class UnoEmulator {
+  readonly cpu: CPU;
+  readonly ports: Record<'B' | 'C' | 'D', AVRIOPort>;
+  readonly adc: AVRADC;
+  readonly usart: AVRUSART;
+  readonly timers: AVRTimer[];
+  /** Bytes the firmware transmitted since the last flush go here at the end of each chunk. */
+  onSerialOut: ((bytes: Buffer) => void) | null = null;
+  private readonly rxQueue: number[] = [];
+  private readonly txBuffer: number[] = [];
+  private readonly waiters: { cycles: number; resolve: () => void }[] = [];
+  private readonly chunkCycles: number;
+  private running = false;
+  private handle: NodeJS.Immediate | null = null;
+
+  constructor(hexText: string, options: UnoEmulatorOptions = {}) {
+    const program = new Uint16Array(FLASH_BYTES / 2);
+    const bytes = new Uint8Array(program.buffer);
+    for (const [addr, block] of MemoryMap.fromHex(hexText)) bytes.set(block, addr);
+    this.cpu = new CPU(program);
+    this.timers = [timer0Config, timer1Config, timer2Config].map((c) => new AVRTimer(this.cpu, c));
+    this.ports = {
+      B: new AVRIOPort(this.cpu, portBConfig),
+      C: new AVRIOPort(this.cpu, portCConfig),
+      D: new AVRIOPort(this.cpu, portDConfig),
+    };
+    this.adc = new AVRADC(this.cpu, adcConfig);
+    this.usart = new AVRUSART(this.cpu, usart0Config, UNO_CLOCK_HZ);
+    this.usart.onByteTransmit = (b) => this.txBuffer.push(b);
+    this.usart.onRxComplete = () => this.feedRx();
+    this.chunkCycles = Math.round((options.chunkS ?? 0.5e-3) * UNO_CLOCK_HZ);
+  }
+
+  /** Emulated time since reset [s]. */
+  get timeS(): number {
+    return this.cpu.cycles / UNO_CLOCK_HZ;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Queue bytes for the board's RX line (host → board). */
+  serialIn(data: Uint8Array | number[]): void {
+    for (const b of data) this.rxQueue.push(b);
+    this.feedRx();
+  }
+
+  /** Resolves after `seconds` of emulated time (immediately if not running: time does not pass). */
+  delay(seconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push({ cycles: this.cpu.cycles + Math.max(0, seconds) * UNO_CLOCK_HZ, resolve });
+    });
+  }
+
+  /** Level of an Arduino digital pin as driven by the MCU (output latch or timer override). */
+  pinLevel(pin: number): 0 | 1 {
+    const { port, bit } = unoPin(pin);
+    return this.ports[port].pinState(bit) === PinState.High ? 1 : 0;
+  }
+
+  /** Call `cb(level, timeS)` whenever the MCU changes the output level of `pin`. Returns an unsubscribe function. */
+  onPinChange(pin: number, cb: (level: 0 | 1, timeS: number) => void): () => void {
+    const { port, bit } = unoPin(pin);
+    const mask = 1 << bit;
+    const listener = (value: number, old: number) => {
+      if ((value ^ old) & mask) cb(value & mask ? 1 : 0, this.timeS);
+    };
+    this.ports[port].addListener(listener);
+    return () => this.ports[port].removeListener(listener);
+  }
+
+  /** Present `volts` on analog channel `ch` (A0 = 0). */
+  setAnalogVoltage(ch: number, volts: number): void {
+    this.adc.channelValues[ch] = volts;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.handle) clearImmediate(this.handle);
+    this.handle = null;
+  }
+
+  /** Run `seconds` of emulated time synchronously (no event loop turns). */
+  runFor(seconds: number): void {
+    this.step(Math.round(seconds * UNO_CLOCK_HZ));
+  }
+
+  private schedule(): void {
+    this.handle = setImmediate(() => {
+      if (!this.running) return;
+      this.step(this.chunkCycles);
+      this.schedule();
+    });
+  }
+
+  private step(cycles: number): void {
+    const cpu = this.cpu;
+    const end = cpu.cycles + cycles;
+    while (cpu.cycles < end) {
+      avrInstruction(cpu);
+      cpu.tick();
+    }
+    if (this.txBuffer.length) {
+      const out = Buffer.from(this.txBuffer);
+      this.txBuffer.length = 0;
+      this.onSerialOut?.(out);
+    }
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].cycles <= cpu.cycles) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+
+  private feedRx(): void {
+    if (this.rxQueue.length && !this.usart.rxBusy) this.usart.writeByte(this.rxQueue.shift()!);
+  }
+}
