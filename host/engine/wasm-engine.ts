@@ -167,6 +167,16 @@ export class SpintrainEngine {
     return this.region(Region.B, l, this.layout[l + 1]);
   }
 
+  /** Momentum velocities of weight layer l's weights (Q24; only with momentum > 0). */
+  velocityWeights(l: number): Int32Array {
+    return this.region(Region.VW, l, this.layout[l] * this.layout[l + 1]);
+  }
+
+  /** Momentum velocities of weight layer l's biases (Q24; only with momentum > 0). */
+  velocityBiases(l: number): Int32Array {
+    return this.region(Region.VB, l, this.layout[l + 1]);
+  }
+
   /** Activations of layer k (0 = input), Q16 (a live view); the output layer holds probabilities. */
   activations(k: number): Int32Array {
     return this.region(Region.A, k, this.layout[k]);

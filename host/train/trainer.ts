@@ -21,6 +21,8 @@ export interface TrainOptions {
   engine?: SpintrainEngine;
   /** First epoch index (when resuming). */
   startEpoch?: number;
+  /** Called after each epoch's evaluation, awaited (e.g. to write a checkpoint). */
+  onEpochEnd?: (engine: SpintrainEngine, epoch: number, testAccuracy: number) => Promise<void> | void;
 }
 
 export interface EpochReport {
@@ -90,6 +92,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     };
     epochs.push(report);
     opts.onEpoch?.(report);
+    await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
     total = total ? addCounters(total, ops) : ops;
     seconds += dt;
     samples += data.train.n;

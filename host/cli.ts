@@ -1,0 +1,46 @@
+/** spintrain command line: `spintrain <command> [options]`. */
+import { trainCommand, TRAIN_USAGE } from './commands/train.ts';
+import { CliError } from './commands/cli-error.ts';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  train: { run: trainCommand, usage: TRAIN_USAGE },
+};
+
+const USAGE = `spintrain — on-device learning with spintronic stochastic hardware
+
+usage: spintrain <command> [options]     (spintrain <command> --help for its options)
+commands: ${Object.keys(COMMANDS).join(', ')}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`spintrain: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.usage + '\n');
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    // Argument errors (ours and node:util parseArgs') exit 2; everything else 1.
+    const usage = e instanceof CliError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`spintrain ${name}: ${err.message}\n`);
+    if (usage) process.stderr.write(`see: spintrain ${name} --help\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.(ts|mjs|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,241 @@
+/**
+ * `spintrain train`: trains a network in the fixed-point engine and reports accuracy, time and
+ * operations; by default MNIST 784-128-10 with p-GAF-BP, followed by exact bp on the same net
+ * for the savings (--compare none to skip).
+ */
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { train, type TrainResult } from '../train/trainer.ts';
+import { ACTIVATIONS, ALGORITHMS, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
+import { backwardMulAdd, keptFraction } from '../engine/counters.ts';
+import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
+import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+
+export const TRAIN_USAGE = `spintrain train [options]
+  --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]   (default mnist)
+  --hidden 128[,64...]       hidden widths, 1 to 4 layers (default 128)
+  --activation sigmoid|tanh|relu   (default sigmoid)   --output softmax|sigmoid (default softmax)
+  --algo bp|pgaf             (default pgaf)            --relu-sampled   pgaf ReLU draws Bernoulli(σ(z))
+  --epochs N                 (default 10)              --seed S          (default 1)
+  --lr X[,X...]              learning rate, one per weight layer or one for all
+                             (default: pgaf 0.01 hidden / 0.1 output, bp 0.1)
+  --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
+  --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
+  --train-limit N --test-limit N   use the first N samples
+  --save FILE                trained weights (spintrain weights file, written atomically)
+  --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
+  --json                     one JSON object on stdout`;
+
+interface TrainJob {
+  dataset: Dataset;
+  config: NetworkConfig;
+  epochs: number;
+  compare: 'bp' | 'none';
+  save?: string;
+  checkpoint?: string;
+  resume?: string;
+  json: boolean;
+}
+
+export function parseTrainArgs(argv: string[]): TrainJob {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dataset: { type: 'string' },
+      hidden: { type: 'string' },
+      activation: { type: 'string' },
+      output: { type: 'string' },
+      algo: { type: 'string' },
+      'relu-sampled': { type: 'boolean' },
+      epochs: { type: 'string' },
+      lr: { type: 'string' },
+      decay: { type: 'string' },
+      momentum: { type: 'string' },
+      seed: { type: 'string' },
+      compare: { type: 'string' },
+      'train-limit': { type: 'string' },
+      'test-limit': { type: 'string' },
+      save: { type: 'string' },
+      checkpoint: { type: 'string' },
+      resume: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
+  const spec = values.dataset ?? 'mnist';
+  const trainLimit = values['train-limit'] === undefined ? undefined : numberOption('--train-limit', values['train-limit'], 0, 1, 1e9, true);
+  const testLimit = values['test-limit'] === undefined ? undefined : numberOption('--test-limit', values['test-limit'], 0, 1, 1e9, true);
+  const dataset = loadDataset(spec, { trainLimit, testLimit, seed });
+  const hidden = values.hidden === undefined ? [spec === 'mnist' ? 128 : spec === 'xor' ? 4 : 16] : numberListOption('--hidden', values.hidden, 1, 8192, true);
+  if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
+  const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
+  const algorithm = choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+  const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
+  const layout = [dataset.inputs, ...hidden, outputs];
+  const L = layout.length - 1;
+  const lrDefault = algorithm === 'pgaf' ? [...new Array<number>(L - 1).fill(0.01), 0.1] : new Array<number>(L).fill(0.1);
+  let learningRate: number[] = lrDefault;
+  if (values.lr !== undefined) {
+    const lr = numberListOption('--lr', values.lr, 1e-6, 1000);
+    if (lr.length !== 1 && lr.length !== L) throw new CliError('--lr', `expected 1 or ${L} rates (one per weight layer), got ${lr.length}`);
+    learningRate = lr.length === 1 ? new Array<number>(L).fill(lr[0]) : lr;
+  }
+  const config: NetworkConfig = {
+    ...defaultNetworkConfig,
+    layout,
+    activation: choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid'),
+    output,
+    algorithm,
+    reluSampled: values['relu-sampled'] ?? false,
+    learningRate,
+    decay: numberOption('--decay', values.decay, 0.1, 0, 1000),
+    momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
+    seed,
+  };
+  const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
+  if (values.resume !== undefined && !existsSync(values.resume)) throw new CliError('--resume', `${values.resume}: no such checkpoint file`);
+  return {
+    dataset,
+    config,
+    epochs: numberOption('--epochs', values.epochs, 10, 1, 100000, true),
+    compare: choiceOption('--compare', values.compare, ['bp', 'none'] as const, compareDefault),
+    save: values.save,
+    checkpoint: values.checkpoint,
+    resume: values.resume,
+    json: values.json ?? false,
+  };
+}
+
+export async function trainCommand(argv: string[], draws: Draws = { kind: 'prng' }): Promise<number> {
+  const job = parseTrainArgs(argv);
+  const log = (s: string): void => {
+    if (!job.json) process.stdout.write(s + '\n');
+  };
+  let config = job.config;
+  let engine: SpintrainEngine | undefined;
+  let startEpoch = 0;
+  if (job.resume) {
+    const cp = await loadCheckpoint(job.resume);
+    config = cp.config;
+    engine = new SpintrainEngine(config, draws);
+    applyWeightsFile(engine, cp.file, job.resume);
+    startEpoch = cp.epoch + 1;
+    log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
+  }
+  log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
+  const main = await runWithProgress(job, config, { engine, startEpoch, draws });
+  let baseline: TrainResult | undefined;
+  if (job.compare === 'bp' && config.algorithm !== 'bp') {
+    const bpConfig: NetworkConfig = { ...config, algorithm: 'bp', learningRate: new Array<number>(config.layout.length - 1).fill(0.1) };
+    log(`baseline: exact bp on the same network, ${job.epochs} epochs, lr 0.1`);
+    baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
+  }
+  if (job.save) {
+    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name });
+    log(`weights saved to ${job.save}`);
+  }
+  const summary = summarise(main, baseline);
+  if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else printSummary(summary);
+  return 0;
+}
+
+async function runWithProgress(
+  job: TrainJob,
+  config: NetworkConfig,
+  opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws },
+): Promise<TrainResult> {
+  const tty = !job.json && process.stderr.isTTY;
+  const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | epoch {epoch} | test {acc}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(1, 0, { epoch: opts.startEpoch ?? 0, acc: '-' });
+  const result = await train(job.dataset, config, {
+    epochs: job.epochs,
+    chunk: 2000,
+    draws: opts.draws,
+    engine: opts.engine,
+    startEpoch: opts.startEpoch,
+    onProgress: (done, total) => {
+      bar?.setTotal(total);
+      bar?.update(done);
+    },
+    onEpoch: async (r) => {
+      bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
+      if (!tty && !job.json) {
+        process.stdout.write(
+          `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
+            `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}\n`,
+        );
+      }
+    },
+    onEpochEnd: job.checkpoint
+      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name })
+      : undefined,
+  });
+  bar?.stop();
+  return result;
+}
+
+export interface TrainSummary {
+  testAccuracy: number;
+  trainAccuracy: number;
+  epochs: number;
+  samples: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+  planBytes: number;
+  ops: TrainResult['ops'];
+  keptFraction: number[];
+  backwardOpsPerSample: number;
+  perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; seconds: number; keptFraction: number[] }[];
+  config: NetworkConfig & { dataset: string };
+  baseline?: { algorithm: 'bp'; testAccuracy: number; backwardOpsPerSample: number; trainSeconds: number };
+  /** bp backward multiplies+adds per sample ÷ this run's. */
+  backwardOpsRatio?: number;
+}
+
+function summarise(r: TrainResult, bp?: TrainResult): TrainSummary {
+  const perSample = (x: TrainResult): number => backwardMulAdd(x.ops) / x.samples;
+  const s: TrainSummary = {
+    testAccuracy: r.testAccuracy,
+    trainAccuracy: r.trainAccuracy,
+    epochs: r.epochs.length,
+    samples: r.samples,
+    trainSeconds: r.trainSeconds,
+    samplesPerSecond: r.samples / r.trainSeconds,
+    planBytes: r.planBytes,
+    ops: r.ops,
+    keptFraction: keptFraction(r.ops),
+    backwardOpsPerSample: perSample(r),
+    perEpoch: r.epochs.map((e) => ({ epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, seconds: e.seconds, keptFraction: e.keptFraction })),
+    config: { ...r.config, dataset: r.dataset },
+  };
+  if (bp) {
+    s.baseline = { algorithm: 'bp', testAccuracy: bp.testAccuracy, backwardOpsPerSample: perSample(bp), trainSeconds: bp.trainSeconds };
+    s.backwardOpsRatio = perSample(bp) / perSample(r);
+  }
+  return s;
+}
+
+function printSummary(s: TrainSummary): void {
+  const pct = (x: number): string => (100 * x).toFixed(2) + '%';
+  const lines = [
+    '',
+    `test accuracy     ${pct(s.testAccuracy)}   (train ${pct(s.trainAccuracy)}, ${s.epochs} epochs, ${s.samples} samples)`,
+    `training speed    ${s.samplesPerSecond.toFixed(0)} samples/s (${s.trainSeconds.toFixed(1)} s)`,
+    `memory plan       ${s.planBytes} bytes`,
+    `backward ops      ${s.backwardOpsPerSample.toFixed(0)} multiplies+adds per sample`,
+    `kept gradients    ${s.keptFraction.map(pct).join(' / ') || '-'} of hidden neurons`,
+  ];
+  if (s.baseline) {
+    lines.push(
+      `bp baseline       ${pct(s.baseline.testAccuracy)} test accuracy, ${s.baseline.backwardOpsPerSample.toFixed(0)} backward multiplies+adds per sample`,
+      `savings           ${s.backwardOpsRatio!.toFixed(1)}× fewer backward multiplies+adds than bp (${pct(1 - 1 / s.backwardOpsRatio!)} less)`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
