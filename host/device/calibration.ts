@@ -33,13 +33,13 @@ export interface DeviceCalibration {
   i50A: number;
   /** Fitted slope [1/A]. */
   kPerA: number;
-  /** max over points of |p̂ − σ(k(I − I50))|. */
+  /** max |p̂ − σ(k(I − I50))| over the points with ≥ MAX_ERROR_MIN_DRAWS draws (the fine sweep). */
   maxAbsError: number;
   /** Fraction of points whose 95 % Wilson interval of P(high) contains the fitted σ. */
   fitCoverage: number;
   /** Fraction of points whose 95 % Wilson interval of P(1,0) contains σ′ = σ(1 − σ) of the fit. */
   pairCoverage: number;
-  /** max over points of |P̂(1,0) − σ′|. */
+  /** max |P̂(1,0) − σ′| over the points with ≥ MAX_ERROR_MIN_DRAWS draws. */
   pairMaxAbsError: number;
   points: CalibrationPoint[];
 }
@@ -146,6 +146,9 @@ export async function calibrate(array: MtjArray, options: Partial<CalibrationOpt
   };
 }
 
+/** Points with fewer draws (the coarse sweep) are too noisy for a max-error figure; they still count in coverage. */
+export const MAX_ERROR_MIN_DRAWS = 64;
+
 /** Fit error and σ′ pair check of one device's points against σ(k (I − I50)). */
 export function fitQuality(points: readonly CalibrationPoint[], i50A: number, kPerA: number) {
   let maxAbsError = 0;
@@ -155,13 +158,14 @@ export function fitQuality(points: readonly CalibrationPoint[], i50A: number, kP
   let pairPts = 0;
   for (const p of points) {
     const s = sigmoid(kPerA * (p.currentA - i50A));
-    maxAbsError = Math.max(maxAbsError, Math.abs(p.high / p.n - s));
+    const inMax = p.n >= MAX_ERROR_MIN_DRAWS;
+    if (inMax) maxAbsError = Math.max(maxAbsError, Math.abs(p.high / p.n - s));
     const ci = wilsonInterval(p.high, p.n);
     if (s >= ci.lo && s <= ci.hi) fitIn++;
     if (p.pairs > 0) {
       pairPts++;
       const sp = s * (1 - s);
-      pairMaxAbsError = Math.max(pairMaxAbsError, Math.abs(p.pairs10 / p.pairs - sp));
+      if (inMax) pairMaxAbsError = Math.max(pairMaxAbsError, Math.abs(p.pairs10 / p.pairs - sp));
       const pci = wilsonInterval(p.pairs10, p.pairs);
       if (sp >= pci.lo && sp <= pci.hi) pairIn++;
     }
