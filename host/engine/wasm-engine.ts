@@ -138,6 +138,9 @@ export class SpintrainEngine {
   setEpoch(epoch: number): void {
     this.epoch = epoch;
     this.exports.setEpoch(epoch);
+    // Each epoch's draws start from their own seed, so a run resumed from a checkpoint draws
+    // exactly what the uninterrupted run would have drawn.
+    this.exports.rngSeed((Math.imul(this.config.seed ^ 0x5bd1e995, 0x9e3779b1) + epoch) >>> 0);
   }
 
   get currentEpoch(): number {

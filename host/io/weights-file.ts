@@ -229,6 +229,7 @@ class ByteWriter {
   private view = new DataView(this.buf.buffer);
   private len = 0;
 
+  /** Claims n bytes and returns their offset; may replace buf and view, so callers take them after. */
   private reserve(n: number): number {
     if (this.len + n > this.buf.length) {
       const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
@@ -241,19 +242,24 @@ class ByteWriter {
     return at;
   }
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const at = this.reserve(1);
+    this.view.setUint8(at, v);
   }
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
   }
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, true);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
   }
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    const at = this.reserve(b.length); // may replace this.buf: reserve before taking the buffer
+    this.buf.set(b, at);
   }
   /** u8-length-prefixed UTF-8 string of 1..255 bytes. */
   str(s: string, field: string): void {

@@ -139,3 +139,13 @@ describe('weights file', () => {
     expect(readFileSync(join(dir, 'saved.stw'))).toEqual(readFileSync(p));
   });
 });
+
+describe('large headers', () => {
+  it('round-trips a header far beyond the writer’s initial buffer (long meta strings, many tensors)', () => {
+    const tensors = Array.from({ length: 40 }, (_v, i) => ({ name: `tensor-with-a-long-name-${i}`, data: Int32Array.of(i, -i) }));
+    const w = { layout: [784, 128, 10], activation: 'pgaf-sigmoid', fracBits: { weights: 24, activations: 16 }, tensors, meta: { config: 'x'.repeat(2000), epoch: 3 } };
+    const back = decodeWeights(encodeWeights(w), 'big.stw');
+    expect(back.tensors.map((t) => t.name)).toEqual(tensors.map((t) => t.name));
+    expect(back.meta).toEqual(w.meta);
+  });
+});
