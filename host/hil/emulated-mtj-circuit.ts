@@ -75,7 +75,9 @@ export class EmulatedMtjCircuit {
     const now = this.board.timeS;
     // No edges for two periods (or never): the pin is held; duty is its level.
     if (tr.prevRise < 0 || period <= 0 || now - tr.lastEdge > 2 * period) return level;
-    if (tr.lastFall > tr.prevRise && tr.lastFall < tr.lastRise) return (tr.lastFall - tr.prevRise) / period;
+    // High time of the latest complete high phase: after the last rise, or else in the previous period.
+    if (tr.lastFall > tr.lastRise) return Math.min(1, (tr.lastFall - tr.lastRise) / period);
+    if (tr.lastFall > tr.prevRise) return (tr.lastFall - tr.prevRise) / period;
     return level;
   }
 

@@ -48,6 +48,9 @@ describe('J5Mtj faults', () => {
       await m.open();
       const bits = await m.sample([{ device: 0, currentA: 2e-3 }]);
       expect(bits[0]).toBe(1);
+      // The write current the circuit sees (PWM duty from the pin's edges) is the quantised request.
+      await m.sample([0, 1, 2, 3].map((device) => ({ device, currentA: 0.7e-3 })));
+      for (let d = 0; d < 4; d++) expect(hil.circuit.currentA(d) / m.quantizeCurrentA(d, 0.7e-3)).toBeCloseTo(1, 3);
       const pending = m.sample([{ device: 1, currentA: 1e-3 }]);
       hil.port.disconnect();
       await expect(pending).rejects.toBeInstanceOf(TransportClosedError);
