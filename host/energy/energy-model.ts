@@ -1,0 +1,87 @@
+/**
+ * Energy per training sample from the engine's op counters and an energy table [pJ/sample].
+ *
+ * Per phase p (forward, activationGradient, deltaPropagation, weightUpdate), over `samples` samples:
+ *   compute     = mul·intMul32 + add·intAdd32          (the engine multiplies 32-bit operands)
+ *   memoryRead  = READS_PER_MUL·mul · sramRead32       (estimate: each multiply-accumulate reads one
+ *                                                       weight and one activation or delta from SRAM;
+ *                                                       adds without a multiply read registers)
+ *   memoryWrite = writes · sramWrite32                  (the counters count the writes)
+ *   mtj         = draws · (mtjWrite + mtjRead + mtjReset)   (each draw: one write pulse, one read, and a
+ *                                                       reset that is always issued — conservative)
+ *   total       = compute + memoryRead + memoryWrite + mtj, each divided by samples.
+ * Backward = activationGradient + deltaPropagation + weightUpdate. Not charged: instruction fetch,
+ * control flow, loading the sample from flash, leakage.
+ */
+import { PHASES, type OpCounters, type Phase } from '../engine/counters.ts';
+import { HOROWITZ_45NM, validateEnergyTable, type EnergyTable } from './energy-table.ts';
+
+/** SRAM reads charged per multiply (one weight + one activation/delta operand). */
+export const READS_PER_MUL = 2;
+
+/** Energy of one phase [pJ per sample]. */
+export interface PhaseEnergy {
+  compute: number;
+  memoryRead: number;
+  memoryWrite: number;
+  mtj: number;
+  total: number;
+}
+
+export interface EnergyBreakdown {
+  unit: 'pJ/sample';
+  samples: number;
+  phases: Record<Phase, PhaseEnergy>;
+  /** Forward phase total [pJ/sample]. */
+  forward: number;
+  /** activationGradient + deltaPropagation + weightUpdate [pJ/sample]. */
+  backward: number;
+  /** All phases [pJ/sample]. */
+  total: number;
+  /** The table used, all fields resolved [pJ]. */
+  table: Required<EnergyTable>;
+}
+
+const BACKWARD_PHASES: readonly Phase[] = ['activationGradient', 'deltaPropagation', 'weightUpdate'];
+
+/** Energy per training sample, per phase and in total; `ops` are counters summed over `samples` samples. */
+export function energyPerSample(ops: OpCounters, samples: number, table: EnergyTable = HOROWITZ_45NM): EnergyBreakdown {
+  if (!(Number.isInteger(samples) && samples > 0)) throw new RangeError(`samples: expected a positive integer, got ${samples}`);
+  const t = validateEnergyTable(table);
+  const perDraw = t.mtjWrite + t.mtjRead + t.mtjReset;
+  const phases = {} as Record<Phase, PhaseEnergy>;
+  for (const p of PHASES) {
+    const c = ops[p];
+    for (const k of ['mul', 'add', 'draws', 'writes'] as const) {
+      if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`ops.${p}.${k}: expected a count ≥ 0, got ${c[k]}`);
+    }
+    const compute = (c.mul * t.intMul32 + c.add * t.intAdd32) / samples;
+    const memoryRead = (READS_PER_MUL * c.mul * t.sramRead32) / samples;
+    const memoryWrite = (c.writes * t.sramWrite32) / samples;
+    const mtj = (c.draws * perDraw) / samples;
+    phases[p] = { compute, memoryRead, memoryWrite, mtj, total: compute + memoryRead + memoryWrite + mtj };
+  }
+  const backward = BACKWARD_PHASES.reduce((s, p) => s + phases[p].total, 0);
+  return { unit: 'pJ/sample', samples, phases, forward: phases.forward.total, backward, total: phases.forward.total + backward, table: t };
+}
+
+export interface EnergyComparison {
+  /** Backward-pass energy [pJ/sample] of bp and pgaf. */
+  bpBackward: number;
+  pgafBackward: number;
+  /** 1 − pgaf/bp of the backward pass (0.79 = 79% less). */
+  backwardReduction: number;
+  /** 1 − pgaf/bp of the whole training step (forward included). */
+  totalReduction: number;
+}
+
+/** How much less energy pgaf spends than bp, backward pass and whole step. */
+export function compareEnergy(bp: EnergyBreakdown, pgaf: EnergyBreakdown): EnergyComparison {
+  if (!(bp.backward > 0 && bp.total > 0)) throw new RangeError('compareEnergy: the bp breakdown has no backward energy');
+  return {
+    bpBackward: bp.backward,
+    pgafBackward: pgaf.backward,
+    backwardReduction: 1 - pgaf.backward / bp.backward,
+    totalReduction: 1 - pgaf.total / bp.total,
+  };
+}
