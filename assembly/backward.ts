@@ -18,7 +18,7 @@ import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import {
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
-  bitSource, flags, momentumQ16, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
+  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
 } from './plan';
 
 /**
@@ -49,7 +49,10 @@ export function drawMasks(): void {
     const bits = bitsPtr(k);
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;
-      store<i32>(p + o, pgafProbability(activation, load<i32>(a + o), load<i32>(z + o)));
+      let pj = pgafProbability(activation, load<i32>(a + o), load<i32>(z + o));
+      if (pj < pFloorQ16) pj = pFloorQ16;
+      else if (pj > ONE_A - pFloorQ16) pj = ONE_A - pFloorQ16;
+      store<i32>(p + o, pj);
     }
     if (activation == ACT_TANH) ops(PH_ACTGRAD, 0, n, n);
     else if (activation == ACT_RELU) ops(PH_ACTGRAD, n, 4 * n, n);
@@ -133,7 +136,12 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
       acc += <i64>load<i32>(w + (mo >> 2) * rowBytes + jo) * <i64>load<i32>(dUp + mo);
     }
     let s = sat32(shr(acc, 24));
-    if (exact) s = mulShift(s, derivative(activation, load<i32>(a + jo), load<i32>(z + jo)), 16);
+    if (exact) {
+      let fd = derivative(activation, load<i32>(a + jo), load<i32>(z + jo));
+      const floor = activation == ACT_TANH ? dFloorQ16 << 2 : activation == ACT_RELU ? 0 : dFloorQ16;
+      if (fd < floor) fd = floor;
+      s = mulShift(s, fd, 16);
+    }
     else if (activation == ACT_TANH) s = sat32(<i64>s << 2);
     store<i32>(d + jo, s);
   }

@@ -55,6 +55,10 @@ export let bitSource: i32 = 0;
 export let flags: i32 = 0;
 export let momentumQ16: i32 = 0;
 export let decayQ16: i32 = 0;
+/** Probability floor ε in Q16 (0 = none): pgaf draws with p clamped to [ε, 1 − ε]. */
+export let pFloorQ16: i32 = 0;
+/** The matching derivative floor for bp, ε(1 − ε) in Q16 (×4 for tanh). */
+export let dFloorQ16: i32 = 0;
 export let placed: bool = false;
 export let maxWidth: i32 = 0;
 export let NZI: usize = 0;
@@ -172,6 +176,19 @@ export function setLearningRate(l: i32, lrQ16: i32): i32 {
   if (<u32>l >= <u32>(MAX_LAYERS - 1)) return ERR_LAYER_INDEX;
   setSlot(T_LR0 + l, <u32>lrQ16);
   setSlot(T_LR + l, <u32>lrQ16);
+  return OK;
+}
+
+/**
+ * Probability floor ε (Q16, 0..32767): p-GAF draws use p clamped to [ε, 1 − ε], so a saturated
+ * neuron is still kept with probability ≥ ε(1 − ε) (an MTJ's current range never reaches p = 0 or 1
+ * either). bp gets the same effective derivative: f′ ← max(f′, ε(1 − ε)) (tanh: max(f′, 4ε(1 − ε))),
+ * Fahlman's flat-spot fix. No effect on ReLU.
+ */
+export function setProbabilityFloor(eps: i32): i32 {
+  if (<u32>eps > 32767) return ERR_CONFIG;
+  pFloorQ16 = eps;
+  dFloorQ16 = (eps * (65536 - eps) + 32768) >> 16;
   return OK;
 }
 

@@ -1,9 +1,11 @@
 /** spintrain command line: `spintrain <command> [options]`. */
 import { trainCommand, TRAIN_USAGE } from './commands/train.ts';
+import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate.ts';
 import { CliError } from './commands/cli-error.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   train: { run: trainCommand, usage: TRAIN_USAGE },
+  calibrate: { run: calibrateCommand, usage: CALIBRATE_USAGE },
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

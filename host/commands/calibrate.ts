@@ -15,7 +15,7 @@ import { J5Mtj } from '../device/j5-mtj.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
 import { SimMtj } from '../device/sim-mtj.ts';
 
-const USAGE = 'usage: spintrain calibrate --device sim|<port> [--devices N] [--out FILE] [--plots DIR] [--seed S]';
+export const CALIBRATE_USAGE = 'usage: spintrain calibrate --device sim|<port> [--devices N] [--out FILE] [--plots DIR] [--seed S]';
 
 export async function calibrateCommand(argv: string[]): Promise<number> {
   let values;
@@ -33,21 +33,21 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
+    console.error(`${(e as Error).message}\n${CALIBRATE_USAGE}`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(CALIBRATE_USAGE);
     return 0;
   }
   if (!values.device) {
-    console.error(`--device is required\n${USAGE}`);
+    console.error(`--device is required\n${CALIBRATE_USAGE}`);
     return 2;
   }
   const seed = Number(values.seed);
   const n = values.devices === undefined ? undefined : Number(values.devices);
   if (!Number.isInteger(seed) || (n !== undefined && !(Number.isInteger(n) && n > 0))) {
-    console.error(`--seed and --devices must be integers (--devices ≥ 1)\n${USAGE}`);
+    console.error(`--seed and --devices must be integers (--devices ≥ 1)\n${CALIBRATE_USAGE}`);
     return 2;
   }
   const array: MtjArray =

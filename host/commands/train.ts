@@ -23,6 +23,7 @@ export const TRAIN_USAGE = `spintrain train [options]
   --lr X[,X...]              learning rate, one per weight layer or one for all
                              (default: pgaf 0.01 hidden / 0.1 output, bp 0.1)
   --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
+  --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
   --train-limit N --test-limit N   use the first N samples
   --save FILE                trained weights (spintrain weights file, written atomically)
@@ -54,6 +55,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       lr: { type: 'string' },
       decay: { type: 'string' },
       momentum: { type: 'string' },
+      'p-floor': { type: 'string' },
       seed: { type: 'string' },
       compare: { type: 'string' },
       'train-limit': { type: 'string' },
@@ -95,6 +97,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     learningRate,
     decay: numberOption('--decay', values.decay, 0.1, 0, 1000),
     momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
+    probabilityFloor: numberOption('--p-floor', values['p-floor'], 0, 0, 0.49),
     seed,
   };
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';

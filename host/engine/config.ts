@@ -30,6 +30,11 @@ export interface NetworkConfig {
   momentum: number;
   /** Learning-rate decay d: lr(epoch) = lr0 / (1 + d·epoch). */
   decay: number;
+  /**
+   * Probability floor ε in [0, 0.5): pgaf draws with p clamped to [ε, 1 − ε] (kept probability
+   * ≥ ε(1 − ε)); bp uses the same derivative floor f′ ← max(f′, ε(1 − ε)). 0 = none.
+   */
+  probabilityFloor: number;
   /** Seed of weight initialisation and of every random draw. */
   seed: number;
 }
@@ -42,6 +47,7 @@ export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
   learningRate: 0.1,
   momentum: 0,
   decay: 0,
+  probabilityFloor: 0,
   seed: 1,
 };
 
@@ -82,6 +88,7 @@ export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
   });
   if (!(c.momentum >= 0 && c.momentum < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${c.momentum}`);
   if (!(c.decay >= 0 && c.decay < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${c.decay}`);
+  if (!(c.probabilityFloor >= 0 && c.probabilityFloor < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${c.probabilityFloor}`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
   return c;
 }

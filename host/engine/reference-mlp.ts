@@ -146,7 +146,11 @@ export class ReferenceMlp {
     const draws = act === 'relu' ? 1 : 2;
     for (let k = 1; k < this.config.layout.length - 1; k++) {
       const p = this.P[k];
-      for (let j = 0; j < p.length; j++) p[j] = act === 'sigmoid' ? this.A[k][j] : act === 'tanh' ? (1 + this.A[k][j]) / 2 : sigmoid(this.Z[k][j]);
+      const eps = this.config.probabilityFloor;
+      for (let j = 0; j < p.length; j++) {
+        const pj = act === 'sigmoid' ? this.A[k][j] : act === 'tanh' ? (1 + this.A[k][j]) / 2 : sigmoid(this.Z[k][j]);
+        p[j] = Math.min(1 - eps, Math.max(eps, pj));
+      }
       this.draw(k - 1, p, draws, this.bits[k]);
     }
   }
@@ -171,8 +175,9 @@ export class ReferenceMlp {
 
   private derivative(k: number, j: number): number {
     const a = this.A[k][j];
-    if (this.config.activation === 'sigmoid') return a * (1 - a);
-    if (this.config.activation === 'tanh') return 1 - a * a;
+    const eps = this.config.probabilityFloor;
+    if (this.config.activation === 'sigmoid') return Math.max(a * (1 - a), eps * (1 - eps));
+    if (this.config.activation === 'tanh') return Math.max(1 - a * a, 4 * eps * (1 - eps));
     return this.Z[k][j] > 0 ? 1 : 0;
   }
 
