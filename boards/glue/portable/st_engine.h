@@ -1,0 +1,51 @@
+/*
+ * st_engine: the spintrain module seen from C, independent of the WebAssembly runtime that runs it
+ * (wasm3, WAMR, or a wasm2c translation). A runtime adapter (runtime/st_*.c) fills one st_engine;
+ * everything in portable/ talks to the module only through it.
+ *
+ * ABI (assembly/index.ts): all arguments and results are i32; pointers are byte offsets into the
+ * module's linear memory, which the module never grows (its base pointer stays valid).
+ */
+#ifndef ST_ENGINE_H
+#define ST_ENGINE_H
+#include <stdint.h>
+
+/* The exports the glue calls, in the order of st_export_names. */
+typedef enum {
+  ST_FN_HEAP_BASE,                /* () -> i32                      */
+  ST_FN_LAYOUT_SET,               /* (k, n) -> i32                  */
+  ST_FN_CONFIGURE,                /* (layers, act, out, algo, source, flags, momentumQ16) -> i32 */
+  ST_FN_SIZEOF_TRAINING_MEMORY,   /* () -> i32 bytes                */
+  ST_FN_SCHEDULE_TRAINING_MEMORY, /* (base) -> i32                  */
+  ST_FN_SET_LEARNING_RATE,        /* (l, lrQ16) -> i32              */
+  ST_FN_SET_DECAY,                /* (dQ16)                         */
+  ST_FN_SET_EPOCH,                /* (epoch)                        */
+  ST_FN_SET_PROBABILITY_FLOOR,    /* (epsQ16) -> i32                */
+  ST_FN_INIT_WEIGHTS,             /* (seed) -> i32                  */
+  ST_FN_RNG_SEED,                 /* (seed)                         */
+  ST_FN_REGION_PTR,               /* (region, k) -> i32 offset      */
+  ST_FN_INPUT_U8,                 /* (ptr)                          */
+  ST_FN_TRAIN_STEP,               /* (label) -> i32 predicted class */
+  ST_FN_PREDICT,                  /* () -> i32 class                */
+  ST_FN_COUNT
+} st_export;
+
+extern const char *const st_export_names[ST_FN_COUNT];
+extern const uint8_t st_export_arity[ST_FN_COUNT];
+extern const uint8_t st_export_has_result[ST_FN_COUNT];
+
+typedef struct st_engine {
+  void *ctx;
+  /* Calls export fn with st_export_arity[fn] arguments; *result gets its i32 result (0 for void).
+   * Returns 0, or a negative ST_ERR_RUNTIME when the runtime reports a trap or a missing export. */
+  int (*call)(void *ctx, st_export fn, const int32_t *args, int32_t *result);
+  /* Base of linear memory and its usable size in bytes (may be less than pages × 64 KiB on a board). */
+  uint8_t *(*memory)(void *ctx, uint32_t *size);
+  /* Human-readable name of the runtime ("wasm2c", "wasm3", "wamr"). */
+  const char *runtime;
+} st_engine;
+
+/* Plan regions (regionPtr). */
+enum { ST_REGION_W = 0, ST_REGION_B = 1, ST_REGION_VW = 2, ST_REGION_VB = 3, ST_REGION_A = 4 };
+
+#endif

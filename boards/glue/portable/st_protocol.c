@@ -1,0 +1,126 @@
+#include "st_protocol.h"
+#include "st_errors.h"
+#include "st_mtj.h"
+
+static void put(st_protocol *p, const char *s) {
+  uint32_t n = 0;
+  while (s[n]) n++;
+  p->write(s, n);
+}
+
+static char *utoa10(char *at, uint32_t v) {
+  char tmp[10];
+  int n = 0;
+  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+  while (n) *at++ = tmp[--n];
+  return at;
+}
+
+static void put_uints(st_protocol *p, char tag, const uint32_t *v, int n) {
+  char line[64], *at = line;
+  *at++ = tag;
+  for (int i = 0; i < n; i++) { *at++ = ' '; at = utoa10(at, v[i]); }
+  *at++ = '\n';
+  p->write(line, (uint32_t)(at - line));
+}
+
+void st_protocol_error(st_protocol *p, int code) {
+  char line[16] = "! -", *at = utoa10(line + 3, (uint32_t)(-code));
+  *at++ = ' ';
+  p->write(line, (uint32_t)(at - line));
+  put(p, st_strerror(code));
+  put(p, "\n");
+}
+
+static void dump(st_protocol *p) {
+  static const char hex[] = "0123456789abcdef";
+  st_session *s = p->session;
+  for (int l = 0; l < s->cfg->layers - 1; l++) {
+    for (int r = ST_REGION_W; r <= ST_REGION_B; r++) {
+      uint32_t count = 0;
+      const uint8_t *t = st_session_tensor(s, r, l, &count);
+      if (!t) { st_protocol_error(p, ST_ERR_RUNTIME); return; }
+      char head[24] = "t X0 ", *at = head + 5;
+      head[2] = r == ST_REGION_W ? 'W' : 'B';
+      head[3] = (char)('0' + l);
+      at = utoa10(at, count);
+      p->write(head, (uint32_t)(at - head));
+      for (uint32_t i = 0; i < count; i++) {
+        char w[9] = " ";
+        uint32_t v = (uint32_t)st_load_i32(t + 4u * i);
+        for (int k = 0; k < 8; k++) w[1 + k] = hex[(v >> (28 - 4 * k)) & 15];
+        p->write(w, 9);
+      }
+      put(p, "\n");
+    }
+  }
+  put(p, "w\n");
+}
+
+void st_protocol_init(st_protocol *p, st_session *s, st_write_fn write, st_clock_fn micros) {
+  p->session = s;
+  p->write = write;
+  p->micros = micros;
+  p->cmd = 0;
+  p->need = p->have = 0;
+  p->train_us = 0;
+  p->quit = 0;
+}
+
+/* Bytes each command carries after its letter. */
+static int payload(st_protocol *p, uint8_t cmd, uint32_t *need) {
+  uint32_t n0 = (uint32_t)p->session->cfg->layout[0];
+  switch (cmd) {
+    case 'S': *need = 1 + n0; return 1;
+    case 'P': *need = n0; return 1;
+    case 'E': *need = 2; return 1;
+    case 'R': case 'W': case 'Q': *need = 0; return 1;
+    default: return 0;
+  }
+}
+
+static void run(st_protocol *p) {
+  st_session *s = p->session;
+  switch (p->cmd) {
+    case 'S': {
+      uint32_t t0 = p->micros ? p->micros() : 0;
+      int32_t y = st_session_train(s, p->buf + 1, p->buf[0]);
+      if (p->micros) p->train_us += p->micros() - t0;
+      if (y < 0) st_protocol_error(p, y);
+      break;
+    }
+    case 'P': {
+      int32_t y = st_session_predict(s, p->buf);
+      if (y < 0) st_protocol_error(p, y);
+      else { uint32_t v = (uint32_t)y; put_uints(p, 'p', &v, 1); }
+      break;
+    }
+    case 'E': {
+      uint32_t e = (uint32_t)p->buf[0] | ((uint32_t)p->buf[1] << 8);
+      st_session_set_epoch(s, e);
+      p->train_us = 0;
+      put_uints(p, 'e', &e, 1);
+      break;
+    }
+    case 'R': { uint32_t v[3] = { s->steps, s->correct, p->train_us }; put_uints(p, 'r', v, 3); break; }
+    case 'W': dump(p); break;
+    case 'Q': put(p, "q\n"); p->quit = 1; break;
+  }
+}
+
+int st_protocol_feed(st_protocol *p, uint8_t byte) {
+  if (p->quit) return 1;
+  if (p->cmd == 0) {
+    if (byte == '\n' || byte == '\r' || byte == ' ') return 0; /* tolerate line noise between commands */
+    if (!payload(p, byte, &p->need) || p->need > sizeof p->buf) { st_protocol_error(p, ST_ERR_PROTOCOL); return 0; }
+    p->cmd = byte;
+    p->have = 0;
+  } else {
+    p->buf[p->have++] = byte;
+  }
+  if (p->have == p->need) {
+    run(p);
+    p->cmd = 0;
+  }
+  return p->quit;
+}

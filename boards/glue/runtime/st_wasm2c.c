@@ -1,0 +1,73 @@
+/*
+ * Runtime adapter: the module translated by wasm2c and compiled into the firmware (or a host
+ * program). Traps: with the stock runtime (wasm-rt-impl.c) a trap longjmps back to st_call, which
+ * reports ST_ERR_RUNTIME; with ST_W2C_TRAPS_HALT (bare-metal runtime, cortex-m/wasm_rt_static.c)
+ * wasm_rt_trap reports and halts the board instead.
+ */
+#include "st_wasm2c.h"
+#include "../portable/st_errors.h"
+#include "../portable/st_mtj.h"
+#include "spintrain.h"
+#ifndef ST_W2C_TRAPS_HALT
+#include "wasm-rt-impl.h"
+#endif
+
+/* The import module "env": what Z_envZ_mtj_sample needs to reach the module's memory. */
+struct Z_env_instance_t {
+  Z_spintrain_instance_t *module;
+};
+
+static Z_spintrain_instance_t instance;
+static struct Z_env_instance_t env = { &instance };
+
+void Z_envZ_mtj_sample(struct Z_env_instance_t *e, u32 hidden, u32 count, u32 probs, u32 bits, u32 draws) {
+  wasm_rt_memory_t *m = Z_spintrainZ_memory(e->module);
+  if (st_mtj_sample(m->data, m->size, (int32_t)hidden, (int32_t)count, (int32_t)probs, (int32_t)bits, (int32_t)draws) != ST_OK) {
+    wasm_rt_trap(WASM_RT_TRAP_OOB);
+  }
+}
+
+static int st_call(void *ctx, st_export fn, const int32_t *a, int32_t *result) {
+  Z_spintrain_instance_t *m = (Z_spintrain_instance_t *)ctx;
+  u32 r = 0;
+#ifndef ST_W2C_TRAPS_HALT
+  if (wasm_rt_impl_try() != 0) return ST_ERR_RUNTIME;
+#endif
+  switch (fn) {
+    case ST_FN_HEAP_BASE: r = Z_spintrainZ_heapBase(m); break;
+    case ST_FN_LAYOUT_SET: r = Z_spintrainZ_layoutSet(m, (u32)a[0], (u32)a[1]); break;
+    case ST_FN_CONFIGURE: r = Z_spintrainZ_configure(m, (u32)a[0], (u32)a[1], (u32)a[2], (u32)a[3], (u32)a[4], (u32)a[5], (u32)a[6]); break;
+    case ST_FN_SIZEOF_TRAINING_MEMORY: r = Z_spintrainZ_sizeofTrainingMemory(m); break;
+    case ST_FN_SCHEDULE_TRAINING_MEMORY: r = Z_spintrainZ_scheduleTrainingMemory(m, (u32)a[0]); break;
+    case ST_FN_SET_LEARNING_RATE: r = Z_spintrainZ_setLearningRate(m, (u32)a[0], (u32)a[1]); break;
+    case ST_FN_SET_DECAY: Z_spintrainZ_setDecay(m, (u32)a[0]); break;
+    case ST_FN_SET_EPOCH: Z_spintrainZ_setEpoch(m, (u32)a[0]); break;
+    case ST_FN_SET_PROBABILITY_FLOOR: r = Z_spintrainZ_setProbabilityFloor(m, (u32)a[0]); break;
+    case ST_FN_INIT_WEIGHTS: r = Z_spintrainZ_initWeights(m, (u32)a[0]); break;
+    case ST_FN_RNG_SEED: Z_spintrainZ_rngSeed(m, (u32)a[0]); break;
+    case ST_FN_REGION_PTR: r = Z_spintrainZ_regionPtr(m, (u32)a[0], (u32)a[1]); break;
+    case ST_FN_INPUT_U8: Z_spintrainZ_inputU8(m, (u32)a[0]); break;
+    case ST_FN_TRAIN_STEP: r = Z_spintrainZ_trainStep(m, (u32)a[0]); break;
+    case ST_FN_PREDICT: r = Z_spintrainZ_predict(m); break;
+    default: return ST_ERR_RUNTIME;
+  }
+  *result = (int32_t)r;
+  return ST_OK;
+}
+
+static uint8_t *st_memory(void *ctx, uint32_t *size) {
+  wasm_rt_memory_t *mem = Z_spintrainZ_memory((Z_spintrain_instance_t *)ctx);
+  *size = mem->size;
+  return mem->data;
+}
+
+int st_wasm2c_open(st_engine *e) {
+  wasm_rt_init();
+  Z_spintrain_init_module();
+  Z_spintrain_instantiate(&instance, &env);
+  e->ctx = &instance;
+  e->call = st_call;
+  e->memory = st_memory;
+  e->runtime = "wasm2c";
+  return ST_OK;
+}

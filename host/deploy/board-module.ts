@@ -1,0 +1,110 @@
+/**
+ * The release module built for a board: the project's release target (MVP, integer only,
+ * runtime stub, no env.abort) plus, for a board with less than 64 KiB for linear memory,
+ * AssemblyScript's `--lowMemoryLimit <bytes>` (static data from byte 8 instead of 1024, and a compile
+ * error should it exceed the limit). The memory is then fixed at min = max = the pages the layout
+ * needs (the module never executes memory.grow), and a custom section "spintrain.build" records
+ * board, layout and budget, so a module built for another layout is refused.
+ */
+import asc from 'assemblyscript/asc';
+import { fileURLToPath } from 'node:url';
+import { instantiateEngine } from '../engine/wasm-engine.ts';
+import { ACTIVATIONS, ALGORITHMS, OUTPUTS, type NetworkConfig } from '../engine/config.ts';
+import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
+import { ModuleMismatchError, ToolFailedError } from './errors.ts';
+
+export const BUILD_SECTION = 'spintrain.build';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WASM_PAGE = 65536;
+
+/** Recorded in the board module's "spintrain.build" section. */
+export interface BoardBuildInfo {
+  board: string;
+  layout: number[];
+  /** Bytes of linear memory the layout uses: align8(heapBase) + plan + input buffer. */
+  linearBytes: number;
+  /** Bytes of linear memory the board gives the module. */
+  budgetBytes: number;
+  pages: number;
+  lowMemoryLimit?: number;
+}
+
+const compiled = new Map<string, Promise<Uint8Array>>();
+
+/** Compiles assembly/index.ts (release target) with extra asc flags; cached per flag set within a process. */
+export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
+  const key = extraFlags.join(' ');
+  let p = compiled.get(key);
+  if (!p) {
+    p = (async () => {
+      const files: Record<string, Uint8Array> = {};
+      let stderr = '';
+      const { error } = await asc.main(
+        ['assembly/index.ts', '--target', 'release', '--outFile', 'board.wasm', '--textFile', '', '--baseDir', ROOT, ...extraFlags],
+        {
+          writeFile: (name: string, contents: Uint8Array | string) => {
+            if (typeof contents !== 'string') files[name] = contents;
+          },
+          stdout: { write: () => true },
+          stderr: { write: (s: string) => ((stderr += s), true) },
+        } as unknown as asc.APIOptions,
+      );
+      const wasm = Object.entries(files).find(([n]) => n.endsWith('.wasm'))?.[1];
+      if (error || !wasm) throw new ToolFailedError(`asc ${extraFlags.join(' ')}`, `${error?.message ?? 'no output'}\n${stderr}`);
+      return wasm;
+    })();
+    compiled.set(key, p);
+  }
+  return p;
+}
+
+export interface TrainingMemory {
+  heapBase: number;
+  /** sizeofTrainingMemory() [bytes]. */
+  planBytes: number;
+  /** align8(heapBase) + planBytes + n[0] (input buffer) [bytes]: what st_session_open checks. */
+  linearBytes: number;
+}
+
+/** Asks the module itself how much memory a network needs. */
+export function measureTrainingMemory(wasm: Uint8Array, n: Pick<NetworkConfig, 'layout' | 'activation' | 'output' | 'algorithm' | 'momentum' | 'reluSampled'>): TrainingMemory {
+  const e = instantiateEngine(wasm, () => {});
+  n.layout.forEach((w, k) => {
+    const r = e.layoutSet(k, w);
+    if (r < 0) throw new RangeError(`layout[${k}] = ${w}: the engine refuses it (code ${r})`);
+  });
+  const r = e.configure(n.layout.length, ACTIVATIONS.indexOf(n.activation), OUTPUTS.indexOf(n.output), ALGORITHMS.indexOf(n.algorithm), 0, n.reluSampled ? 1 : 0, Math.round(n.momentum * 65536));
+  if (r < 0) throw new RangeError(`configure: the engine refuses the network (code ${r})`);
+  const planBytes = e.sizeofTrainingMemory();
+  if (planBytes < 0) throw new RangeError(`sizeofTrainingMemory: code ${planBytes}`);
+  const heapBase = e.heapBase();
+  return { heapBase, planBytes, linearBytes: Math.ceil(heapBase / 8) * 8 + planBytes + n.layout[0] };
+}
+
+/** asc flags for a linear-memory budget: --lowMemoryLimit below one page. */
+export function boardAscFlags(budgetBytes: number): string[] {
+  return budgetBytes < WASM_PAGE ? ['--lowMemoryLimit', String(budgetBytes)] : [];
+}
+
+/** Fixes the memory at the pages linearBytes needs and records the build. */
+export function finishBoardModule(wasm: Uint8Array, info: Omit<BoardBuildInfo, 'pages'>): { wasm: Uint8Array; info: BoardBuildInfo } {
+  const pages = Math.max(1, Math.ceil(info.linearBytes / WASM_PAGE));
+  const full: BoardBuildInfo = { ...info, pages };
+  return { wasm: addJsonSection(setMemoryPages(wasm, pages), BUILD_SECTION, full), info: full };
+}
+
+/** Reads and checks a board module's build record against the expected board and layout. */
+export function checkBoardModule(wasm: Uint8Array, file: string, board: string, layout: number[]): BoardBuildInfo {
+  try {
+    new WebAssembly.Module(new Uint8Array(wasm));
+  } catch (e) {
+    throw new ModuleMismatchError(file, 'module', `not a valid WebAssembly module: ${(e as Error).message}`);
+  }
+  const info = readJsonSection(wasm, BUILD_SECTION, file) as BoardBuildInfo | undefined;
+  if (!info || !Array.isArray(info.layout)) throw new ModuleMismatchError(file, BUILD_SECTION, 'missing: not a module built by spintrain build');
+  if (info.layout.join('-') !== layout.join('-')) {
+    throw new ModuleMismatchError(file, 'layout', `the module was built for layout ${info.layout.join('-')}, not ${layout.join('-')}`);
+  }
+  if (info.board !== board) throw new ModuleMismatchError(file, 'board', `the module was built for board ${info.board}, not ${board}`);
+  return info;
+}

@@ -1,0 +1,61 @@
+/** Typed errors of edge deployment (`spintrain build`, board modules, native builds). */
+
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** `--board` names no known board. */
+export class UnknownBoardError extends DeployError {
+  constructor(readonly board: string, readonly known: string[]) {
+    super(`unknown board "${board}": known boards are ${known.join(', ')}`);
+  }
+}
+
+/** The board cannot run the WebAssembly module itself (e.g. the Firmata-tethered Arduino Uno). */
+export class BoardCannotHostWasmError extends DeployError {
+  constructor(readonly board: string, readonly reason: string) {
+    super(`board ${board} cannot host a WebAssembly runtime: ${reason}`);
+  }
+}
+
+/** The layout's training memory does not fit the board's linear-memory budget. */
+export class LayoutTooLargeError extends DeployError {
+  constructor(
+    readonly board: string,
+    readonly layout: number[],
+    readonly neededBytes: number,
+    readonly planBytes: number,
+    readonly availableBytes: number,
+    readonly ramBytes: number,
+  ) {
+    super(
+      `layout ${layout.join('-')} does not fit board ${board}: it needs ${neededBytes} bytes of linear memory ` +
+        `(training plan ${planBytes} bytes from sizeofTrainingMemory(), plus static data and the input buffer), ` +
+        `the board has ${availableBytes} bytes for WebAssembly linear memory (of ${ramBytes} bytes of RAM)`,
+    );
+  }
+}
+
+/** A prebuilt module (--wasm) was built for another layout/board, or is not a spintrain board module. */
+export class ModuleMismatchError extends DeployError {
+  constructor(readonly file: string, readonly field: string, readonly detail: string) {
+    super(`${file}: ${field}: ${detail}`);
+  }
+}
+
+/** A bad command-line argument of `spintrain build`. */
+export class BuildArgumentError extends DeployError {
+  constructor(readonly option: string, readonly detail: string) {
+    super(`${option}: ${detail}`);
+  }
+}
+
+/** An external tool (asc, wasm2c, cc, arm-none-eabi-gcc, qemu) failed. */
+export class ToolFailedError extends DeployError {
+  constructor(readonly tool: string, readonly output: string) {
+    super(`${tool} failed:\n${output.slice(-4000)}`);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A fixed training run (config, seed, data, epochs, draw source) and its reference result in V8
+ * through SpintrainEngine, the host path. Every other runtime must reproduce these weights bit for bit.
+ */
+import { SpintrainEngine, type Parameters, type Draws } from '../engine/wasm-engine.ts';
+import type { NetworkConfig } from '../engine/config.ts';
+import { SimulatedMtjHal } from './simulated-mtj-hal.ts';
+import type { StreamSplit } from './serial-stream.ts';
+
+export interface TrainingRun {
+  name: string;
+  network: NetworkConfig;
+  data: StreamSplit;
+  epochs: number;
+  /** 'prng': the module's generator (source 0); 'sim-hal': env.mtj_sample served by SimulatedMtjHal(halSeed). */
+  draws: 'prng' | 'sim-hal';
+  halSeed: number;
+}
+
+export interface RunResult {
+  parameters: Parameters;
+  correctPerEpoch: number[];
+  /** Wall time per training sample [s]. */
+  secondsPerSample: number;
+}
+
+/** The draw seed SpintrainEngine.setEpoch gives epoch e: (seed ^ 0x5bd1e995) · 0x9e3779b1 + e (mod 2^32). */
+export function epochDrawSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch) >>> 0;
+}
+
+export function drawsOf(run: TrainingRun): Draws {
+  return run.draws === 'prng' ? { kind: 'prng' } : { kind: 'host', source: new SimulatedMtjHal(run.halSeed), via: 'import' };
+}
+
+/** Trains in V8: epochs in natural order, setEpoch(e) before each (the stream sends 'E' e). */
+export async function runInV8(run: TrainingRun, wasm?: Uint8Array): Promise<RunResult> {
+  const engine = new SpintrainEngine(run.network, drawsOf(run), wasm);
+  const split = engine.loadSplit(run.data);
+  const correctPerEpoch: number[] = [];
+  const t0 = performance.now();
+  for (let e = 0; e < run.epochs; e++) {
+    engine.setEpoch(e);
+    correctPerEpoch.push(await engine.trainEpoch(split));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { parameters: engine.exportParameters(), correctPerEpoch, secondsPerSample: seconds / (run.epochs * run.data.n) };
+}
