@@ -16,6 +16,8 @@ export interface BoardEngineConfig {
 
 /** Q16 as the host rounds it (SpintrainEngine: Math.round(x · 65536)). */
 export const q16 = (x: number): number => Math.round(x * 65536);
+/** Q24 as the host rounds it (Math.round(x · 2^24)). */
+export const q24 = (x: number): number => Math.round(x * 2 ** 24);
 
 export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
   const n = validateNetworkConfig(c.network);
@@ -31,6 +33,7 @@ export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
     `.momentum_q16 = ${q16(n.momentum)}`,
     `.decay_q16 = ${q16(n.decay)}`,
     `.probability_floor_q16 = ${q16(n.probabilityFloor)}`,
+    `.delta_clip_q24 = ${q24(n.deltaClip)}`,
     `.lr_q16 = { ${pad(learningRates(n).map(q16), 5).join(', ')} }`,
     `.seed = ${n.seed >>> 0}u`,
     `.linear_memory_limit = ${c.linearMemoryLimit}u`,

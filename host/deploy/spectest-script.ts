@@ -11,7 +11,7 @@
 import { ACTIVATIONS, ALGORITHMS, OUTPUTS, Q_WEIGHT, learningRates } from '../engine/config.ts';
 import { instantiateEngine, Region, type Parameters } from '../engine/wasm-engine.ts';
 import { DeployError } from './errors.ts';
-import { q16 } from './c-config-header.ts';
+import { q16, q24 } from './c-config-header.ts';
 import { measureTrainingMemory } from './board-module.ts';
 import { epochDrawSeed, type TrainingRun } from './reference-run.ts';
 
@@ -64,6 +64,7 @@ export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.
     ...learningRates(n).map((lr, l) => invoke('setLearningRate', l, q16(lr))),
     invoke('setDecay', q16(n.decay)),
     invoke('setProbabilityFloor', q16(n.probabilityFloor)),
+    invoke('setDeltaClip', q24(n.deltaClip)),
     invoke('initWeights', n.seed),
     invoke('rngSeed', (n.seed ^ 0x5bd1e995) >>> 0),
   ];

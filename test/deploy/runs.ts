@@ -7,6 +7,7 @@
 import { loadXor } from '../../host/data/xor.ts';
 import { loadIris } from '../../host/data/iris.ts';
 import { loadMnist } from '../../host/data/mnist.ts';
+import { defaultNetworkConfig } from '../../host/engine/config.ts';
 import type { TrainingRun } from '../../host/deploy/reference-run.ts';
 import { boardAscFlags, compileEngine, finishBoardModule, measureTrainingMemory } from '../../host/deploy/board-module.ts';
 
@@ -20,22 +21,22 @@ export function edgeRuns(): TrainingRun[] {
   return [
     {
       name: 'xor-pgaf-sigmoid-prng',
-      network: { layout: [2, 8, 2], activation: 'sigmoid', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 1, momentum: 0, decay: 0.1, probabilityFloor: 0, seed: 7 },
+      network: { ...defaultNetworkConfig, layout: [2, 8, 2], activation: 'sigmoid', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 1, momentum: 0, decay: 0.1, probabilityFloor: 0, seed: 7 },
       data: xor.train, epochs: 5, draws: 'prng', halSeed: 0,
     },
     {
       name: 'xor-pgaf-tanh-mtj-import',
-      network: { layout: [2, 6, 4, 2], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 0.5, momentum: 0, decay: 0, probabilityFloor: 0.02, seed: 11 },
+      network: { ...defaultNetworkConfig, layout: [2, 6, 4, 2], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 0.5, momentum: 0, decay: 0, probabilityFloor: 0.02, deltaClip: 2, seed: 11 },
       data: xor.train, epochs: 5, draws: 'sim-hal', halSeed: 3,
     },
     {
       name: 'iris20-pgaf-tanh-momentum-prng',
-      network: { layout: [4, 8, 3], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: [0.25, 0.5], momentum: 0.9, decay: 0.5, probabilityFloor: 0.01, seed: 3 },
+      network: { ...defaultNetworkConfig, layout: [4, 8, 3], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: [0.25, 0.5], momentum: 0.9, decay: 0.5, probabilityFloor: 0.01, seed: 3 },
       data: sub(iris.train, 4, 20), epochs: 3, draws: 'prng', halSeed: 0,
     },
     {
       name: 'mnist20-bp-relu-prng',
-      network: { layout: [784, 12, 10], activation: 'relu', output: 'softmax', algorithm: 'bp', reluSampled: false, learningRate: 0.05, momentum: 0, decay: 0, probabilityFloor: 0, seed: 5 },
+      network: { ...defaultNetworkConfig, layout: [784, 12, 10], activation: 'relu', output: 'softmax', algorithm: 'bp', reluSampled: false, learningRate: 0.05, momentum: 0, decay: 0, probabilityFloor: 0, seed: 5 },
       data: sub(mnist.train, 784, 20), epochs: 1, draws: 'prng', halSeed: 0,
     },
   ];

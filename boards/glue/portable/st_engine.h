@@ -21,6 +21,7 @@ typedef enum {
   ST_FN_SET_DECAY,                /* (dQ16)                         */
   ST_FN_SET_EPOCH,                /* (epoch)                        */
   ST_FN_SET_PROBABILITY_FLOOR,    /* (epsQ16) -> i32                */
+  ST_FN_SET_DELTA_CLIP,           /* (cQ24) -> i32                  */
   ST_FN_INIT_WEIGHTS,             /* (seed) -> i32                  */
   ST_FN_RNG_SEED,                 /* (seed)                         */
   ST_FN_REGION_PTR,               /* (region, k) -> i32 offset      */

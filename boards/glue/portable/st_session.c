@@ -49,6 +49,7 @@ int st_session_open(st_session *s, const st_engine *e, const st_config *cfg) {
   }
   TRY(call(e, ST_FN_SET_DECAY, &cfg->decay_q16, 0));
   TRY(setup(e, ST_FN_SET_PROBABILITY_FLOOR, &cfg->probability_floor_q16));
+  TRY(setup(e, ST_FN_SET_DELTA_CLIP, &cfg->delta_clip_q24));
   int32_t seed = (int32_t)cfg->seed;
   TRY(setup(e, ST_FN_INIT_WEIGHTS, &seed));
   int32_t draws_seed = (int32_t)(cfg->seed ^ 0x5bd1e995u);

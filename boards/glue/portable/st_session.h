@@ -3,7 +3,8 @@
  * SpintrainEngine's constructor) call for call, so a board starting from the same config and seed
  * holds bit-identical weights to the host:
  *   layoutSet(k, n[k]) · configure(…) · sizeofTrainingMemory() · scheduleTrainingMemory(align8(heapBase()))
- *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · initWeights(seed) · rngSeed(seed ^ 0x5bd1e995)
+ *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · setDeltaClip(c)
+ *   initWeights(seed) · rngSeed(seed ^ 0x5bd1e995)
  * Each epoch (st_session_set_epoch): setEpoch(e) · rngSeed((seed ^ 0x5bd1e995) · 0x9e3779b1 + e).
  * Linear memory: [static data | plan (sizeofTrainingMemory) | input buffer n[0] bytes].
  */

@@ -43,6 +43,7 @@ static int st_call(void *ctx, st_export fn, const int32_t *a, int32_t *result) {
     case ST_FN_SET_DECAY: Z_spintrainZ_setDecay(m, (u32)a[0]); break;
     case ST_FN_SET_EPOCH: Z_spintrainZ_setEpoch(m, (u32)a[0]); break;
     case ST_FN_SET_PROBABILITY_FLOOR: r = Z_spintrainZ_setProbabilityFloor(m, (u32)a[0]); break;
+    case ST_FN_SET_DELTA_CLIP: r = Z_spintrainZ_setDeltaClip(m, (u32)a[0]); break;
     case ST_FN_INIT_WEIGHTS: r = Z_spintrainZ_initWeights(m, (u32)a[0]); break;
     case ST_FN_RNG_SEED: Z_spintrainZ_rngSeed(m, (u32)a[0]); break;
     case ST_FN_REGION_PTR: r = Z_spintrainZ_regionPtr(m, (u32)a[0], (u32)a[1]); break;

@@ -1,0 +1,50 @@
+#include "st_app.h"
+#include "st_errors.h"
+#include "st_port.h"
+#include "st_protocol.h"
+#include "spintrain_board.h"
+#include "spintrain_config.h"
+#include "spintrain_module.h"
+#include "spintrain_weights.h"
+#if defined(ST_RUNTIME_WASM3)
+#include "../runtime/st_wasm3.h"
+#elif defined(ST_RUNTIME_WAMR)
+#include "../runtime/st_wamr.h"
+#else
+#error "spintrain_board.h must define ST_RUNTIME_WASM3 or ST_RUNTIME_WAMR"
+#endif
+
+#ifndef ST_WASM_STACK_BYTES
+#define ST_WASM_STACK_BYTES (8 * 1024)
+#endif
+
+static st_engine engine;
+static st_session session;
+static st_protocol proto;
+static int ready;
+
+int st_app_setup(void) {
+  int rc;
+  st_protocol_init(&proto, &session, st_port_serial_write, st_port_micros);
+#if defined(ST_RUNTIME_WASM3)
+  rc = st_wasm3_open(&engine, spintrain_module, spintrain_module_len, ST_CONFIG.linear_memory_limit, ST_WASM_STACK_BYTES);
+#else
+  static uint8_t module_ram[sizeof spintrain_module]; /* WAMR patches bytecode while loading */
+  for (uint32_t i = 0; i < spintrain_module_len; i++) module_ram[i] = spintrain_module[i];
+  rc = st_wamr_open(&engine, module_ram, spintrain_module_len, ST_WASM_STACK_BYTES);
+#endif
+  if (rc == ST_OK) rc = st_session_open(&session, &engine, &ST_CONFIG);
+  if (rc == ST_OK) rc = st_session_load_weights(&session, spintrain_weights, spintrain_weights_len);
+  if (rc != ST_OK) {
+    st_protocol_error(&proto, rc);
+    return rc;
+  }
+  st_port_serial_write("ready\n", 6);
+  ready = 1;
+  return ST_OK;
+}
+
+void st_app_poll(void) {
+  int c;
+  while (ready && (c = st_port_serial_read()) >= 0) st_protocol_feed(&proto, (uint8_t)c);
+}
