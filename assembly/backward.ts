@@ -3,7 +3,7 @@
 // Output layer L (softmax + cross-entropy):  δ_k = p_k − y_k
 //              (sigmoid + squared error):    δ_k = (a_k − y_k) · a_k(1 − a_k)      (exact in both algorithms)
 // Hidden layer k, s_j = Σ_m w_mj δ_m over the upper layer's kept neurons m:
-//   bp:   δ_j = s_j · f′(z_j)            for every neuron j
+//   bp:   δ_j = s_j · f′(z_j)            for every neuron j     (then, optionally, δ_j ← clamp(δ_j, ±c))
 //   pgaf: δ_j = s_j · 2^e · b_j          b_j = s1 ∧ ¬s2 from two Bernoulli(p_j) draws, E[b_j] = f′/2^e
 //         (sigmoid e = 0, tanh e = 2; ReLU: b_j = [z_j > 0], or one Bernoulli(σ(z_j)) draw when sampled)
 //   The masks are drawn first (drawMasks, at the end of the forward pass); afterwards only kept
@@ -18,7 +18,7 @@ import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import {
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
-  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
+  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, deltaClipQ24, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
 } from './plan';
 
 /**
@@ -143,6 +143,8 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
       s = mulShift(s, fd, 16);
     }
     else if (activation == ACT_TANH) s = sat32(<i64>s << 2);
+    const c = deltaClipQ24;
+    if (c != 0) s = s > c ? c : s < -c ? -c : s;
     store<i32>(d + jo, s);
   }
   const macs = downCount * upCount;

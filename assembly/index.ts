@@ -4,7 +4,7 @@
 //   imports  env.mtj_sample(hidden, count, probsPtr, bitsPtr, draws)   see backward.ts
 //   setup    layoutSet(k, n) · configure(layers, act, out, algo, source, flags, momentumQ16)
 //            sizeofTrainingMemory() → bytes · scheduleTrainingMemory(base) · heapBase()
-//            setLearningRate(l, lrQ16) · setDecay(dQ16) · setEpoch(e) · setProbabilityFloor(εQ16)
+//            setLearningRate(l, lrQ16) · setDecay(dQ16) · setEpoch(e) · setProbabilityFloor(εQ16) · setDeltaClip(cQ24)
 //            initWeights(seed) · rngSeed(s)
 //   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0)
 //            trainStep(label) → predicted class (forward, masks, backward, update)
@@ -24,7 +24,7 @@ import {
   slot, width, wPtr, layerCount, activation, algo, bitSource, placed, ALGO_PGAF, SRC_BUFFER, MAX_LAYERS,
 } from './plan';
 
-export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch, setProbabilityFloor } from './plan';
+export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch, setProbabilityFloor, setDeltaClip } from './plan';
 export { rngSeed, rngNext } from './rng';
 export { countersReset } from './counters';
 export { inputU8 } from './forward';

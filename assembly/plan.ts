@@ -59,6 +59,15 @@ export let decayQ16: i32 = 0;
 export let pFloorQ16: i32 = 0;
 /** The matching derivative floor for bp, ε(1 − ε) in Q16 (×4 for tanh). */
 export let dFloorQ16: i32 = 0;
+/** Bound on a hidden δ in Q24 (0 = none): δ_j is clamped to [−c, c] in both algorithms. */
+export let deltaClipQ24: i32 = 0;
+
+/** Hidden-delta clip c in Q24 (0 = none, else 1..2^31−1): δ_j ← clamp(δ_j, −c, c), bp and pgaf alike. */
+export function setDeltaClip(c: i32): i32 {
+  if (c < 0) return ERR_CONFIG;
+  deltaClipQ24 = c;
+  return OK;
+}
 export let placed: bool = false;
 export let maxWidth: i32 = 0;
 export let NZI: usize = 0;

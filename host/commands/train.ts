@@ -13,6 +13,8 @@ import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { backwardMulAdd, keptFraction } from '../engine/counters.ts';
 import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
 import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+import { DEVICE_OPTIONS, DEVICE_USAGE, parseDeviceOption, type DeviceSpec } from './device-option.ts';
+import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
 
 export const TRAIN_USAGE = `spintrain train [options]
   --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]   (default mnist)
@@ -24,11 +26,13 @@ export const TRAIN_USAGE = `spintrain train [options]
                              (default: pgaf 0.01 hidden / 0.1 output, bp 0.1)
   --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
+  --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
   --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
   --train-limit N --test-limit N   use the first N samples
   --save FILE                trained weights (spintrain weights file, written atomically)
   --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
-  --json                     one JSON object on stdout`;
+  --json                     one JSON object on stdout
+${DEVICE_USAGE}`;
 
 interface TrainJob {
   dataset: Dataset;
@@ -39,6 +43,7 @@ interface TrainJob {
   checkpoint?: string;
   resume?: string;
   json: boolean;
+  device: DeviceSpec;
 }
 
 export function parseTrainArgs(argv: string[]): TrainJob {
@@ -56,6 +61,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       decay: { type: 'string' },
       momentum: { type: 'string' },
       'p-floor': { type: 'string' },
+      'delta-clip': { type: 'string' },
       seed: { type: 'string' },
       compare: { type: 'string' },
       'train-limit': { type: 'string' },
@@ -64,6 +70,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       checkpoint: { type: 'string' },
       resume: { type: 'string' },
       json: { type: 'boolean' },
+      ...DEVICE_OPTIONS,
     },
     strict: true,
     allowPositionals: false,
@@ -98,6 +105,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     decay: numberOption('--decay', values.decay, 0.1, 0, 1000),
     momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
     probabilityFloor: numberOption('--p-floor', values['p-floor'], 0, 0, 0.49),
+    deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
     seed,
   };
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
@@ -111,11 +119,31 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     checkpoint: values.checkpoint,
     resume: values.resume,
     json: values.json ?? false,
+    device: parseDeviceOption(values),
   };
 }
 
-export async function trainCommand(argv: string[], draws: Draws = { kind: 'prng' }): Promise<number> {
+/** `draws` given by the caller replace --device; `connect` resolves port paths (e.g. an emulated board). */
+export async function trainCommand(argv: string[], draws?: Draws, connect?: PortConnector): Promise<number> {
   const job = parseTrainArgs(argv);
+  if (draws && job.device.kind !== 'prng') throw new CliError('--device', 'cannot be combined with draws given by the caller');
+  const log = (s: string): void => {
+    if (!job.json) process.stdout.write(s + '\n');
+  };
+  const session = draws ? fixedDrawsSession(draws) : await openDeviceSession(job.device, { seed: job.config.seed, connect, log });
+  let code: number;
+  try {
+    code = await trainJob(job, session);
+  } catch (e) {
+    await session.close().catch(() => undefined); // the training error is the one to report
+    throw e;
+  }
+  await session.close();
+  return code;
+}
+
+async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> {
+  const draws = session.draws;
   const log = (s: string): void => {
     if (!job.json) process.stdout.write(s + '\n');
   };
@@ -143,6 +171,7 @@ export async function trainCommand(argv: string[], draws: Draws = { kind: 'prng'
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
+  summary.config.device = session.label;
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else printSummary(summary);
   return 0;
@@ -195,7 +224,7 @@ export interface TrainSummary {
   keptFraction: number[];
   backwardOpsPerSample: number;
   perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; seconds: number; keptFraction: number[] }[];
-  config: NetworkConfig & { dataset: string };
+  config: NetworkConfig & { dataset: string; device?: string };
   baseline?: { algorithm: 'bp'; testAccuracy: number; backwardOpsPerSample: number; trainSeconds: number };
   /** bp backward multiplies+adds per sample ÷ this run's. */
   backwardOpsRatio?: number;

@@ -35,6 +35,8 @@ export interface NetworkConfig {
    * ≥ ε(1 − ε)); bp uses the same derivative floor f′ ← max(f′, ε(1 − ε)). 0 = none.
    */
   probabilityFloor: number;
+  /** Bound c on every hidden δ_j (clamped to [−c, c]) in both algorithms; 0 = none. */
+  deltaClip: number;
   /** Seed of weight initialisation and of every random draw. */
   seed: number;
 }
@@ -48,6 +50,7 @@ export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
   momentum: 0,
   decay: 0,
   probabilityFloor: 0,
+  deltaClip: 0,
   seed: 1,
 };
 
@@ -89,6 +92,7 @@ export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
   if (!(c.momentum >= 0 && c.momentum < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${c.momentum}`);
   if (!(c.decay >= 0 && c.decay < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${c.decay}`);
   if (!(c.probabilityFloor >= 0 && c.probabilityFloor < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${c.probabilityFloor}`);
+  if (!(c.deltaClip >= 0 && c.deltaClip < 128)) throw new ConfigError('deltaClip', `expected a number in [0, 128), got ${c.deltaClip}`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
   return c;
 }

@@ -210,7 +210,8 @@ export class ReferenceMlp {
             c.backwardMul += 2;
             c.backwardAdd += 1;
           } else if (this.config.activation === 'tanh') s *= 4;
-          this.D[l][j] = s;
+          const clip = this.config.deltaClip;
+          this.D[l][j] = clip > 0 ? Math.min(clip, Math.max(-clip, s)) : s;
         }
       }
       this.update(l, up);

@@ -30,6 +30,7 @@ export interface EngineExports {
   setDecay(dQ16: number): void;
   setEpoch(e: number): void;
   setProbabilityFloor(epsQ16: number): number;
+  setDeltaClip(cQ24: number): number;
   rngSeed(seed: number): void;
   rngNext(): number;
   initWeights(seed: number): number;
@@ -123,6 +124,7 @@ export class SpintrainEngine {
     learningRates(config).forEach((lr, l) => check('setLearningRate', e.setLearningRate(l, Math.round(lr * 65536))));
     e.setDecay(Math.round(config.decay * 65536));
     check('setProbabilityFloor', e.setProbabilityFloor(Math.round(config.probabilityFloor * 65536)));
+    check('setDeltaClip', e.setDeltaClip(Math.round(config.deltaClip * 2 ** 24)));
     check('initWeights', e.initWeights(config.seed));
     // The draws continue the same stream, reseeded so that they do not depend on the layout.
     e.rngSeed((config.seed ^ 0x5bd1e995) >>> 0);

@@ -21,6 +21,11 @@ export interface TrainOptions {
   engine?: SpintrainEngine;
   /** First epoch index (when resuming). */
   startEpoch?: number;
+  /**
+   * Learning curve: evaluate on the test split every `every` samples during the first `epochs`
+   * epochs, recording cumulative backward-pass operations (for "operations to reach X%").
+   */
+  curve?: { every: number; epochs: number };
   /** Called after each epoch's evaluation, awaited (e.g. to write a checkpoint). */
   onEpochEnd?: (engine: SpintrainEngine, epoch: number, testAccuracy: number) => Promise<void> | void;
 }
@@ -39,6 +44,13 @@ export interface EpochReport {
   ops: OpCounters;
 }
 
+export interface CurvePoint {
+  samples: number;
+  /** Backward-pass multiplies + adds since the start of training. */
+  backwardOps: number;
+  testAccuracy: number;
+}
+
 export interface TrainResult {
   dataset: string;
   config: NetworkConfig;
@@ -50,6 +62,7 @@ export interface TrainResult {
   /** Counters summed over all epochs. */
   ops: OpCounters;
   planBytes: number;
+  curve: CurvePoint[];
   engine: SpintrainEngine;
 }
 
@@ -64,7 +77,8 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   const shuffleRng = new Rng((config.seed * 2654435761) >>> 0);
   const start = opts.startEpoch ?? 0;
   for (let e = 0; e < start; e++) shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
-  const chunk = opts.chunk ?? data.train.n;
+  const curve: CurvePoint[] = [];
+  let opsBefore = 0;
   const epochs: EpochReport[] = [];
   let total: OpCounters | undefined;
   let seconds = 0;
@@ -74,12 +88,20 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     engine.resetCounters();
     const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
     let correct = 0;
-    const t0 = performance.now();
+    let trainMs = 0;
+    const recording = opts.curve !== undefined && epoch - start < opts.curve.epochs;
+    const chunk = recording ? opts.curve!.every : (opts.chunk ?? data.train.n);
     for (let s = 0; s < order.length; s += chunk) {
+      const t0 = performance.now();
       correct += await engine.trainEpoch(trainSplit, order.subarray(s, Math.min(order.length, s + chunk)));
-      opts.onProgress?.(Math.min(order.length, s + chunk) + (epoch - start) * order.length, (opts.epochs - start) * order.length);
+      trainMs += performance.now() - t0;
+      const done = Math.min(order.length, s + chunk);
+      if (recording) {
+        curve.push({ samples: samples + done, backwardOps: opsBefore + backwardMulAdd(engine.counters()), testAccuracy: engine.evaluate(testSplit) / data.test.n });
+      }
+      opts.onProgress?.(done + (epoch - start) * order.length, (opts.epochs - start) * order.length);
     }
-    const dt = (performance.now() - t0) / 1000;
+    const dt = trainMs / 1000;
     const ops = engine.counters();
     const report: EpochReport = {
       epoch,
@@ -94,6 +116,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     opts.onEpoch?.(report);
     await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
     total = total ? addCounters(total, ops) : ops;
+    opsBefore += report.backwardOps;
     seconds += dt;
     samples += data.train.n;
   }
@@ -109,6 +132,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     trainSeconds: seconds,
     ops: total ?? engine.counters(),
     planBytes: engine.planBytes,
+    curve,
     engine,
   };
 }

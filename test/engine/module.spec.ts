@@ -43,7 +43,7 @@ describe('release module', async () => {
       [
         'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
         'predict', 'qExpNeg', 'qMulShift', 'qSigmoid', 'qTanh', 'regionPtr', 'rngNext', 'rngSeed', 'scheduleTrainingMemory',
-        'setDecay', 'setEpoch', 'setLearningRate', 'setProbabilityFloor', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
+        'setDecay', 'setDeltaClip', 'setEpoch', 'setLearningRate', 'setProbabilityFloor', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
       ].sort(),
     );
   });

@@ -73,6 +73,20 @@ describe('pair statistics of the on-module generator', () => {
     });
   });
 
+  it('with a probability floor ε, p is clamped to [ε, 1 − ε]: P(1,0) ≥ ε(1 − ε)', () => {
+    const e = biasedEngine('sigmoid', zs, { probabilityFloor: 0.1 });
+    const hits = new Array<number>(zs.length).fill(0);
+    for (let s = 0; s < N; s++) {
+      e.exports.trainForward();
+      const b = e.bits(1);
+      zs.forEach((_z, j) => (hits[j] += b[2 * j] === 1 && b[2 * j + 1] === 0 ? 1 : 0));
+    }
+    zs.forEach((z, j) => {
+      const p = Math.min(0.9, Math.max(0.1, sigmoid(z)));
+      expect(Math.abs(hits[j] / N - p * (1 - p)), `z = ${z}`).toBeLessThanOrEqual(bound(p * (1 - p)));
+    });
+  });
+
   it('the probabilities handed to a device are σ(z) (sigmoid) and σ(2z) (tanh) in Q16', () => {
     const s = biasedEngine('sigmoid', zs);
     s.exports.trainForward();

@@ -1,0 +1,29 @@
+/**
+ * The recipe for training XOR with p-GAF-BP through a Firmata MTJ board (the paper trained XOR on
+ * hardware), sized for the emulated Uno: every draw goes host → johnny-five → StandardFirmata → junction.
+ *
+ * Cost through the Uno profile: a new write current needs 80 ms of RC settling, then ~10 ms per round
+ * of 4 parallel pulses; 4 hidden neurons on the 4 junctions × 2 draws = 2 rounds per sample, so ~100 ms
+ * of board time per sample. Hence a 4-wide tanh layer, large learning rates, no decay and a probability
+ * floor (kept fraction ≥ 0.09 even when a neuron saturates): XOR in tens of epochs instead of thousands.
+ */
+import type { CalibrationOptions } from '../device/calibration.ts';
+
+/** `spintrain train` arguments of the run (add --device, --calibration, --seed, --epochs). */
+export const HIL_XOR_TRAIN_ARGS: readonly string[] = [
+  '--dataset', 'xor',
+  '--hidden', '4',
+  '--activation', 'tanh',
+  '--output', 'softmax',
+  '--algo', 'pgaf',
+  '--lr', '8,2',
+  '--decay', '0',
+  '--p-floor', '0.1',
+];
+
+/**
+ * A short calibration sweep: 17 coarse points × 8 draws locate each junction's transition, 9 fine points
+ * × 24 draws over its 2 %…98 % span fit σ(k (I − I50)). About 5 s of board time for the 4 junctions
+ * (the full default sweep, 33 × 16 + 21 × 200 rounds, takes ~50 s); the fit is within a few µA of the physics.
+ */
+export const HIL_CALIBRATION_SWEEP: Partial<CalibrationOptions> = { coarsePoints: 17, coarseDraws: 8, finePoints: 9, fineDraws: 24 };
