@@ -4,8 +4,10 @@
 //              (sigmoid + squared error):    δ_k = (a_k − y_k) · a_k(1 − a_k)      (exact in both algorithms)
 // Hidden layer k, s_j = Σ_m w_mj δ_m over the upper layer's kept neurons m:
 //   bp:   δ_j = s_j · f′(z_j)            for every neuron j     (then, optionally, δ_j ← clamp(δ_j, ±c))
-//   pgaf: δ_j = s_j · 2^e · b_j          b_j = s1 ∧ ¬s2 from two Bernoulli(p_j) draws, E[b_j] = f′/2^e
-//         (sigmoid e = 0, tanh e = 2; ReLU: b_j = [z_j > 0], or one Bernoulli(σ(z_j)) draw when sampled)
+//   pgaf: δ_j = s_j · 2^e · c_j / K       c_j = number of (1,0) pairs among K pairs of Bernoulli(p_j)
+//         draws, E[c_j/K] = f′/2^e (the paper: K = 1, c_j = s1 ∧ ¬s2); sigmoid e = 0, tanh e = 2
+//         (ReLU: c_j = [z_j > 0], or the number of ones among K Bernoulli(σ(z_j)) draws when sampled)
+//         A neuron is kept when c_j > 0: K = 1 needs no multiply at all, K > 1 one per kept neuron.
 //   The masks are drawn first (drawMasks, at the end of the forward pass); afterwards only kept
 //   neurons are visited: no dot product, no weight row, no bias for a neuron whose mask is 0.
 // Update of weight layer l, for kept rows j (learning rate η_l in Q16, momentum μ in Q16):
@@ -18,7 +20,7 @@ import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import {
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
-  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, deltaClipQ24, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
+  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, deltaClipQ24, pairShift, drawsPerNeuron, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
 } from './plan';
 
 /**
@@ -31,10 +33,6 @@ declare function mtjSample(hidden: i32, count: i32, probs: usize, bits: usize, d
 
 @inline function sampled(): bool {
   return activation != ACT_RELU || (flags & FLAG_RELU_SAMPLED) != 0;
-}
-
-@inline function drawsPerNeuron(): i32 {
-  return activation == ACT_RELU ? 1 : 2;
 }
 
 /** pgaf: probabilities P[k] and draws BITS[k] of every hidden layer (from the PRNG or the import). */
@@ -68,24 +66,37 @@ export function drawMasks(): void {
   }
 }
 
-/** Kept neurons of hidden layer k as byte offsets into `list`; returns their count. */
+/**
+ * Kept neurons of hidden layer k as byte offsets into `list`; returns their count. For pgaf the
+ * count c_j of each kept neuron is left in D[k][j], where hiddenDelta picks it up.
+ */
 function keptList(k: i32, list: usize): i32 {
   const n = width(k);
   let kept = 0;
   const bits = bitsPtr(k);
   const z = zPtr(k);
-  const pairs = drawsPerNeuron() == 2;
+  const d = dPtr(k);
+  const draws = drawsPerNeuron();
+  const pairs = activation != ACT_RELU;
   const exact = algo == ALGO_BP;
   const fromBits = sampled();
   for (let j = 0; j < n; j++) {
-    let keep = true;
+    let c = 1;
     if (!exact) {
-      if (!fromBits) keep = load<i32>(z + (<usize>j << 2)) > 0;
-      else if (pairs) keep = load<u8>(bits + (<usize>j << 1)) != 0 && load<u8>(bits + (<usize>j << 1), 1) == 0;
-      else keep = load<u8>(bits + <usize>j) != 0;
+      if (!fromBits) c = load<i32>(z + (<usize>j << 2)) > 0 ? 1 : 0;
+      else {
+        c = 0;
+        const b = bits + <usize>(j * draws);
+        if (pairs) {
+          for (let t = 0; t < draws; t += 2) c += <i32>(load<u8>(b + <usize>t) != 0 && load<u8>(b + <usize>t, 1) == 0);
+        } else {
+          for (let t = 0; t < draws; t++) c += <i32>(load<u8>(b + <usize>t) != 0);
+        }
+      }
     }
-    if (keep) {
+    if (c != 0) {
       store<i32>(list + (<usize>kept << 2), j << 2);
+      store<i32>(d + (<usize>j << 2), c);
       kept++;
     }
   }
@@ -136,19 +147,27 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
       acc += <i64>load<i32>(w + (mo >> 2) * rowBytes + jo) * <i64>load<i32>(dUp + mo);
     }
     let s = sat32(shr(acc, 24));
+    const cj = load<i32>(d + jo);
     if (exact) {
       let fd = derivative(activation, load<i32>(a + jo), load<i32>(z + jo));
       const floor = activation == ACT_TANH ? dFloorQ16 << 2 : activation == ACT_RELU ? 0 : dFloorQ16;
       if (fd < floor) fd = floor;
       s = mulShift(s, fd, 16);
     }
-    else if (activation == ACT_TANH) s = sat32(<i64>s << 2);
+    else {
+      // s · 2^e · c_j / K, rounded; K = 1 and c_j = 1 is a pure shift (or nothing, for sigmoid)
+      const k2 = sampled() ? pairShift : 0;
+      const e = (activation == ACT_TANH ? 2 : 0) - k2;
+      const sc: i64 = k2 > 0 ? <i64>s * <i64>cj : <i64>s;
+      s = sat32(e >= 0 ? sc << <i64>e : shr(sc, -e));
+    }
     const c = deltaClipQ24;
     if (c != 0) s = s > c ? c : s < -c ? -c : s;
     store<i32>(d + jo, s);
   }
   const macs = downCount * upCount;
   ops(PH_DELTA, macs, macs, downCount);
+  if (!exact && pairShift > 0 && sampled()) ops(PH_ACTGRAD, downCount, 0, 0); // s · c_j
   if (exact) {
     // f′: sigmoid a(1 − a) and tanh 1 − a² cost 1 multiply and 1 add; ReLU a compare; then s · f′.
     if (activation == ACT_RELU) ops(PH_ACTGRAD, downCount, 0, 0);

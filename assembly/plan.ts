@@ -7,7 +7,8 @@
 //                        and, with momentum, VW[l] and VB[l] of the same sizes
 //   per layer k:         A[k] n[k] i32 Q16 (k = 0 is the input)
 //   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas
-//   per hidden layer k:  P[k] n[k] Q16 draw probabilities · BITS[k] 2·n[k] u8 draws
+//   per hidden layer k:  P[k] n[k] Q16 draw probabilities · BITS[k] draws·n[k] u8 draws
+//                        (draws per neuron: 2K for sigmoid/tanh with K pairs, K for sampled ReLU)
 //   scratch:             NZI, NZV (nonzero inputs: byte offsets, values), KEPT_A, KEPT_B lists
 //                        (maxWidth i32 each)
 import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_LAYER_INDEX, OK } from './errors';
@@ -54,6 +55,8 @@ export let algo: i32 = 0;
 export let bitSource: i32 = 0;
 export let flags: i32 = 0;
 export let momentumQ16: i32 = 0;
+/** pgaf: independent pairs per neuron, K = 2^pairShift (1, 2, 4 or 8). */
+export let pairShift: i32 = 0;
 export let decayQ16: i32 = 0;
 /** Probability floor ε in Q16 (0 = none): pgaf draws with p clamped to [ε, 1 − ε]. */
 export let pFloorQ16: i32 = 0;
@@ -100,11 +103,12 @@ export function layoutSet(k: i32, n: i32): i32 {
  * Chooses the network and algorithm. act: 0 sigmoid, 1 tanh, 2 ReLU (hidden layers);
  * out: 0 softmax + cross-entropy, 1 sigmoid + squared error; algorithm: 0 bp, 1 pgaf;
  * source: 0 on-chip PRNG, 1 env.mtj_sample import, 2 host-filled bit buffer; flags: FLAG_*;
- * momentum in Q16 (0 = plain SGD).
+ * momentum in Q16 (0 = plain SGD); pairsLog2: log2 of the pgaf pairs per neuron K (0..3).
  */
-export function configure(layers: i32, act: i32, out: i32, algorithm: i32, source: i32, fl: i32, momentum: i32): i32 {
+export function configure(layers: i32, act: i32, out: i32, algorithm: i32, source: i32, fl: i32, momentum: i32, pairsLog2: i32): i32 {
   if (layers < 3 || layers > MAX_LAYERS) return ERR_LAYER_COUNT;
-  if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 1 || <u32>source > 2 || <u32>momentum >= 65536) return ERR_CONFIG;
+  if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 1 || <u32>source > 2 || <u32>momentum >= 65536 || <u32>pairsLog2 > 3) return ERR_CONFIG;
+  pairShift = pairsLog2;
   layerCount = layers;
   activation = act;
   outputKind = out;
@@ -167,7 +171,7 @@ function plan(base: usize, write: bool): i32 {
     p = region(p, n * 4, T_D + k, write);
     if (k == L) continue;
     p = region(p, n * 4, T_P + k, write);
-    p = region(p, n * 2, T_BITS + k, write);
+    p = region(p, n << (pairShift + 1), T_BITS + k, write);
   }
   if (write) {
     maxWidth = mw;
@@ -178,6 +182,11 @@ function plan(base: usize, write: bool): i32 {
   }
   p += <usize>mw << 4;
   return <i32>(p - base);
+}
+
+/** Draws per hidden neuron: 2K (a pair per draw round) or K for the sampled ReLU. */
+export function drawsPerNeuron(): i32 {
+  return (activation == 2 ? 1 : 2) << pairShift;
 }
 
 /** Learning rate of weight layer l in Q16 (before decay). */

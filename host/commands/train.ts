@@ -27,6 +27,7 @@ export const TRAIN_USAGE = `spintrain train [options]
   --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
+  --pairs K                  pgaf: K independent pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper)
   --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
   --train-limit N --test-limit N   use the first N samples
   --save FILE                trained weights (spintrain weights file, written atomically)
@@ -62,6 +63,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       momentum: { type: 'string' },
       'p-floor': { type: 'string' },
       'delta-clip': { type: 'string' },
+      pairs: { type: 'string' },
       seed: { type: 'string' },
       compare: { type: 'string' },
       'train-limit': { type: 'string' },
@@ -106,6 +108,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
     probabilityFloor: numberOption('--p-floor', values['p-floor'], 0, 0, 0.49),
     deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
+    pairs: choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1') === '1' ? 1 : Number(values.pairs),
     seed,
   };
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';

@@ -35,6 +35,11 @@ export interface NetworkConfig {
    * ≥ ε(1 − ε)); bp uses the same derivative floor f′ ← max(f′, ε(1 − ε)). 0 = none.
    */
   probabilityFloor: number;
+  /**
+   * pgaf: independent pairs per neuron K ∈ {1, 2, 4, 8}; δ_j = s_j · c_j/K with c_j the number of
+   * (1,0) pairs (unbiased, variance /K, ~K× the kept work). K = 1 is the paper's p-GAF-BP.
+   */
+  pairs: number;
   /** Bound c on every hidden δ_j (clamped to [−c, c]) in both algorithms; 0 = none. */
   deltaClip: number;
   /** Seed of weight initialisation and of every random draw. */
@@ -51,6 +56,7 @@ export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
   decay: 0,
   probabilityFloor: 0,
   deltaClip: 0,
+  pairs: 1,
   seed: 1,
 };
 
@@ -92,6 +98,7 @@ export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
   if (!(c.momentum >= 0 && c.momentum < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${c.momentum}`);
   if (!(c.decay >= 0 && c.decay < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${c.decay}`);
   if (!(c.probabilityFloor >= 0 && c.probabilityFloor < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${c.probabilityFloor}`);
+  if (![1, 2, 4, 8].includes(c.pairs)) throw new ConfigError('pairs', `expected 1, 2, 4 or 8, got ${c.pairs}`);
   if (!(c.deltaClip >= 0 && c.deltaClip < 128)) throw new ConfigError('deltaClip', `expected a number in [0, 128), got ${c.deltaClip}`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
   return c;

@@ -66,7 +66,7 @@ export class ReferenceMlp {
     this.Z = n.map((k) => new Float64Array(k));
     this.D = n.map((k) => new Float64Array(k));
     this.P = n.map((k) => new Float64Array(k));
-    this.bits = n.map((k) => new Uint8Array(2 * k));
+    this.bits = n.map((k) => new Uint8Array(2 * config.pairs * k));
     this.lr0 = learningRates(config);
     this.lr = [...this.lr0];
     const maxW = Math.max(...n);
@@ -143,7 +143,7 @@ export class ReferenceMlp {
   private drawMasks(): void {
     const { activation: act, algorithm, reluSampled } = this.config;
     if (algorithm !== 'pgaf' || (act === 'relu' && !reluSampled)) return;
-    const draws = act === 'relu' ? 1 : 2;
+    const draws = (act === 'relu' ? 1 : 2) * this.config.pairs;
     for (let k = 1; k < this.config.layout.length - 1; k++) {
       const p = this.P[k];
       const eps = this.config.probabilityFloor;
@@ -155,18 +155,28 @@ export class ReferenceMlp {
     }
   }
 
-  private kept(k: number): number[] {
-    const { activation: act, algorithm, reluSampled } = this.config;
+  /** Kept neurons of hidden layer k; for pgaf, count[j] = c_j/K, the neuron's gradient scale. */
+  private kept(k: number, count: Float64Array): number[] {
+    const { activation: act, algorithm, reluSampled, pairs } = this.config;
     const n = this.config.layout[k];
+    const bits = this.bits[k];
     const list: number[] = [];
     for (let j = 0; j < n; j++) {
-      let keep = true;
+      let c = 1;
       if (algorithm === 'pgaf') {
-        if (act === 'relu' && !reluSampled) keep = this.Z[k][j] > 0;
-        else if (act === 'relu') keep = this.bits[k][j] === 1;
-        else keep = this.bits[k][2 * j] === 1 && this.bits[k][2 * j + 1] === 0;
+        if (act === 'relu' && !reluSampled) c = this.Z[k][j] > 0 ? 1 : 0;
+        else if (act === 'relu') {
+          c = 0;
+          for (let t = 0; t < pairs; t++) c += bits[j * pairs + t];
+          c /= pairs;
+        } else {
+          c = 0;
+          for (let t = 0; t < pairs; t++) c += bits[2 * (j * pairs + t)] === 1 && bits[2 * (j * pairs + t) + 1] === 0 ? 1 : 0;
+          c /= pairs;
+        }
       }
-      if (keep) list.push(j);
+      count[j] = c;
+      if (c > 0) list.push(j);
     }
     this.counters.kept[k - 1] += list.length;
     this.counters.seen[k - 1] += n;
@@ -197,7 +207,8 @@ export class ReferenceMlp {
     for (let l = L - 1; l >= 0; l--) {
       let down: number[] = [];
       if (l > 0) {
-        down = this.kept(l);
+        const scale = this.P[l]; // probabilities are spent: reuse as c_j/K
+        down = this.kept(l, scale);
         const w = this.W[l];
         const nIn = n[l];
         for (const j of down) {
@@ -209,7 +220,9 @@ export class ReferenceMlp {
             s *= this.derivative(l, j);
             c.backwardMul += 2;
             c.backwardAdd += 1;
-          } else if (this.config.activation === 'tanh') s *= 4;
+          } else {
+            s *= (this.config.activation === 'tanh' ? 4 : 1) * scale[j];
+          }
           const clip = this.config.deltaClip;
           this.D[l][j] = clip > 0 ? Math.min(clip, Math.max(-clip, s)) : s;
         }

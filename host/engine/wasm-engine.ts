@@ -23,7 +23,7 @@ export interface EngineExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   layoutSet(k: number, n: number): number;
-  configure(layers: number, act: number, out: number, algo: number, source: number, flags: number, momentumQ16: number): number;
+  configure(layers: number, act: number, out: number, algo: number, source: number, flags: number, momentumQ16: number, pairsLog2: number): number;
   sizeofTrainingMemory(): number;
   scheduleTrainingMemory(base: number): number;
   setLearningRate(l: number, lrQ16: number): number;
@@ -112,6 +112,7 @@ export class SpintrainEngine {
         source,
         config.reluSampled ? 1 : 0,
         Math.round(config.momentum * 65536),
+        Math.log2(config.pairs ?? 1),
       ),
     );
     this.planBytes = check('sizeofTrainingMemory', e.sizeofTrainingMemory());
@@ -199,13 +200,14 @@ export class SpintrainEngine {
     return this.region(Region.P, k, this.layout[k]);
   }
 
-  /** Draw buffer of hidden layer k (1-based layer index): 2 bytes per neuron. */
+  /** Draw buffer of hidden layer k (1-based layer index): drawsPerNeuron() bytes per neuron. */
   bits(k: number): Uint8Array {
-    return new Uint8Array(this.mem(), check('regionPtr', this.exports.regionPtr(Region.BITS, k)), 2 * this.layout[k]);
+    return new Uint8Array(this.mem(), check('regionPtr', this.exports.regionPtr(Region.BITS, k)), this.drawsPerNeuron() * this.layout[k]);
   }
 
-  private drawsPerNeuron(): number {
-    return this.config.activation === 'relu' ? 1 : 2;
+  /** 2K draws per neuron for K pgaf pairs (K for the sampled ReLU). */
+  drawsPerNeuron(): number {
+    return (this.config.activation === 'relu' ? 1 : 2) * this.config.pairs;
   }
 
   private usesDraws(): boolean {
@@ -252,7 +254,7 @@ export class SpintrainEngine {
     if (this.draws.kind !== 'host') return;
     const n = this.layout[k];
     const d = this.drawsPerNeuron();
-    return this.draws.source.sampleLayer(k - 1, this.probabilities(k), d, this.bits(k).subarray(0, n * d));
+    return this.draws.source.sampleLayer(k - 1, this.probabilities(k), d, this.bits(k));
   }
 
   /** Predicted class for one input (no update, not counted). */

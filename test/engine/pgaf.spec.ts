@@ -87,6 +87,27 @@ describe('pair statistics of the on-module generator', () => {
     });
   });
 
+  it('K = 4 pairs: the kept scale c/K is unbiased for σ′ with variance σ′(1 − σ′)/K', () => {
+    const K = 4;
+    const e = biasedEngine('sigmoid', zs, { pairs: K });
+    const sum = new Array<number>(zs.length).fill(0);
+    const n = N / 4;
+    for (let s = 0; s < n; s++) {
+      e.exports.trainForward();
+      const b = e.bits(1);
+      expect(b.length).toBe(zs.length * 2 * K);
+      zs.forEach((_z, j) => {
+        let c = 0;
+        for (let t = 0; t < K; t++) c += b[2 * (j * K + t)] === 1 && b[2 * (j * K + t) + 1] === 0 ? 1 : 0;
+        sum[j] += c / K;
+      });
+    }
+    zs.forEach((z, j) => {
+      const d = sigmoid(z) * (1 - sigmoid(z));
+      expect(Math.abs(sum[j] / n - d), `z = ${z}`).toBeLessThanOrEqual(4.5 * Math.sqrt((d * (1 - d)) / (K * n)) + 3e-4);
+    });
+  });
+
   it('the probabilities handed to a device are σ(z) (sigmoid) and σ(2z) (tanh) in Q16', () => {
     const s = biasedEngine('sigmoid', zs);
     s.exports.trainForward();
@@ -178,9 +199,14 @@ describe('determinism', () => {
 });
 
 describe('pgaf against the float reference with the same draws', () => {
-  it.each(['sigmoid', 'tanh'] as const)('%s: weights after 40 steps agree within Q-format tolerance', (act) => {
+  it.each([
+    ['sigmoid', 1],
+    ['tanh', 1],
+    ['sigmoid', 2],
+    ['tanh', 4],
+  ] as const)('%s, K = %i pairs: weights after 40 steps agree within Q-format tolerance', (act, pairs) => {
     const rng = new Rng(9);
-    const c = pgaf([10, 12, 8, 3], act, { learningRate: 0.2, seed: 3 });
+    const c = pgaf([10, 12, 8, 3], act, { learningRate: 0.2, seed: 3, pairs });
     const recorded: Uint8Array[] = [];
     const source: BitSource = {
       sampleLayer: (_h, probs, draws, out) => {
