@@ -9,7 +9,7 @@
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
 import { instantiateEngine } from '../engine/wasm-engine.ts';
-import { ACTIVATIONS, ALGORITHMS, OUTPUTS, type NetworkConfig } from '../engine/config.ts';
+import { configureArgs, type SetupNetwork } from './engine-setup.ts';
 import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
 import { ModuleMismatchError, ToolFailedError } from './errors.ts';
 
@@ -67,13 +67,13 @@ export interface TrainingMemory {
 }
 
 /** Asks the module itself how much memory a network needs. */
-export function measureTrainingMemory(wasm: Uint8Array, n: Pick<NetworkConfig, 'layout' | 'activation' | 'output' | 'algorithm' | 'momentum' | 'reluSampled'>): TrainingMemory {
+export function measureTrainingMemory(wasm: Uint8Array, n: SetupNetwork): TrainingMemory {
   const e = instantiateEngine(wasm, () => {});
   n.layout.forEach((w, k) => {
     const r = e.layoutSet(k, w);
     if (r < 0) throw new RangeError(`layout[${k}] = ${w}: the engine refuses it (code ${r})`);
   });
-  const r = e.configure(n.layout.length, ACTIVATIONS.indexOf(n.activation), OUTPUTS.indexOf(n.output), ALGORITHMS.indexOf(n.algorithm), 0, n.reluSampled ? 1 : 0, Math.round(n.momentum * 65536));
+  const r = (e.configure as (...a: number[]) => number)(...configureArgs(n, 0));
   if (r < 0) throw new RangeError(`configure: the engine refuses the network (code ${r})`);
   const planBytes = e.sizeofTrainingMemory();
   if (planBytes < 0) throw new RangeError(`sizeofTrainingMemory: code ${planBytes}`);

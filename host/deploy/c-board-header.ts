@@ -20,7 +20,7 @@ function analogInput(board: BoardProfile, channel: number): string {
     case 'arm-cortex-m0+':
       return String(26 + channel); // RP2040 ADC0..3 = GPIO26..29
     default:
-      return `(A0 + ${channel})`;
+      return String(14 + channel); // Nano 33 BLE and Teensy 4.x: A0 is pin 14, A1 15, …
   }
 }
 

@@ -3,6 +3,7 @@
  * NetworkConfig, so the glue replays SpintrainEngine's setup with the same codes and Q16 numbers.
  */
 import { ACTIVATIONS, ALGORITHMS, OUTPUTS, learningRates, validateNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { configureArgs, q16, q24 } from './engine-setup.ts';
 
 /** Where the board's p-GAF draws come from: the module's PRNG, or env.mtj_sample (MTJs / on-chip random / simulation). */
 export type BoardDrawSource = 'prng' | 'import';
@@ -14,10 +15,7 @@ export interface BoardEngineConfig {
   linearMemoryLimit: number;
 }
 
-/** Q16 as the host rounds it (SpintrainEngine: Math.round(x · 65536)). */
-export const q16 = (x: number): number => Math.round(x * 65536);
-/** Q24 as the host rounds it (Math.round(x · 2^24)). */
-export const q24 = (x: number): number => Math.round(x * 2 ** 24);
+export { q16, q24 } from './engine-setup.ts';
 
 export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
   const n = validateNetworkConfig(c.network);
@@ -30,6 +28,7 @@ export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
     `.algorithm = ${ALGORITHMS.indexOf(n.algorithm)} /* ${n.algorithm} */`,
     `.source = ${c.draws === 'prng' ? 0 : 1} /* ${c.draws === 'prng' ? 'module PRNG' : 'env.mtj_sample'} */`,
     `.flags = ${n.reluSampled ? 1 : 0}`,
+    `.pairs_log2 = ${configureArgs(n, 0)[7]}`,
     `.momentum_q16 = ${q16(n.momentum)}`,
     `.decay_q16 = ${q16(n.decay)}`,
     `.probability_floor_q16 = ${q16(n.probabilityFloor)}`,

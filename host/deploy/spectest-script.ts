@@ -8,10 +8,10 @@
  *   then SpintrainEngine's setup calls, setEpoch(e) + trainEpochU8(x, y, 0, n) per epoch, and one
  *   ld per weight and bias. spectest-interp prints each action as `name(args) => i32:value`.
  */
-import { ACTIVATIONS, ALGORITHMS, OUTPUTS, Q_WEIGHT, learningRates } from '../engine/config.ts';
+import { Q_WEIGHT } from '../engine/config.ts';
 import { instantiateEngine, Region, type Parameters } from '../engine/wasm-engine.ts';
 import { DeployError } from './errors.ts';
-import { q16, q24 } from './c-config-header.ts';
+import { configureArgs, tuningCalls } from './engine-setup.ts';
 import { measureTrainingMemory } from './board-module.ts';
 import { epochDrawSeed, type TrainingRun } from './reference-run.ts';
 
@@ -36,7 +36,7 @@ export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.
   // Region addresses from the same module in V8 (addresses depend only on the module and the plan).
   const probe = instantiateEngine(wasm, () => {});
   n.layout.forEach((w, k) => probe.layoutSet(k, w));
-  probe.configure(n.layout.length, ACTIVATIONS.indexOf(n.activation), OUTPUTS.indexOf(n.output), ALGORITHMS.indexOf(n.algorithm), 0, n.reluSampled ? 1 : 0, q16(n.momentum));
+  (probe.configure as (...a: number[]) => number)(...configureArgs(n, 0));
   const have = probe.memory.buffer.byteLength / 65536;
   if (have < pages) probe.memory.grow(pages - have);
   if (probe.scheduleTrainingMemory(planBase) < 0) throw new DeployError(`spectest run ${run.name}: the plan does not fit the module's memory`);
@@ -59,14 +59,9 @@ export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.
     `  (data (i32.const ${yAt}) "${wastBytes(run.data.y.subarray(0, run.data.n))}")`,
     '  (func (export "ld") (param i32) (result i32) (i32.load (local.get 0))))',
     ...n.layout.map((w, k) => invoke('layoutSet', k, w)),
-    invoke('configure', n.layout.length, ACTIVATIONS.indexOf(n.activation), OUTPUTS.indexOf(n.output), ALGORITHMS.indexOf(n.algorithm), 0, n.reluSampled ? 1 : 0, q16(n.momentum)),
+    invoke('configure', ...configureArgs(n, 0)),
     invoke('scheduleTrainingMemory', planBase),
-    ...learningRates(n).map((lr, l) => invoke('setLearningRate', l, q16(lr))),
-    invoke('setDecay', q16(n.decay)),
-    invoke('setProbabilityFloor', q16(n.probabilityFloor)),
-    invoke('setDeltaClip', q24(n.deltaClip)),
-    invoke('initWeights', n.seed),
-    invoke('rngSeed', (n.seed ^ 0x5bd1e995) >>> 0),
+    ...tuningCalls(n).map(([fn, args]) => invoke(fn, ...args)),
   ];
   for (let e = 0; e < epochs; e++) lines.push(invoke('setEpoch', e), invoke('rngSeed', epochDrawSeed(n.seed, e)), invoke('trainEpochU8', xAt, yAt, 0, run.data.n));
   for (const t of dump) for (let i = 0; i < t.count; i++) lines.push(`(invoke $data "ld" ${i32(t.ptr + 4 * i)})`);

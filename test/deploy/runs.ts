@@ -26,7 +26,7 @@ export function edgeRuns(): TrainingRun[] {
     },
     {
       name: 'xor-pgaf-tanh-mtj-import',
-      network: { ...defaultNetworkConfig, layout: [2, 6, 4, 2], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 0.5, momentum: 0, decay: 0, probabilityFloor: 0.02, deltaClip: 2, seed: 11 },
+      network: { ...defaultNetworkConfig, layout: [2, 6, 4, 2], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: 0.5, momentum: 0, decay: 0, probabilityFloor: 0.02, deltaClip: 2, pairs: 2, seed: 11 },
       data: xor.train, epochs: 5, draws: 'sim-hal', halSeed: 3,
     },
     {

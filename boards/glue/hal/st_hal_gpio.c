@@ -10,7 +10,7 @@
  */
 #include "../portable/st_mtj.h"
 #include "../portable/st_port.h"
-#include "spintrain_board.h"
+#include "../portable/spintrain_board.h"
 
 void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q16_le, uint8_t *bits, uint32_t draws) {
   int mtj = ST_MTJ_DEVICES > 0 && st_port_mtj_present();

@@ -14,6 +14,7 @@ typedef struct {
   uint8_t layers;                       /* widths in layout (3..6)                      */
   int32_t layout[ST_MAX_LAYERS];        /* inputs, hidden…, outputs                     */
   uint8_t activation, output, algorithm, source, flags;
+  uint8_t pairs_log2;                   /* p-GAF draw pairs per neuron = 2^pairs_log2   */
   int32_t momentum_q16;                 /* μ · 65536                                    */
   int32_t decay_q16;                    /* lr(e) = lr0 / (1 + d·e), d · 65536           */
   int32_t probability_floor_q16;        /* ε · 65536: p clamped to [ε, 1 − ε]          */

@@ -14,7 +14,7 @@
 typedef enum {
   ST_FN_HEAP_BASE,                /* () -> i32                      */
   ST_FN_LAYOUT_SET,               /* (k, n) -> i32                  */
-  ST_FN_CONFIGURE,                /* (layers, act, out, algo, source, flags, momentumQ16) -> i32 */
+  ST_FN_CONFIGURE,                /* (layers, act, out, algo, source, flags, momentumQ16, pairsLog2) -> i32 */
   ST_FN_SIZEOF_TRAINING_MEMORY,   /* () -> i32 bytes                */
   ST_FN_SCHEDULE_TRAINING_MEMORY, /* (base) -> i32                  */
   ST_FN_SET_LEARNING_RATE,        /* (l, lrQ16) -> i32              */

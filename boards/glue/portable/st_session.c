@@ -28,7 +28,7 @@ int st_session_open(st_session *s, const st_engine *e, const st_config *cfg) {
     int32_t a[2] = { k, cfg->layout[k] };
     TRY(setup(e, ST_FN_LAYOUT_SET, a));
   }
-  int32_t conf[7] = { cfg->layers, cfg->activation, cfg->output, cfg->algorithm, cfg->source, cfg->flags, cfg->momentum_q16 };
+  int32_t conf[8] = { cfg->layers, cfg->activation, cfg->output, cfg->algorithm, cfg->source, cfg->flags, cfg->momentum_q16, cfg->pairs_log2 };
   TRY(setup(e, ST_FN_CONFIGURE, conf));
   int32_t bytes, heap;
   TRY(call(e, ST_FN_SIZEOF_TRAINING_MEMORY, 0, &bytes));

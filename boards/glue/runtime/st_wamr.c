@@ -45,7 +45,7 @@ static NativeSymbol natives[] = {
 
 static int st_call(void *ctx, st_export fn, const int32_t *args, int32_t *result) {
   st_wamr *w = (st_wamr *)ctx;
-  uint32_t argv[7] = { 0 };
+  uint32_t argv[8] = { 0 };
   for (int i = 0; i < st_export_arity[fn]; i++) argv[i] = (uint32_t)args[i];
   if (!wasm_runtime_call_wasm(w->exec_env, w->fn[fn], st_export_arity[fn], argv)) return ST_ERR_RUNTIME;
   *result = st_export_has_result[fn] ? (int32_t)argv[0] : 0;

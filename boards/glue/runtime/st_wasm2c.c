@@ -36,7 +36,7 @@ static int st_call(void *ctx, st_export fn, const int32_t *a, int32_t *result) {
   switch (fn) {
     case ST_FN_HEAP_BASE: r = Z_spintrainZ_heapBase(m); break;
     case ST_FN_LAYOUT_SET: r = Z_spintrainZ_layoutSet(m, (u32)a[0], (u32)a[1]); break;
-    case ST_FN_CONFIGURE: r = Z_spintrainZ_configure(m, (u32)a[0], (u32)a[1], (u32)a[2], (u32)a[3], (u32)a[4], (u32)a[5], (u32)a[6]); break;
+    case ST_FN_CONFIGURE: r = Z_spintrainZ_configure(m, (u32)a[0], (u32)a[1], (u32)a[2], (u32)a[3], (u32)a[4], (u32)a[5], (u32)a[6], (u32)a[7]); break;
     case ST_FN_SIZEOF_TRAINING_MEMORY: r = Z_spintrainZ_sizeofTrainingMemory(m); break;
     case ST_FN_SCHEDULE_TRAINING_MEMORY: r = Z_spintrainZ_scheduleTrainingMemory(m, (u32)a[0]); break;
     case ST_FN_SET_LEARNING_RATE: r = Z_spintrainZ_setLearningRate(m, (u32)a[0], (u32)a[1]); break;

@@ -34,7 +34,7 @@ m3ApiRawFunction(st_wasm3_mtj_sample) {
 
 static int st_call(void *ctx, st_export fn, const int32_t *args, int32_t *result) {
   st_wasm3 *w = (st_wasm3 *)ctx;
-  const void *argp[7];
+  const void *argp[8];
   for (int i = 0; i < st_export_arity[fn]; i++) argp[i] = &args[i];
   if (m3_Call(w->fn[fn], st_export_arity[fn], argp) != m3Err_none) return ST_ERR_RUNTIME;
   *result = 0;

@@ -5,8 +5,8 @@
  * ring-oscillator random bit (von Neumann whitened); Teensy 4 TRNG (Entropy library).
  */
 #include <Arduino.h>
-#include "st_port.h"
-#include "spintrain_board.h"
+#include "src/portable/st_port.h"
+#include "src/portable/spintrain_board.h"
 #if defined(ARDUINO_TEENSY41) || defined(ARDUINO_TEENSY40)
 #include <Entropy.h>
 #endif

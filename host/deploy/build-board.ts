@@ -1,0 +1,152 @@
+/**
+ * `spintrain build`: everything a board needs to train on its own, written to one directory:
+ *   spintrain.wasm        the release module built for the board (--lowMemoryLimit below 64 KiB,
+ *                         memory fixed at the layout's pages, "spintrain.build" record)
+ *   weights.stw           the trained (--weights) or initial (seeded) weights, spintrain weights format
+ *   build.json            board, layout, memory figures, files
+ *   spintrain/            Arduino sketch: spintrain.ino, the port, src/{portable,hal,runtime} glue and the
+ *                         generated headers in src/portable (module bytes, weights bytes, config, board)
+ * Every input is checked before anything is written (unknown board, board without a WebAssembly
+ * runtime, layout that does not fit, bad weights file, module for another layout); each file is then
+ * written atomically.
+ */
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { findBoard } from '../../boards/index.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
+import { defaultNetworkConfig, validateNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { SpintrainEngine } from '../engine/wasm-engine.ts';
+import { applyWeightsFile, configOf, engineToWeightsFile } from '../engine/checkpoint.ts';
+import { loadWeights, encodeWeights, type WeightsFile } from '../io/weights-file.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { loadCalibration, type Calibration } from '../device/calibration.ts';
+import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, measureTrainingMemory, type BoardBuildInfo, type TrainingMemory } from './board-module.ts';
+import { cByteArrayHeader } from './c-byte-array.ts';
+import { cConfigHeader, type BoardDrawSource } from './c-config-header.ts';
+import { cBoardHeader } from './c-board-header.ts';
+import { GLUE_DIR } from './glue-sources.ts';
+import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError } from './errors.ts';
+
+export interface BoardBuildRequest {
+  board: string;
+  outDir: string;
+  /** Network settings (layout, activation, …); the weights file's configuration wins where given. */
+  network?: Partial<NetworkConfig>;
+  /** Start from these weights (a spintrain weights file / checkpoint); else the seeded initial weights. */
+  weightsFile?: string;
+  /** Use this prebuilt board module instead of compiling (checked against board and layout). */
+  wasmFile?: string;
+  /** MTJ array calibration (host/device/calibration.ts) for the current tables. */
+  calibrationFile?: string;
+  /** 'import' (default): env.mtj_sample on the board (MTJs, or the chip's RNG); 'prng': the module's generator. */
+  draws?: BoardDrawSource;
+}
+
+export interface BoardBuildResult {
+  board: BoardProfile;
+  network: NetworkConfig;
+  memory: TrainingMemory;
+  info: BoardBuildInfo;
+  files: string[];
+}
+
+export const DEFAULT_BOARD_LAYOUT = [64, 32, 10];
+
+/** Linear-memory need of a network on a board, or LayoutTooLargeError. */
+export function checkFits(board: BoardProfile, network: NetworkConfig, memory: TrainingMemory): void {
+  if (board.runtime.kind === 'host-tethered') return;
+  const budget = board.runtime.wasmMemoryLimitBytes;
+  if (memory.linearBytes > budget) {
+    throw new LayoutTooLargeError(board.id, network.layout, memory.linearBytes, memory.planBytes, budget, board.memory.ramBytes);
+  }
+}
+
+export function requireWasmRuntime(board: BoardProfile): asserts board is BoardProfile & { runtime: { kind: 'wasm3' | 'wamr' } } {
+  if (board.runtime.kind === 'host-tethered') {
+    throw new BoardCannotHostWasmError(
+      board.id,
+      `${board.cpu.core} has ${board.memory.ramBytes} bytes of RAM and ${board.memory.flashBytes} bytes of flash, too little for wasm3 (~64 KiB code, ~10 KiB RAM) or WAMR; ` +
+        'it runs host-tethered over Firmata: the host trains and the board drives the MTJs (spintrain train --device …)',
+    );
+  }
+}
+
+async function readWeights(path: string, layout: number[] | undefined): Promise<{ file: WeightsFile; config: NetworkConfig }> {
+  const file = await loadWeights(path);
+  const config = configOf(file, path);
+  if (layout && layout.join('-') !== file.layout.join('-')) {
+    throw new BuildArgumentError('--layout', `${layout.join(',')} differs from the layout of ${path} (${file.layout.join(',')})`);
+  }
+  return { file, config };
+}
+
+export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildResult> {
+  // 1. Check every input; nothing is written until all pass.
+  const board = findBoard(req.board);
+  requireWasmRuntime(board);
+  const weights = req.weightsFile ? await readWeights(req.weightsFile, req.network?.layout) : undefined;
+  const network = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
+  const calibration: Calibration | undefined = req.calibrationFile ? loadCalibration(req.calibrationFile, board.id) : undefined;
+  const budget = board.runtime.wasmMemoryLimitBytes;
+  const draws = req.draws ?? 'import';
+
+  let wasm: Uint8Array;
+  let info: BoardBuildInfo;
+  let memory: TrainingMemory;
+  if (req.wasmFile) {
+    wasm = new Uint8Array(readFileSync(req.wasmFile));
+    info = checkBoardModule(wasm, req.wasmFile, board.id, network.layout);
+    memory = measureTrainingMemory(wasm, network);
+    checkFits(board, network, memory);
+  } else {
+    const compiled = await compileEngine(boardAscFlags(budget));
+    memory = measureTrainingMemory(compiled, network);
+    checkFits(board, network, memory);
+    const lowMemoryLimit = boardAscFlags(budget).length ? budget : undefined;
+    ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit }));
+  }
+
+  // 2. Weights in the project's format, through an engine running the board module itself.
+  const engine = new SpintrainEngine(network, { kind: 'prng' }, wasm);
+  if (weights) applyWeightsFile(engine, weights.file, req.weightsFile!);
+  const weightsBytes = encodeWeights(engineToWeightsFile(engine, { board: board.id, source: weights ? `weights ${req.weightsFile}` : `initial, seed ${network.seed}` }));
+
+  // 3. Outputs.
+  const out = req.outDir;
+  const sketch = join(out, 'spintrain');
+  const src = join(sketch, 'src');
+  const files = new Map<string, Uint8Array | string>();
+  files.set(join(out, 'spintrain.wasm'), wasm);
+  files.set(join(out, 'weights.stw'), weightsBytes);
+  files.set(join(src, 'portable', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
+  files.set(join(src, 'portable', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
+  files.set(join(src, 'portable', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
+  files.set(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board, calibration));
+  const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
+  const glueFiles: [string, string][] = [
+    ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), join(src, 'portable', f)] as [string, string]),
+    ['hal/st_hal_gpio.c', join(src, 'hal', 'st_hal_gpio.c')],
+    [`runtime/${runtimeFile}.c`, join(src, 'runtime', `${runtimeFile}.c`)],
+    [`runtime/${runtimeFile}.h`, join(src, 'runtime', `${runtimeFile}.h`)],
+    ['ports/arduino/spintrain.ino', join(sketch, 'spintrain.ino')],
+    ['ports/arduino/st_port_arduino.cpp', join(sketch, 'st_port_arduino.cpp')],
+  ];
+  for (const [from, to] of glueFiles) files.set(to, readFileSync(join(GLUE_DIR, from)));
+  const manifest = {
+    board: board.id,
+    runtime: board.runtime.kind,
+    layout: network.layout,
+    network,
+    draws,
+    memory: { ...memory, budgetBytes: budget, ramBytes: board.memory.ramBytes, pages: info.pages },
+    module: { bytes: wasm.length, sha256: createHash('sha256').update(wasm).digest('hex'), lowMemoryLimit: info.lowMemoryLimit ?? null },
+    files: [...files.keys()].map((f) => f.slice(out.length + 1)).sort(),
+  };
+  files.set(join(out, 'build.json'), JSON.stringify(manifest, null, 2) + '\n');
+  for (const [path, data] of files) {
+    mkdirSync(dirname(path), { recursive: true });
+    await writeFileAtomic(path, data);
+  }
+  return { board, network, memory, info, files: [...files.keys()] };
+}

@@ -1,0 +1,217 @@
+// `spintrain build`: outputs for a WebAssembly board, refusals with clear errors and nothing
+// overwritten, and the board glue (syntax-checked against the runtimes' documented APIs; its weights
+// reader run natively against good, truncated and tampered files).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildCommand } from '../../host/commands/build.ts';
+import { buildForBoard } from '../../host/deploy/build-board.ts';
+import { decodeWeights } from '../../host/io/weights-file.ts';
+import { checkModule, DOCUMENTED_IMPORTS } from '../../host/deploy/module-checks.ts';
+import { readJsonSection } from '../../host/deploy/wasm-sections.ts';
+import { BUILD_SECTION, measureTrainingMemory } from '../../host/deploy/board-module.ts';
+import { LayoutTooLargeError, ModuleMismatchError, UnknownBoardError, BoardCannotHostWasmError } from '../../host/deploy/errors.ts';
+import { WeightsFileError } from '../../host/io/errors.ts';
+import { findBoard } from '../../boards/index.ts';
+import { runTool } from '../../host/deploy/run-tool.ts';
+import { glue } from '../../host/deploy/glue-sources.ts';
+import { compileNativeObjects, linkNative, runNative } from '../../host/deploy/wasm2c-native.ts';
+import { cConfigHeader } from '../../host/deploy/c-config-header.ts';
+import { encodeTrainingStream } from '../../host/deploy/serial-stream.ts';
+import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
+import { applyWeightsFile, configOf } from '../../host/engine/checkpoint.ts';
+import { loadXor } from '../../host/data/xor.ts';
+import { skipReason } from '../setup/tool-list.ts';
+
+const OUT = fileURLToPath(new URL('../../build/test-build-command/', import.meta.url));
+const NANO = join(OUT, 'nano');
+const LAYOUT = [2, 8, 2];
+const args = (...extra: string[]) => ['--board', 'nano33ble', '--layout', LAYOUT.join(','), '--algo', 'pgaf', '--lr', '1', '--seed', '9', ...extra];
+
+/** Runs buildCommand and captures stderr. */
+async function build(argv: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const orig = console.error;
+  const origLog = console.log;
+  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
+  console.log = () => {};
+  try {
+    return { code: await buildCommand(argv), err };
+  } finally {
+    console.error = orig;
+    console.log = origLog;
+  }
+}
+
+beforeAll(async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const r = await build([...args('--out', NANO)]);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+}, 120_000);
+
+describe('spintrain build --board nano33ble', () => {
+  it('writes the module, weights, C headers, glue and a manifest', () => {
+    for (const f of ['spintrain.wasm', 'weights.stw', 'build.json', 'spintrain/spintrain.ino', 'spintrain/st_port_arduino.cpp', 'spintrain/src/portable/spintrain_module.h',
+      'spintrain/src/portable/spintrain_weights.h', 'spintrain/src/portable/spintrain_config.h', 'spintrain/src/portable/spintrain_board.h',
+      'spintrain/src/portable/st_session.c', 'spintrain/src/hal/st_hal_gpio.c', 'spintrain/src/runtime/st_wasm3.c']) {
+      expect(existsSync(join(NANO, f)), f).toBe(true);
+    }
+    const manifest = JSON.parse(readFileSync(join(NANO, 'build.json'), 'utf8'));
+    expect(manifest).toMatchObject({ board: 'nrf52840-nano33ble', runtime: 'wasm3', layout: LAYOUT, module: { lowMemoryLimit: 49152 } });
+    expect(manifest.memory.linearBytes).toBeLessThanOrEqual(manifest.memory.budgetBytes);
+  });
+
+  it('builds the module below 64 KiB: --lowMemoryLimit, one fixed page, a build record', () => {
+    const wasm = new Uint8Array(readFileSync(join(NANO, 'spintrain.wasm')));
+    const mem = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).find((e) => e.kind === 'memory');
+    expect(mem).toBeDefined();
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { mtj_sample: () => {} } });
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    expect(memory.buffer.byteLength).toBe(65536);
+    expect(() => memory.grow(1)).toThrow(); // maximum = minimum = 1 page
+    expect(readJsonSection(wasm, BUILD_SECTION)).toMatchObject({ board: 'nrf52840-nano33ble', layout: LAYOUT, pages: 1, budgetBytes: 49152 });
+    const header = readFileSync(join(NANO, 'spintrain/src/portable/spintrain_module.h'), 'utf8');
+    expect(header).toContain(`spintrain_module_len = ${wasm.length}u`);
+    expect(header).toContain('0x00, 0x61, 0x73, 0x6d');
+  });
+
+  it('writes the seeded initial weights in the project format, for the layout', () => {
+    const w = decodeWeights(readFileSync(join(NANO, 'weights.stw')), 'weights.stw');
+    expect(w.layout).toEqual(LAYOUT);
+    expect(w.tensors.map((t) => t.name)).toEqual(['W0', 'B0', 'W1', 'B1']);
+    const engine = new SpintrainEngine(configOf(w, 'weights.stw'));
+    expect(Array.from(w.tensors[0].data)).toEqual(Array.from(engine.weights(0)));
+  });
+
+  it.skipIf(skipReason(['wasmValidate', 'wasmObjdump']))('module: MVP only, integer only, documented import', () => {
+    const r = checkModule(join(NANO, 'spintrain.wasm'));
+    expect(r.mvpValid, r.validateOutput).toBe(true);
+    expect(r.floatUses).toEqual([]);
+    expect(r.imports).toEqual(DOCUMENTED_IMPORTS);
+  });
+
+  it.skipIf(skipReason(['cc']))('glue type-checks against wasm3 / WAMR / Arduino declarations (C and C++)', async () => {
+    const decl = `-I${glue('api-decl')}`;
+    const src = join(NANO, 'spintrain/src');
+    const cfiles = ['portable/st_app.c', 'portable/st_session.c', 'portable/st_protocol.c', 'portable/st_weights.c', 'portable/st_mtj.c', 'portable/st_engine.c', 'portable/st_errors.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c'];
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, ...cfiles.map((f) => join(src, f))]);
+    runTool('c++', ['-std=c++17', '-Wall', '-fsyntax-only', decl, '-x', 'c++', join(NANO, 'spintrain/st_port_arduino.cpp')]);
+    runTool('c++', ['-std=c++17', '-fsyntax-only', decl, '-include', 'Arduino.h', '-x', 'c++', join(NANO, 'spintrain/spintrain.ino')]);
+    // The WAMR variant (ESP32, Teensy): its adapter and app loop.
+    const esp = join(OUT, 'esp32');
+    expect((await build(['--board', 'esp32', '--out', esp, '--layout', '16,8,4'])).code).toBe(0);
+    const espSrc = join(esp, 'spintrain/src');
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(espSrc, 'portable/st_app.c'), join(espSrc, 'runtime/st_wamr.c'), join(espSrc, 'hal/st_hal_gpio.c')]);
+  });
+});
+
+describe('spintrain build refuses bad input, writing nothing', () => {
+  const sentinel = () => readFileSync(join(NANO, 'build.json'), 'utf8');
+
+  it('a layout that does not fit: bytes needed (from the engine) and bytes the board has', async () => {
+    const before = sentinel();
+    const r = await build(['--board', 'nano33ble', '--layout', '784,64,10', '--out', NANO]);
+    expect(r.code).toBe(2);
+    const wasm = new Uint8Array(readFileSync(join(NANO, 'spintrain.wasm')));
+    const need = measureTrainingMemory(wasm, { layout: [784, 64, 10], activation: 'sigmoid', output: 'softmax', algorithm: 'pgaf', momentum: 0, reluSampled: false });
+    expect(r.err).toContain(`needs ${need.linearBytes} bytes`);
+    expect(r.err).toContain(`training plan ${need.planBytes} bytes from sizeofTrainingMemory()`);
+    expect(r.err).toContain('the board has 49152 bytes for WebAssembly linear memory (of 262144 bytes of RAM)');
+    expect(sentinel()).toBe(before);
+    await expect(buildForBoard({ board: 'nano33ble', outDir: NANO, network: { layout: [784, 64, 10] } })).rejects.toBeInstanceOf(LayoutTooLargeError);
+  });
+
+  it('an unknown board, and the Uno that cannot host a runtime', async () => {
+    const r = await build(['--board', 'esp8266', '--out', join(OUT, 'never')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown board "esp8266": known boards are arduino-uno, esp32-devkitc, nrf52840-nano33ble, rp2040-pico, teensy41');
+    await expect(buildForBoard({ board: 'uno', outDir: join(OUT, 'never') })).rejects.toBeInstanceOf(BoardCannotHostWasmError);
+    await expect(buildForBoard({ board: 'esp8266', outDir: join(OUT, 'never') })).rejects.toBeInstanceOf(UnknownBoardError);
+    expect((await build(['--board', 'arduino-uno', '--out', join(OUT, 'never')])).err).toContain('cannot host a WebAssembly runtime');
+    expect(existsSync(join(OUT, 'never'))).toBe(false);
+  });
+
+  it('a truncated or tampered weights file', async () => {
+    const before = sentinel();
+    const good = readFileSync(join(NANO, 'weights.stw'));
+    writeFileSync(join(OUT, 'truncated.stw'), good.subarray(0, good.length - 9));
+    const tampered = Buffer.from(good);
+    tampered[tampered.length - 12] ^= 0x40;
+    writeFileSync(join(OUT, 'tampered.stw'), tampered);
+    const t = await build([...args('--out', NANO, '--weights', join(OUT, 'truncated.stw'))]);
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/truncated\.stw: length: truncated/);
+    const m = await build([...args('--out', NANO, '--weights', join(OUT, 'tampered.stw'))]);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/tampered\.stw: checksum: .*corrupt or was modified/);
+    await expect(buildForBoard({ board: 'nano33ble', outDir: NANO, weightsFile: join(OUT, 'tampered.stw') })).rejects.toBeInstanceOf(WeightsFileError);
+    expect(sentinel()).toBe(before);
+  });
+
+  it('a module built for another layout or board', async () => {
+    const before = sentinel();
+    const r = await build(['--board', 'nano33ble', '--layout', '4,8,3', '--out', NANO, '--wasm', join(NANO, 'spintrain.wasm')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('spintrain.wasm: layout: the module was built for layout 2-8-2, not 4-8-3');
+    await expect(buildForBoard({ board: 'pico', outDir: NANO, network: { layout: LAYOUT }, wasmFile: join(NANO, 'spintrain.wasm') })).rejects.toBeInstanceOf(ModuleMismatchError);
+    expect(sentinel()).toBe(before);
+  });
+
+  it('a weights file whose layout differs from --layout', async () => {
+    const r = await build(['--board', 'nano33ble', '--layout', '4,8,3', '--out', NANO, '--weights', join(NANO, 'weights.stw')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--layout: 4,8,3 differs from the layout of');
+  });
+});
+
+describe.skipIf(skipReason(['wasm2c', 'cc', 'wasmRtImpl']))(`board glue weights reader, native ${skipReason(['wasm2c', 'cc', 'wasmRtImpl']) || ''}`, () => {
+  let exe: string;
+  let network: ReturnType<typeof configOf>;
+  const xor = loadXor();
+  beforeAll(() => {
+    const wasm = new Uint8Array(readFileSync(join(NANO, 'spintrain.wasm')));
+    network = configOf(decodeWeights(readFileSync(join(NANO, 'weights.stw'))), 'weights.stw');
+    const objs = compileNativeObjects(wasm, join(OUT, 'native'));
+    exe = linkNative(objs, cConfigHeader({ network, draws: 'prng', linearMemoryLimit: findBoard('nano33ble').runtime.kind === 'wasm3' ? 49152 : 0 }, 'build-command test'), 'nano');
+  });
+
+  it('loads trained weights and continues training exactly as V8 does', async () => {
+    // Train 3 epochs in V8, save as a weights file, then 2 more epochs in V8 and natively from that file.
+    const engine = new SpintrainEngine(network);
+    const split = engine.loadSplit(xor.train);
+    for (let e = 0; e < 3; e++) {
+      engine.setEpoch(e);
+      await engine.trainEpoch(split);
+    }
+    const { engineToWeightsFile } = await import('../../host/engine/checkpoint.ts');
+    const { encodeWeights } = await import('../../host/io/weights-file.ts');
+    const file = join(OUT, 'trained.stw');
+    const weights = engineToWeightsFile(engine);
+    writeFileSync(file, encodeWeights(weights));
+    const resumed = new SpintrainEngine(network);
+    applyWeightsFile(resumed, weights, file);
+    const split2 = resumed.loadSplit(xor.train);
+    for (let e = 0; e < 2; e++) {
+      resumed.setEpoch(e);
+      await resumed.trainEpoch(split2);
+    }
+    const got = runNative(exe, encodeTrainingStream(xor.train, 2, 2), LAYOUT, [file]);
+    expect(Array.from(got.parameters.weights[0])).toEqual(Array.from(resumed.weights(0)));
+    expect(Array.from(got.parameters.biases[1])).toEqual(Array.from(resumed.biases(1)));
+  });
+
+  it('rejects a tampered, truncated or foreign-layout weights file with a named error', () => {
+    const run = (f: string) => runTool(exe, [f], { input: '', allowFailure: true });
+    const t = run(join(OUT, 'tampered.stw'));
+    expect(t.status).toBe(1);
+    expect(t.stdout).toContain('! -113 weights: checksum: CRC-32 mismatch');
+    expect(run(join(OUT, 'truncated.stw')).stdout).toContain('! -112 weights: length');
+    const esp = readFileSync(join(OUT, 'esp32', 'weights.stw'));
+    const other = join(OUT, 'other-layout.stw');
+    writeFileSync(other, esp);
+    expect(run(other).stdout).toContain('! -115 weights: layout');
+  });
+});
