@@ -144,17 +144,17 @@ export interface AccuracyResult {
   runs: RunRecord[];
 }
 
-export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void }): Promise<AccuracyResult> {
+export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void; trainLimit?: number }): Promise<AccuracyResult> {
   const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
-  const data = loadDataset('mnist', opts.quick ? { trainLimit: 6000, testLimit: 2000 } : {});
-  const epochs = opts.quick ? 2 : HYPER.epochs;
-  const nets = opts.quick ? NETS.map((n) => ({ ...n, seeds: [1] })).slice(0, 2) : NETS;
+  const data = loadDataset('mnist', opts.quick ? { trainLimit: opts.trainLimit ?? 6000, testLimit: opts.trainLimit ? 500 : 2000 } : {});
+  const epochs = opts.quick ? 1 : HYPER.epochs;
+  const nets = opts.quick ? NETS.map((n) => ({ ...n, seeds: [1] })).slice(0, opts.trainLimit ? 1 : 2) : NETS;
   const runs: RunRecord[] = [];
   const go = async (net: string, hidden: number[], algorithm: Algorithm, activation: Activation, seed: number): Promise<void> => {
     const layout = [784, ...hidden, 10];
     const r = await train(data, configFor(layout, algorithm, activation, seed), {
       epochs,
-      curve: { every: opts.quick ? 1000 : 5000, epochs: 1 },
+      curve: { every: opts.quick ? Math.ceil(data.train.n / 6) : 5000, epochs: 1 },
     });
     const rec = record(net, r);
     runs.push(rec);
