@@ -33,6 +33,13 @@ export function inputU8(src: usize): void {
   ops(PH_FORWARD, n, 0, n);
 }
 
+/** z_j = round(acc / 2^24) saturated; a_j = f(z_j) on hidden layers. */
+function finishNeuron(z: usize, a: usize, j: i32, acc: i64, hidden: bool): void {
+  const zj = sat32(shr(acc, 24));
+  store<i32>(z + (<usize>j << 2), zj);
+  if (hidden) store<i32>(a + (<usize>j << 2), activate(activation, zj));
+}
+
 function layerForward(l: i32): void {
   const nIn = width(l);
   const nOut = width(l + 1);
@@ -43,16 +50,30 @@ function layerForward(l: i32): void {
   const hidden = l + 2 < layerCount;
   const rowBytes = <usize>nIn << 2;
   let row = wPtr(l);
-  for (let j = 0; j < nOut; j++) {
+  // Two neurons per pass share each input's loads (value and offset): 1.5 loads per MAC, not 3.
+  let j = 0;
+  for (; j + 1 < nOut; j += 2) {
+    const row1 = row + rowBytes;
+    let acc0: i64 = <i64>load<i32>(b + (<usize>j << 2)) << 16;
+    let acc1: i64 = <i64>load<i32>(b + (<usize>j << 2), 4) << 16;
+    for (let t = 0; t < nnz; t++) {
+      const off = <usize>t << 2;
+      const v = <i64>load<i32>(NZV + off);
+      const o = <usize>load<i32>(NZI + off);
+      acc0 += v * <i64>load<i32>(row + o);
+      acc1 += v * <i64>load<i32>(row1 + o);
+    }
+    finishNeuron(z, a, j, acc0, hidden);
+    finishNeuron(z, a, j + 1, acc1, hidden);
+    row = row1 + rowBytes;
+  }
+  if (j < nOut) {
     let acc: i64 = <i64>load<i32>(b + (<usize>j << 2)) << 16;
     for (let t = 0; t < nnz; t++) {
       const off = <usize>t << 2;
       acc += <i64>load<i32>(NZV + off) * <i64>load<i32>(row + <usize>load<i32>(NZI + off));
     }
-    const zj = sat32(shr(acc, 24));
-    store<i32>(z + (<usize>j << 2), zj);
-    if (hidden) store<i32>(a + (<usize>j << 2), activate(activation, zj));
-    row += rowBytes;
+    finishNeuron(z, a, j, acc, hidden);
   }
   ops(PH_FORWARD, nnz * nOut, nnz * nOut + nOut, nOut);
   if (hidden) {
