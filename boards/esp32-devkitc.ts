@@ -1,9 +1,10 @@
 /**
  * Espressif ESP32-DevKitC (ESP32-WROOM-32: dual Xtensa LX6 at 240 MHz, 520 KiB SRAM of which ~320 KiB
  * DRAM, 4 MiB flash, no integer divide penalty, single-precision FPU unused by the integer engine),
- * running the module in WAMR (fast interpreter, ESP-IDF port) with USB-serial at 921600 baud.
- * Linear memory budget: 96 KiB — the largest DRAM block left after Wi-Fi/BT-free ESP-IDF, WAMR and the
- * serial buffers is typically 110–120 KiB (heap_caps_get_largest_free_block), so 96 KiB leaves margin.
+ * running the module in wasm3 (the Wasm3 Arduino library, ESP32 Arduino core) with USB-serial at 921600 baud.
+ * Linear memory budget: 96 KiB — the largest DRAM block left after a Wi-Fi/BT-free Arduino core, wasm3 and
+ * the serial buffers is typically 110–120 KiB (heap_caps_get_largest_free_block), so 96 KiB leaves margin;
+ * wasm3's memoryLimit uses all of it (WAMR would allocate whole 64 KiB pages: only one here).
  *
  * MTJ daughter board (same circuit as the Uno's, 3.3 V):
  *   write current: LEDC PWM on GPIO 25, 26, 27, 14 (10-bit, 78 kHz) → RC low-pass (τ = 1 ms, settled after 8τ = 8 ms) → V→I,
@@ -18,10 +19,10 @@ import type { BoardProfile } from './board-profile.ts';
 
 export const esp32DevkitC: BoardProfile = {
   id: 'esp32-devkitc',
-  name: 'Espressif ESP32-DevKitC (ESP32-WROOM-32, WAMR)',
+  name: 'Espressif ESP32-DevKitC (ESP32-WROOM-32, wasm3)',
   cpu: { arch: 'xtensa', core: 'Xtensa LX6 (ESP32)', clockHz: 240_000_000 },
   memory: { ramBytes: 520 * 1024, flashBytes: 4 * 1024 * 1024 },
-  runtime: { kind: 'wamr', wasmMemoryLimitBytes: 96 * 1024, transport: 'serial', baud: 921_600 },
+  runtime: { kind: 'wasm3', wasmMemoryLimitBytes: 96 * 1024, transport: 'serial', baud: 921_600 },
   adc: { bits: 12, referenceV: 3.3 },
   mtj: {
     current: { kind: 'pwm-rc', pins: [25, 26, 27, 14], pwmBits: 10, pwmHighV: 3.3, rcTimeConstantS: 0.001, settleS: 0.008, senseOhm: 1650 },

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ACTIVATIONS, ALGORITHMS, OUTPUTS, type NetworkConfig } from '../engine/config.ts';
 import { buildForBoard, DEFAULT_BOARD_LAYOUT } from '../deploy/build-board.ts';
 import { DeployError } from '../deploy/errors.ts';
+import { usableLinearBytes } from '../deploy/linear-budget.ts';
 import { BOARDS } from '../../boards/index.ts';
 import { WeightsFileError } from '../io/errors.ts';
 import { MtjDeviceError } from '../device/errors.ts';
@@ -64,7 +65,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
       calibrationFile: values.calibration, draws: draws === 'mtj' ? 'import' : 'prng',
     });
     const rt = r.board.runtime;
-    const budget = rt.kind === 'host-tethered' ? 0 : rt.wasmMemoryLimitBytes;
+    const budget = usableLinearBytes(r.board);
     console.log(
       `built ${r.board.id} (${rt.kind}): layout ${r.network.layout.join('-')}, linear memory ${r.memory.linearBytes} of ${budget} bytes ` +
         `(plan ${r.memory.planBytes}), module ${r.info.pages} page(s)${r.info.lowMemoryLimit ? `, --lowMemoryLimit ${r.info.lowMemoryLimit}` : ''}\n` +

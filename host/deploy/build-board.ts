@@ -26,6 +26,7 @@ import { cByteArrayHeader } from './c-byte-array.ts';
 import { cConfigHeader, type BoardDrawSource } from './c-config-header.ts';
 import { cBoardHeader } from './c-board-header.ts';
 import { GLUE_DIR } from './glue-sources.ts';
+import { usableLinearBytes } from './linear-budget.ts';
 import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError } from './errors.ts';
 
 export interface BoardBuildRequest {
@@ -56,7 +57,7 @@ export const DEFAULT_BOARD_LAYOUT = [64, 32, 10];
 /** Linear-memory need of a network on a board, or LayoutTooLargeError. */
 export function checkFits(board: BoardProfile, network: NetworkConfig, memory: TrainingMemory): void {
   if (board.runtime.kind === 'host-tethered') return;
-  const budget = board.runtime.wasmMemoryLimitBytes;
+  const budget = usableLinearBytes(board);
   if (memory.linearBytes > budget) {
     throw new LayoutTooLargeError(board.id, network.layout, memory.linearBytes, memory.planBytes, budget, board.memory.ramBytes);
   }
@@ -88,7 +89,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   const weights = req.weightsFile ? await readWeights(req.weightsFile, req.network?.layout) : undefined;
   const network = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
   const calibration: Calibration | undefined = req.calibrationFile ? loadCalibration(req.calibrationFile, board.id) : undefined;
-  const budget = board.runtime.wasmMemoryLimitBytes;
+  const budget = usableLinearBytes(board);
   const draws = req.draws ?? 'import';
 
   let wasm: Uint8Array;

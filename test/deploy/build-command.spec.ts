@@ -100,11 +100,11 @@ describe('spintrain build --board nano33ble', () => {
     runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, ...cfiles.map((f) => join(src, f))]);
     runTool('c++', ['-std=c++17', '-Wall', '-fsyntax-only', decl, '-x', 'c++', join(NANO, 'spintrain/st_port_arduino.cpp')]);
     runTool('c++', ['-std=c++17', '-fsyntax-only', decl, '-include', 'Arduino.h', '-x', 'c++', join(NANO, 'spintrain/spintrain.ino')]);
-    // The WAMR variant (ESP32, Teensy): its adapter and app loop.
-    const esp = join(OUT, 'esp32');
-    expect((await build(['--board', 'esp32', '--out', esp, '--layout', '16,8,4'])).code).toBe(0);
-    const espSrc = join(esp, 'spintrain/src');
-    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(espSrc, 'portable/st_app.c'), join(espSrc, 'runtime/st_wamr.c'), join(espSrc, 'hal/st_hal_gpio.c')]);
+    // The WAMR variant (Teensy 4.1): its adapter and app loop.
+    const teensy = join(OUT, 'teensy41');
+    expect((await build(['--board', 'teensy41', '--out', teensy, '--layout', '16,8,4'])).code).toBe(0);
+    const tSrc = join(teensy, 'spintrain/src');
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'portable/st_app.c'), join(tSrc, 'runtime/st_wamr.c'), join(tSrc, 'hal/st_hal_gpio.c')]);
   });
 });
 
@@ -209,9 +209,9 @@ describe.skipIf(skipReason(['wasm2c', 'cc', 'wasmRtImpl']))(`board glue weights 
     expect(t.status).toBe(1);
     expect(t.stdout).toContain('! -113 weights: checksum: CRC-32 mismatch');
     expect(run(join(OUT, 'truncated.stw')).stdout).toContain('! -112 weights: length');
-    const esp = readFileSync(join(OUT, 'esp32', 'weights.stw'));
+    const foreign = readFileSync(join(OUT, 'teensy41', 'weights.stw'));
     const other = join(OUT, 'other-layout.stw');
-    writeFileSync(other, esp);
+    writeFileSync(other, foreign);
     expect(run(other).stdout).toContain('! -115 weights: layout');
   });
 });

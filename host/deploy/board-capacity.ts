@@ -1,0 +1,96 @@
+/**
+ * RAM/flash table per board: the largest MNIST MLP 784-H-10 (one hidden layer; sigmoid, p-GAF-BP,
+ * plain SGD — momentum would double the weight memory) whose training memory fits the board's
+ * WebAssembly linear-memory budget, with the bytes from the engine's own plan:
+ *   linear = align8(heapBase) + sizeofTrainingMemory() + 784 (input buffer) ≤ usableLinearBytes(board)
+ *   (wasm3: the whole budget; WAMR: whole 64 KiB pages of it, see linear-budget.ts)
+ * and the flash it takes: runtime (wasm3 ~64 KiB, WAMR interpreter ~59 KiB of code; research notes) +
+ * module + weights file (compiled in as C arrays).
+ * The accuracy column is filled by a benchmark (fillAccuracy); until then it reads "pending (bench)".
+ */
+import type { BoardProfile } from '../../boards/board-profile.ts';
+import { defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { measureTrainingMemory } from './board-module.ts';
+import { usableLinearBytes } from './linear-budget.ts';
+
+/** Code size of the runtimes [bytes] (research.md: wasm3 ~64 KB; WAMR interpreter 56–59 KB .text on Cortex-M4F). */
+export const RUNTIME_CODE_BYTES = { wasm3: 64 * 1024, wamr: 59 * 1024 } as const;
+
+/** STWT weights file size for a layout: 16 fixed + header (padded) + 4·params + 4 CRC; the header is < 256 bytes here. */
+export function weightsFileBytes(layout: number[], headerBytes = 256): number {
+  let params = 0;
+  for (let l = 0; l + 1 < layout.length; l++) params += layout[l] * layout[l + 1] + layout[l + 1];
+  return 16 + headerBytes + 4 * params + 4;
+}
+
+export interface CapacityRow {
+  board: string;
+  runtime: string;
+  ramBytes: number;
+  flashBytes: number;
+  /** Linear-memory budget for the module (0 for a host-tethered board). */
+  budgetBytes: number;
+  /** Largest 784-H-10 that trains on the board, or null. */
+  layout: number[] | null;
+  linearBytes: number;
+  planBytes: number;
+  /** Runtime code + module + weights [bytes]. */
+  flashUsedBytes: number;
+  /** Test accuracy from a benchmark (fillAccuracy); null = pending. */
+  accuracy: number | null;
+  note?: string;
+}
+
+export function mnistNetwork(hidden: number): NetworkConfig {
+  return { ...defaultNetworkConfig, layout: [784, hidden, 10], activation: 'sigmoid', output: 'softmax', algorithm: 'pgaf', momentum: 0 };
+}
+
+/** Largest H with 784-H-10 fitting `budget` bytes of linear memory (binary search on the engine's plan). */
+export function largestMnistHidden(wasm: Uint8Array, budget: number): number {
+  const fits = (h: number) => measureTrainingMemory(wasm, mnistNetwork(h)).linearBytes <= budget;
+  if (!fits(1)) return 0;
+  let lo = 1;
+  let hi = 2;
+  while (hi <= 8192 && fits(hi)) (lo = hi), (hi *= 2);
+  hi = Math.min(hi, 8193);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function capacityRow(board: BoardProfile, wasmFor: (budget: number) => Uint8Array): CapacityRow {
+  const base = { board: board.id, ramBytes: board.memory.ramBytes, flashBytes: board.memory.flashBytes, accuracy: null };
+  if (board.runtime.kind === 'host-tethered') {
+    return { ...base, runtime: 'none (host-tethered, Firmata)', budgetBytes: 0, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, note: 'cannot host a WebAssembly runtime: the host trains' };
+  }
+  const budget = usableLinearBytes(board);
+  const wasm = wasmFor(budget);
+  const h = largestMnistHidden(wasm, budget);
+  if (h === 0) return { ...base, runtime: board.runtime.kind, budgetBytes: budget, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, note: 'not even 784-1-10 fits' };
+  const net = mnistNetwork(h);
+  const m = measureTrainingMemory(wasm, net);
+  return {
+    ...base, runtime: board.runtime.kind, budgetBytes: budget, layout: net.layout, linearBytes: m.linearBytes, planBytes: m.planBytes,
+    flashUsedBytes: RUNTIME_CODE_BYTES[board.runtime.kind] + wasm.length + weightsFileBytes(net.layout),
+  };
+}
+
+/** Fills the accuracy column from a benchmark's results (board id → test accuracy in [0, 1]). */
+export function fillAccuracy(rows: CapacityRow[], results: Record<string, number>): CapacityRow[] {
+  return rows.map((r) => (r.board in results ? { ...r, accuracy: results[r.board] } : r));
+}
+
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+
+export function formatCapacityTable(rows: CapacityRow[]): string {
+  const head = '| board | runtime | RAM | flash | linear-memory budget | largest MNIST MLP | linear memory used (plan) | flash used (runtime + module + weights) | MNIST test accuracy |';
+  const sep = '|---|---|---|---|---|---|---|---|---|';
+  const lines = rows.map((r) =>
+    `| ${r.board} | ${r.runtime} | ${kib(r.ramBytes)} | ${kib(r.flashBytes)} | ${r.budgetBytes ? `${r.budgetBytes} B` : '—'} | ${r.layout ? r.layout.join('-') : `— (${r.note})`} | ` +
+      `${r.layout ? `${r.linearBytes} B (${r.planBytes} B)` : '—'} | ${r.layout ? `${r.flashUsedBytes} B` : '—'} | ${r.accuracy === null ? (r.layout ? 'pending (bench)' : '—') : `${(r.accuracy * 100).toFixed(2)} %`} |`,
+  );
+  return [head, sep, ...lines].join('\n');
+}
