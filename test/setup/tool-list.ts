@@ -25,6 +25,7 @@ export const SYSTEM_TOOLS = {
   armGcc: { purpose: 'cross-compile for Cortex-M', probe: 'arm-none-eabi-gcc', aptPackage: 'gcc-arm-none-eabi' },
   armNewlib: { purpose: 'C library for Cortex-M (newlib, nano specs)', probe: '/usr/lib/arm-none-eabi/newlib/thumb/v7-m/nofp/libc_nano.a', aptPackage: 'libnewlib-arm-none-eabi' },
   qemuArm: { purpose: 'emulate an MPS2-AN385 Cortex-M3 board', probe: 'qemu-system-arm', aptPackage: 'qemu-system-arm' },
+  chromium: { purpose: 'render the run report headless (playwright-core)', probe: '/usr/bin/chromium', aptPackage: 'chromium' },
 } as const satisfies Record<string, SystemTool>;
 
 export type ToolName = keyof typeof SYSTEM_TOOLS;
