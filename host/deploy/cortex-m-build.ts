@@ -47,8 +47,9 @@ export interface QemuRun extends BoardReport {
   raw: string;
 }
 
-export function runQemu(elf: string, layout: number[], timeoutMs = 120_000): QemuRun {
-  const r = runTool(systemCommand('qemu-system-arm'), ['-M', 'mps2-an385', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { timeoutMs, allowFailure: true, input: '' });
+/** icount: `-icount shift=0` — virtual time = 1 ns per instruction, so the board's µs × 1000 count instructions. */
+export function runQemu(elf: string, layout: number[], timeoutMs = 120_000, icount = false): QemuRun {
+  const r = runTool(systemCommand('qemu-system-arm'), ['-M', 'mps2-an385', ...(icount ? ['-icount', 'shift=0'] : []), '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { timeoutMs, allowFailure: true, input: '' });
   if (r.status !== 0) throw new DeployError(`qemu-system-arm (mps2-an385) exited with ${r.status}:\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
   const mem = /^mem linear (\d+) limit (\d+) stack (\d+)$/m.exec(r.stdout);
   if (!mem) throw new DeployError(`no memory report from the emulated board:\n${r.stdout.slice(-2000)}`);

@@ -1,6 +1,8 @@
 /*
  * Port for QEMU's mps2-an385 (Cortex-M3, no FPU): start-up (vector table, .data/.bss set-up),
- * CMSDK UART0 output (0x40004000), semihosting exit, stack high-water mark (stack painted at reset).
+ * CMSDK UART0 output (0x40004000), semihosting exit, stack high-water mark (stack painted at reset),
+ * and a microsecond clock from SysTick (1 ms interrupts at the 25 MHz system clock). Under
+ * `qemu -icount shift=0` virtual time advances 1 ns per instruction, so µs × 1000 = instructions.
  */
 #include <stdint.h>
 #include "../portable/st_port.h"
@@ -61,6 +63,8 @@ uint32_t st_port_stack_used(void) {
   return (uint32_t)((uint8_t *)&_stack_top - (uint8_t *)p);
 }
 
+static void systick_start(void);
+
 __attribute__((noreturn)) void st_reset(void) {
   uint32_t *src = &_data_load, *dst = &_data_start;
   while (dst < &_data_end) *dst++ = *src++;
@@ -70,15 +74,37 @@ __attribute__((noreturn)) void st_reset(void) {
   for (dst = &_stack_bottom; dst < sp - 16;) *dst++ = STACK_PAINT;
   UART0_BAUDDIV = 16;
   UART0_CTRL = 1u; /* TX enable */
+  systick_start();
   st_port_exit(main());
 }
 
 static void fault(void) { st_port_fatal("hard fault", 0); }
 
+
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define SYSCLK_PER_US 25u
+static volatile uint32_t millis;
+
+static void systick(void) { millis++; }
+
+static void systick_start(void) {
+  SYST_RVR = 1000u * SYSCLK_PER_US - 1u;
+  SYST_CVR = 0;
+  SYST_CSR = 7u; /* enable, interrupt, processor clock */
+}
+
+uint32_t st_port_micros(void) {
+  uint32_t ms, v;
+  do {
+    ms = millis;
+    v = SYST_CVR;
+  } while (ms != millis);
+  return ms * 1000u + (1000u * SYSCLK_PER_US - 1u - v) / SYSCLK_PER_US;
+}
+
 __attribute__((section(".vectors"), used)) static const void *const vectors[16] = {
   &_stack_top, (const void *)st_reset, (const void *)fault, (const void *)fault, (const void *)fault,
-  (const void *)fault, (const void *)fault,
+  (const void *)fault, (const void *)fault, 0, 0, 0, 0, 0, 0, 0, 0, (const void *)systick,
 };
-
-/* Not used by the emulated run (no MTJ circuit: the simulated HAL serves the draws). */
-uint32_t st_port_micros(void) { return 0; }
