@@ -10,6 +10,8 @@ import { backwardMulAdd, keptFraction } from '../../host/engine/counters.ts';
 import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
 import { energyPerSample, type EnergyBreakdown } from '../../host/energy/energy-model.ts';
 import { Rng } from '../../host/rng.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The schedule, the same family for both algorithms: lr_l(epoch) = lr_l / (1 + decay·epoch).
@@ -18,11 +20,16 @@ import { Rng } from '../../host/rng.ts';
  * so bp's hidden rate saturates them (see README, "Benchmark choices").
  */
 export const HYPER = {
-  epochs: 15,
+  epochs: 20,
   decay: 0.1,
   bpRate: 0.1,
   pgafHiddenRate: 0.01,
   outputRate: 0.1,
+  /** The variance-reduced variant shown beside the paper's K = 1: K pairs per neuron, hidden lr × K. */
+  pairsVariant: 4,
+  /** Epochs of the tanh/ReLU runs and of the float reference (slower: float64 in plain TypeScript). */
+  sideEpochs: 10,
+  referenceEpochs: 5,
 };
 
 export const NETS: { name: string; hidden: number[]; seeds: number[] }[] = [
@@ -48,12 +55,17 @@ export interface RunRecord {
   samplesPerSecond: number;
   planBytes: number;
   energy?: EnergyBreakdown;
+  /** pgaf pairs per neuron K (1 = the paper). */
+  pairs?: number;
 }
 
-export function configFor(layout: number[], algorithm: Algorithm, activation: Activation, seed: number): NetworkConfig {
+export function configFor(layout: number[], algorithm: Algorithm, activation: Activation, seed: number, pairs = 1): NetworkConfig {
   const L = layout.length - 1;
-  const hidden = algorithm === 'pgaf' ? HYPER.pgafHiddenRate * (activation === 'tanh' ? 0.25 : 1) : HYPER.bpRate;
-  const learningRate = [...new Array<number>(L - 1).fill(hidden), algorithm === 'pgaf' ? HYPER.outputRate : HYPER.bpRate];
+  // pgaf: K pairs divide the gradient's variance by K, so the hidden rate scales with K; tanh's kept
+  // gradient is ×4, so its rate is /4. pgaf with ReLU is the exact 0/1 mask (bp's derivative): bp's rate.
+  const hidden =
+    algorithm === 'pgaf' && activation !== 'relu' ? HYPER.pgafHiddenRate * pairs * (activation === 'tanh' ? 0.25 : 1) : HYPER.bpRate;
+  const learningRate = [...new Array<number>(L - 1).fill(hidden), algorithm === 'pgaf' && activation !== 'relu' ? HYPER.outputRate : HYPER.bpRate];
   return { ...defaultNetworkConfig, layout, algorithm, activation, learningRate, decay: HYPER.decay, seed };
 }
 
@@ -144,38 +156,102 @@ export interface AccuracyResult {
   runs: RunRecord[];
 }
 
-export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void; trainLimit?: number }): Promise<AccuracyResult> {
-  const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
-  const data = loadDataset('mnist', opts.quick ? { trainLimit: opts.trainLimit ?? 6000, testLimit: opts.trainLimit ? 500 : 2000 } : {});
+/** One training run of the benchmark, run in its own process when the bench runs in parallel. */
+export interface BenchJob {
+  kind: 'engine' | 'reference';
+  net: string;
+  hidden: number[];
+  algorithm: Algorithm;
+  activation: Activation;
+  seed: number;
+  epochs: number;
+  pairs: number;
+  quick: boolean;
+  trainLimit?: number;
+}
+
+function loadBenchData(job: Pick<BenchJob, 'quick' | 'trainLimit'>): Dataset {
+  return loadDataset('mnist', job.quick ? { trainLimit: job.trainLimit ?? 6000, testLimit: job.trainLimit ? 500 : 2000 } : {});
+}
+
+/** Runs one job in this process. */
+export async function runJob(job: BenchJob, data = loadBenchData(job)): Promise<RunRecord> {
+  const layout = [784, ...job.hidden, 10];
+  const config = { ...configFor(layout, job.algorithm, job.activation, job.seed, job.pairs), pairs: job.pairs };
+  if (job.kind === 'reference') return trainReference(data, config, job.epochs);
+  const r = await train(data, config, { epochs: job.epochs, curve: { every: job.quick ? Math.ceil(data.train.n / 6) : 5000, epochs: 1 } });
+  return { ...record(job.net, r), pairs: job.pairs };
+}
+
+/** The benchmark's jobs: every depth × bp/pgaf (sigmoid), K = 4 pairs, tanh and ReLU, the float reference. */
+export function benchJobs(opts: { quick: boolean; trainLimit?: number }): BenchJob[] {
   const epochs = opts.quick ? 1 : HYPER.epochs;
   const nets = opts.quick ? NETS.map((n) => ({ ...n, seeds: [1] })).slice(0, opts.trainLimit ? 1 : 2) : NETS;
-  const runs: RunRecord[] = [];
-  const go = async (net: string, hidden: number[], algorithm: Algorithm, activation: Activation, seed: number): Promise<void> => {
-    const layout = [784, ...hidden, 10];
-    const r = await train(data, configFor(layout, algorithm, activation, seed), {
-      epochs,
-      curve: { every: opts.quick ? Math.ceil(data.train.n / 6) : 5000, epochs: 1 },
-    });
-    const rec = record(net, r);
-    runs.push(rec);
-    log(
-      `${layout.join('-')} ${activation} ${algorithm} seed ${seed}: test ${(100 * rec.testAccuracy).toFixed(2)}%  ` +
-        `backward ${rec.backwardOpsPerSample.toFixed(0)} ops/sample  kept ${keptFraction(r.ops).map((k) => (100 * k).toFixed(1) + '%').join('/')}  ` +
-        `${rec.samplesPerSecond.toFixed(0)} samples/s`,
-    );
-  };
-  for (const n of nets) for (const seed of n.seeds) for (const algo of ['bp', 'pgaf'] as const) await go(n.name, n.hidden, algo, 'sigmoid', seed);
-  for (const act of ['tanh', 'relu'] as const) for (const algo of ['bp', 'pgaf'] as const) await go('1 hidden', nets[0].hidden, algo, act, 1);
-  const refEpochs = opts.quick ? 1 : HYPER.epochs;
-  for (const algo of ['bp', 'pgaf'] as const) {
-    const rec = trainReference(data, configFor([784, ...nets[0].hidden, 10], algo, 'sigmoid', 1), refEpochs);
-    runs.push(rec);
-    log(`float reference ${rec.layout.join('-')} ${algo}: test ${(100 * rec.testAccuracy).toFixed(2)}%  ${rec.samplesPerSecond.toFixed(0)} samples/s`);
+  const base = { quick: opts.quick, trainLimit: opts.trainLimit, pairs: 1, epochs };
+  const jobs: BenchJob[] = [];
+  for (const n of nets) {
+    for (const seed of n.seeds) {
+      for (const algorithm of ['bp', 'pgaf'] as const) jobs.push({ ...base, kind: 'engine', net: n.name, hidden: n.hidden, algorithm, activation: 'sigmoid', seed });
+    }
   }
+  const one = nets[0];
+  jobs.push({ ...base, kind: 'engine', net: one.name, hidden: one.hidden, algorithm: 'pgaf', activation: 'sigmoid', seed: 1, pairs: HYPER.pairsVariant });
+  const sideEpochs = opts.quick ? 1 : HYPER.sideEpochs;
+  for (const activation of ['tanh', 'relu'] as const) {
+    for (const algorithm of ['bp', 'pgaf'] as const) jobs.push({ ...base, kind: 'engine', net: one.name, hidden: one.hidden, algorithm, activation, seed: 1, epochs: sideEpochs });
+  }
+  for (const algorithm of ['bp', 'pgaf'] as const) {
+    jobs.push({ ...base, kind: 'reference', net: 'float reference', hidden: one.hidden, algorithm, activation: 'sigmoid', seed: 1, epochs: opts.quick ? 1 : HYPER.referenceEpochs });
+  }
+  return jobs;
+}
+
+/** Runs a job in a child process (node --import tsx), returning its record. */
+function runJobInChild(job: BenchJob): Promise<RunRecord> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--job', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`bench job ${JSON.stringify(job)} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as RunRecord);
+    });
+  });
+}
+
+function describe(r: RunRecord): string {
+  return (
+    `${r.net === 'float reference' ? 'float reference ' : ''}${r.layout.join('-')} ${r.activation} ${r.algorithm}${r.pairs && r.pairs > 1 ? ` K=${r.pairs}` : ''} seed ${r.seed}, ${r.epochs} epochs: ` +
+    `test ${(100 * r.testAccuracy).toFixed(2)}%  backward ${r.backwardOpsPerSample.toFixed(0)} ops/sample  ` +
+    `kept ${(r.perEpoch[r.perEpoch.length - 1]?.keptFraction ?? []).map((k) => (100 * k).toFixed(1) + '%').join('/')}`
+  );
+}
+
+/** Runs every job, `parallel` at a time (in child processes when > 1). */
+export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void; trainLimit?: number; parallel?: number }): Promise<AccuracyResult> {
+  const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
+  const jobs = benchJobs(opts);
+  const data = loadBenchData(opts);
+  const parallel = Math.max(1, opts.parallel ?? 1);
+  const runs: RunRecord[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      runs[i] = parallel > 1 ? await runJobInChild(jobs[i]) : await runJob(jobs[i], data);
+      log(describe(runs[i]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
   return { hyper: HYPER, quick: opts.quick, trainSamples: data.train.n, testSamples: data.test.n, runs };
 }
 
-if (process.argv[1]?.endsWith('accuracy.ts')) {
-  const r = await runAccuracyBench({ quick: process.argv.includes('--quick') });
+const jobArg = process.argv.indexOf('--job');
+if (jobArg > 0) {
+  const rec = await runJob(JSON.parse(process.argv[jobArg + 1]) as BenchJob);
+  process.stdout.write(JSON.stringify(rec) + '\n');
+} else if (process.argv[1]?.endsWith('accuracy.ts')) {
+  const r = await runAccuracyBench({ quick: process.argv.includes('--quick'), parallel: 2 });
   process.stdout.write(JSON.stringify(r.runs.map((x) => [x.layout.join('-'), x.algorithm, x.activation, x.testAccuracy])) + '\n');
 }

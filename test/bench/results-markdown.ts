@@ -29,8 +29,9 @@ function table(header: string[], rows: (string | number)[][]): string {
   return [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
 }
 
-function pick(runs: RunRecord[], layout: number[], algorithm: RunRecord['algorithm'], activation = 'sigmoid'): RunRecord[] {
-  return runs.filter((r) => r.layout.join('-') === layout.join('-') && r.algorithm === algorithm && r.activation === activation);
+/** Runs of a net, algorithm and activation with K pgaf pairs (1 = the paper's method). */
+function pick(runs: RunRecord[], layout: number[], algorithm: RunRecord['algorithm'], activation = 'sigmoid', pairs = 1): RunRecord[] {
+  return runs.filter((r) => r.layout.join('-') === layout.join('-') && r.algorithm === algorithm && r.activation === activation && (r.pairs ?? 1) === pairs);
 }
 
 function accText(rs: RunRecord[]): string {
@@ -77,7 +78,8 @@ export function resultsMarkdown(run: BenchRun): string {
     '',
     `MNIST ${run.accuracy.trainSamples.toLocaleString('en-US')}/${run.accuracy.testSamples.toLocaleString('en-US')}, batch 1, ${hyper.epochs} epochs, ` +
       `lr(epoch) = lr/(1 + ${hyper.decay}·epoch); bp lr ${hyper.bpRate} in every layer; pgaf lr ${hyper.pgafHiddenRate} on hidden layers and ${hyper.outputRate} on the output layer. ` +
-      'Fixed point = the WebAssembly engine; float = the float64 TypeScript reference on the same data order and schedule.',
+      'Fixed point = the WebAssembly engine; float = the float64 TypeScript reference on the same data order and schedule ' +
+      `(${runs.find((r) => r.algorithm === 'float-bp')?.epochs ?? '–'} epochs: it is slower). pgaf is the paper's method (K = 1 pair per neuron) unless stated.`,
     '',
   );
   const layouts = [...new Set(runs.filter((r) => r.activation === 'sigmoid' && (r.algorithm === 'bp' || r.algorithm === 'pgaf')).map((r) => r.layout.join('-')))];
@@ -101,6 +103,16 @@ export function resultsMarkdown(run: BenchRun): string {
     ),
     '',
   );
+  const variants = runs.filter((r) => r.algorithm === 'pgaf' && (r.pairs ?? 1) > 1);
+  for (const v of variants) {
+    const b = pick(runs, v.layout, 'bp').filter((r) => r.seed === v.seed);
+    out.push(
+      `pgaf with K = ${v.pairs} pairs per neuron (variance /K, hidden lr ×K; an extension, not the paper's method), ${v.layout.join('-')} seed ${v.seed}: ` +
+        `${pct(v.testAccuracy)} (bp same seed ${b[0] ? pct(b[0].testAccuracy) : '–'}), ${int(v.backwardOpsPerSample)} backward multiplies+adds per sample ` +
+        `(${b[0] ? (b[0].backwardOpsPerSample / v.backwardOpsPerSample).toFixed(1) : '–'}× fewer than bp), backward energy ${b[0] && v.energy ? pct(1 - v.energy.backward / b[0].energy!.backward) : '–'} less.`,
+      '',
+    );
+  }
   out.push('**Backward pass: operations, kept gradients, energy** (per training sample, averaged over the run; energy = counts × the 45 nm table + MTJ events, `host/energy/`)', '');
   out.push(
     table(
@@ -135,7 +147,8 @@ export function resultsMarkdown(run: BenchRun): string {
   );
   const l1 = layouts[0]?.split('-').map(Number);
   if (l1) {
-    out.push(`**tanh and ReLU** (${l1.join('-')}, seed 1; ReLU pgaf uses the exact 0/1 mask)`, '');
+    const side = pick(runs, l1, 'bp', 'tanh')[0];
+    out.push(`**tanh and ReLU** (${l1.join('-')}, seed 1, ${side?.epochs ?? '–'} epochs; pgaf tanh keeps on (1,0) of σ(2z) draws, ×4; ReLU pgaf is the exact 0/1 mask, so it must equal bp while skipping the inactive neurons)`, '');
     out.push(
       table(
         ['hidden units', 'bp', 'pgaf', 'fewer backward mul+add', 'less backward energy'],

@@ -31,7 +31,7 @@ log(`spintrain bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores}
 log('— speed —');
 const speed = await runSpeedBench({ quick, log });
 log('— accuracy, operations, energy —');
-const accuracy = await runAccuracyBench({ quick, log });
+const accuracy = await runAccuracyBench({ quick, log, parallel: quick ? 1 : 2 });
 const run: BenchRun = {
   date,
   command: `npm run bench${quick ? ' -- --quick' : ''}`,
