@@ -3,10 +3,10 @@
  * is served by MtjBitSource over J5Mtj → johnny-five → firmata-io → GENUINE StandardFirmata on avr8js →
  * emulated MTJ circuit, after a calibration through the same path. The device is opened by the same
  * session code as `spintrain train --device <port>` (the port path resolved to the emulated link).
- * Emulated time only, so the draw sequence is deterministic: seed 9 reaches 100 % after 18 epochs (72 samples).
- * p-GAF-BP on XOR from 4 points is a stochastic search: through this exact path 3 of seeds 1–13 reach 100 %
- * within 40 epochs (9: 18, 10: 7, 4: 37). Anything that changes the draw sequence (calibration sweep, driver,
- * recipe) moves the outcome; then re-pick the seed with a scan (npx tsx test/bench/hil-xor.ts <seed>).
+ * Emulated time only, so the draw sequence is deterministic for a given code base. p-GAF-BP on XOR from 4 points
+ * is a stochastic search that reaches 100 % within 25 epochs about half the time (hil-xor-recipe.ts), so a
+ * stalled run restarts from the next seed's initialisation on the same board (at most ATTEMPTS runs): the test
+ * then does not hinge on one seed's luck when the engine or the driver changes the draw sequence.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,9 @@ import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../../host/train/hil-
 import { train } from '../../host/train/trainer.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 
-const SEED = 9;
-const MAX_EPOCHS = 30;
+const SEED = 10;
+const EPOCHS_PER_ATTEMPT = 25;
+const ATTEMPTS = 3;
 
 describe('XOR through the emulated Uno (StandardFirmata)', () => {
   it('calibrates through Firmata, then trains XOR to 100 % with every draw from the board', async () => {
@@ -48,19 +49,22 @@ describe('XOR through the emulated Uno (StandardFirmata)', () => {
         { seed: SEED, connect: (path) => ({ port: new EmulatedSerialPort(hil.emulator, path), clock: hil.clock }) },
       );
       expect(session.draws).toMatchObject({ kind: 'host', via: 'buffer' });
-      const { dataset, config } = parseTrainArgs([...HIL_XOR_TRAIN_ARGS, '--seed', String(SEED)]);
-      const engine = new SpintrainEngine(config, session.draws);
       const pulses0 = hil.circuit.pulses;
       const t0 = hil.emulator.timeS;
       let accuracy = 0;
       let draws = 0;
       let epochs = 0;
+      let attempts = 0;
       try {
-        while (accuracy < 1 && epochs < MAX_EPOCHS) {
-          const r = await train(dataset, config, { epochs: epochs + 1, startEpoch: epochs, engine });
-          accuracy = r.testAccuracy;
-          draws += r.ops.activationGradient.draws;
-          epochs++;
+        while (accuracy < 1 && attempts < ATTEMPTS) {
+          const { dataset, config } = parseTrainArgs([...HIL_XOR_TRAIN_ARGS, '--seed', String(SEED + attempts++)]);
+          const engine = new SpintrainEngine(config, session.draws);
+          for (let e = 0; accuracy < 1 && e < EPOCHS_PER_ATTEMPT; e++) {
+            const r = await train(dataset, config, { epochs: e + 1, startEpoch: e, engine });
+            accuracy = r.testAccuracy;
+            draws += r.ops.activationGradient.draws;
+            epochs++;
+          }
         }
       } finally {
         await session.close();
@@ -70,7 +74,7 @@ describe('XOR through the emulated Uno (StandardFirmata)', () => {
       expect(draws).toBe(epochs * 4 * 4 * 2); // 4 samples × 4 hidden neurons × 2 draws
       // Every draw was a pulse on the board: 2 rounds of 4 parallel junctions per sample.
       expect(hil.circuit.pulses - pulses0).toBe(draws / 4);
-      console.log(`XOR via HIL: 100 % after ${epochs} epochs, ${draws} draws, ${emulatedS.toFixed(1)} s emulated, ${(draws / emulatedS).toFixed(0)} bits/s emulated`);
+      console.log(`XOR via HIL: 100 % after ${epochs} epochs (${attempts} attempt(s)), ${draws} draws, ${emulatedS.toFixed(1)} s emulated, ${(draws / emulatedS).toFixed(0)} bits/s emulated`);
     } finally {
       hil.stop();
     }
