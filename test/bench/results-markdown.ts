@@ -4,6 +4,7 @@
  */
 import type { AccuracyResult, RunRecord } from './accuracy.ts';
 import type { SpeedResult } from './speed.ts';
+import type { ProfileResult } from './profile.ts';
 import type { MachineInfo } from './lib/machine.ts';
 
 export interface BenchRun {
@@ -13,6 +14,7 @@ export interface BenchRun {
   machine: MachineInfo;
   accuracy: AccuracyResult;
   speed?: SpeedResult;
+  profile?: ProfileResult;
   seconds: number;
 }
 
@@ -172,6 +174,11 @@ export function resultsMarkdown(run: BenchRun): string {
       ),
       '',
     );
+  }
+  if (run.profile) {
+    out.push('**Where the time goes** (`test/bench/profile.ts`: per-call timing, a CPU profile of pgaf training, and the scalar multiply-add bound)', '');
+    for (const f of run.profile.findings) out.push(`- ${f}`);
+    out.push('');
   }
   out.push('**Memory plan** (bytes the engine asks for: parameters, activations, deltas, draw buffers, scratch)', '');
   out.push(table(['net', 'bytes'], layouts.map((l) => [l, int(pick(runs, l.split('-').map(Number), 'pgaf')[0]?.planBytes ?? 0)])), '');

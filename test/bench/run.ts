@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runAccuracyBench } from './accuracy.ts';
 import { runSpeedBench } from './speed.ts';
+import { runProfile } from './profile.ts';
 import { machineInfo } from './lib/machine.ts';
 import { resultsMarkdown, replaceResults, targetsOf, type BenchRun } from './results-markdown.ts';
 import { writeFileAtomic } from '../../host/io/atomic-write.ts';
@@ -30,6 +31,8 @@ const log = (s: string): void => void process.stdout.write(s + '\n');
 log(`spintrain bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
 log('— speed —');
 const speed = await runSpeedBench({ quick, log });
+log('— profile —');
+const profile = await runProfile({ quick, log });
 log('— accuracy, operations, energy —');
 const accuracy = await runAccuracyBench({ quick, log, parallel: quick ? 1 : 2 });
 const run: BenchRun = {
@@ -39,6 +42,7 @@ const run: BenchRun = {
   machine,
   accuracy,
   speed,
+  profile,
   seconds: (performance.now() - t0) / 1000,
 };
 mkdirSync(`${root}build/bench`, { recursive: true });
