@@ -4,6 +4,10 @@
 //              (sigmoid + squared error):    δ_k = (a_k − y_k) · a_k(1 − a_k)      (exact in both algorithms)
 // Hidden layer k, s_j = Σ_m w_mj δ_m over the upper layer's kept neurons m:
 //   bp:   δ_j = s_j · f′(z_j)            for every neuron j     (then, optionally, δ_j ← clamp(δ_j, ±c))
+//   pair: δ_j = s_j · g_j                g_j the twin-MTJ finite difference (pair-gradient.ts)
+//   trainable activation: δ_j = t_j · k_j with t_j the line above, and k_j, c_j take their SGD
+//         step here (trainable-activation.ts)
+// Output soft targets (label < 0): y_k from D[L][k], written by the host (distillation.ts).
 //   pgaf: δ_j = s_j · 2^e · c_j / K       c_j = number of (1,0) pairs among K pairs of Bernoulli(p_j)
 //         draws, E[c_j/K] = f′/2^e (the paper: K = 1, c_j = s1 ∧ ¬s2); sigmoid e = 0, tanh e = 2
 //         (ReLU: c_j = [z_j > 0], or the number of ones among K Bernoulli(σ(z_j)) draws when sampled)
@@ -16,20 +20,14 @@
 import { sat32, shr, mulShift, ONE_A } from './fixed';
 import { derivative, pgafProbability, ACT_RELU, ACT_TANH } from './activation';
 import { bernoulliQ16 } from './rng';
+import { mtjSample } from './device-import';
+import { activationInput, slopeDelta, updateSlopeShift } from './trainable-activation';
 import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import {
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
-  bitSource, flags, momentumQ16, pFloorQ16, dFloorQ16, deltaClipQ24, pairShift, drawsPerNeuron, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
+  bitSource, flags, momentumQ16, trainable, ALGO_PGAF, ALGO_PAIR, pFloorQ16, dFloorQ16, deltaClipQ24, pairShift, drawsPerNeuron, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
 } from './plan';
-
-/**
- * Host import: for j < count, write draws independent Bernoulli(p_j) bits (u8 0/1) at
- * bits[j·draws + d], p_j = probs[j] / 65536 (i32 Q16), from the junctions serving neuron j of
- * hidden layer `hidden` (0-based).
- */
-@external('env', 'mtj_sample')
-declare function mtjSample(hidden: i32, count: i32, probs: usize, bits: usize, draws: i32): void;
 
 @inline function sampled(): bool {
   return activation != ACT_RELU || (flags & FLAG_RELU_SAMPLED) != 0;
@@ -42,12 +40,11 @@ export function drawMasks(): void {
   for (let k = 1; k < layerCount - 1; k++) {
     const n = width(k);
     const a = aPtr(k);
-    const z = zPtr(k);
     const p = pPtr(k);
     const bits = bitsPtr(k);
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;
-      let pj = pgafProbability(activation, load<i32>(a + o), load<i32>(z + o));
+      let pj = pgafProbability(activation, load<i32>(a + o), activationInput(k, o));
       if (pj < pFloorQ16) pj = pFloorQ16;
       else if (pj > ONE_A - pFloorQ16) pj = ONE_A - pFloorQ16;
       store<i32>(p + o, pj);
@@ -74,16 +71,15 @@ function keptList(k: i32, list: usize): i32 {
   const n = width(k);
   let kept = 0;
   const bits = bitsPtr(k);
-  const z = zPtr(k);
   const d = dPtr(k);
   const draws = drawsPerNeuron();
   const pairs = activation != ACT_RELU;
-  const exact = algo == ALGO_BP;
+  const exact = algo != ALGO_PGAF;
   const fromBits = sampled();
   for (let j = 0; j < n; j++) {
     let c = 1;
     if (!exact) {
-      if (!fromBits) c = load<i32>(z + (<usize>j << 2)) > 0 ? 1 : 0;
+      if (!fromBits) c = activationInput(k, <usize>j << 2) > 0 ? 1 : 0;
       else {
         c = 0;
         const b = bits + <usize>(j * draws);
@@ -115,7 +111,7 @@ function outputDelta(label: i32, list: usize): i32 {
   for (let k = 0; k < n; k++) {
     const ak = load<i32>(a + (<usize>k << 2));
     const hot = n == 1 ? label != 0 : k == label;
-    const e = ak - (hot ? ONE_A : 0);
+    const e = ak - (label < 0 ? load<i32>(d + (<usize>k << 2)) : hot ? ONE_A : 0);
     let dk: i32;
     if (outputKind == OUT_SOFTMAX) dk = e << 8;
     else dk = sat32(shr(<i64>e * <i64>((ak * (ONE_A - ak) + 32768) >> 16), 8));
@@ -137,8 +133,9 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
   const dUp = dPtr(k + 1);
   const d = dPtr(k);
   const a = aPtr(k);
-  const z = zPtr(k);
-  const exact = algo == ALGO_BP;
+  const g = pPtr(k);
+  const exact = algo != ALGO_PGAF;
+  const tr = trainable();
   for (let t = 0; t < downCount; t++) {
     const jo = <usize>load<i32>(down + (<usize>t << 2));
     let acc: i64 = 0;
@@ -148,8 +145,9 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
     }
     let s = sat32(shr(acc, 24));
     const cj = load<i32>(d + jo);
-    if (exact) {
-      let fd = derivative(activation, load<i32>(a + jo), load<i32>(z + jo));
+    if (algo == ALGO_PAIR) s = mulShift(s, load<i32>(g + jo), 16);
+    else if (exact) {
+      let fd = derivative(activation, load<i32>(a + jo), activationInput(k, jo));
       const floor = activation == ACT_TANH ? dFloorQ16 << 2 : activation == ACT_RELU ? 0 : dFloorQ16;
       if (fd < floor) fd = floor;
       s = mulShift(s, fd, 16);
@@ -161,14 +159,23 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
       const sc: i64 = k2 > 0 ? <i64>s * <i64>cj : <i64>s;
       s = sat32(e >= 0 ? sc << <i64>e : shr(sc, -e));
     }
+    const tj = s;
+    if (tr) s = slopeDelta(k, jo, tj);
     const c = deltaClipQ24;
     if (c != 0) s = s > c ? c : s < -c ? -c : s;
     store<i32>(d + jo, s);
+    if (tr) updateSlopeShift(k, jo, tj, s);
   }
   const macs = downCount * upCount;
   ops(PH_DELTA, macs, macs, downCount);
   if (!exact && pairShift > 0 && sampled()) ops(PH_ACTGRAD, downCount, 0, 0); // s · c_j
-  if (exact) {
+  if (tr) {
+    // δ = t·k (1 multiply); u for f′ (1 multiply, 1 add); update: (z + c)·t, 2 × η·, 2 subtracts
+    ops(PH_ACTGRAD, 2 * downCount, downCount, 0);
+    ops(PH_UPDATE, 3 * downCount, 3 * downCount, 2 * downCount);
+  }
+  if (algo == ALGO_PAIR) ops(PH_ACTGRAD, downCount, 0, 0); // s · g
+  else if (exact) {
     // f′: sigmoid a(1 − a) and tanh 1 − a² cost 1 multiply and 1 add; ReLU a compare; then s · f′.
     if (activation == ACT_RELU) ops(PH_ACTGRAD, downCount, 0, 0);
     else ops(PH_ACTGRAD, 2 * downCount, downCount, 0);

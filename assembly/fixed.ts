@@ -29,6 +29,11 @@
   return sat32(shr(<i64>a * <i64>b, s));
 }
 
+/** mulShift as a called function, for code off the hot loops (smaller module). */
+export function mulShiftCall(a: i32, b: i32, s: i32): i32 {
+  return mulShift(a, b, s);
+}
+
 /** Integer square root ⌊√x⌋ of a non-negative i64 (bit by bit; setup only). */
 export function isqrt(x: i64): i64 {
   let r: i64 = 0;

@@ -1,13 +1,19 @@
 // Forward pass. For weight layer l (n[l] → n[l+1]):
 //   z_j = b_j + Σ_i w_ji · a_i          (Q24 · Q16 summed in i64, rounded to Q16, saturated)
 //   a_j = f(z_j)                          hidden layers: sigmoid, tanh or ReLU (activation.ts)
-//   output: softmax p_k = e^(z_k − max z) / Σ e^(z_m − max z), or a_k = σ(z_k)
+//   a_j = f(k_j·(z_j + c_j))              trainable activation (trainable-activation.ts)
+//   a_j = V1(I(z_j))                      pair: read from the device (pair-gradient.ts)
+//   output: softmax p_k = e^((z_k − max z)/T) / Σ e^((z_m − max z)/T) (T = 1 unless distilling,
+//           distillation.ts), or a_k = σ(z_k)
 // The sum runs over the nonzero inputs only (gathered first: MNIST pixels are ~80% zero, ReLU
 // outputs often are): the skipped terms are exactly zero, and the counters count the terms done.
 import { sat32, shr, ONE_A } from './fixed';
 import { activate, sigmoidQ, expNegQ, ACT_SIGMOID, ACT_TANH } from './activation';
 import { ops, PH_FORWARD } from './counters';
-import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, OUT_SOFTMAX, NZI, NZV } from './plan';
+import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, algo, bitSource, trainable, OUT_SOFTMAX, ALGO_PAIR, SRC_IMPORT, SRC_BUFFER, NZI, NZV } from './plan';
+import { activationInput } from './trainable-activation';
+import { readPairs, finishPairs } from './pair-gradient';
+import { inverseTemperatureQ16 } from './distillation';
 
 /** Gathers the nonzero entries of A[k]: byte offsets into NZI, values into NZV; returns the count. */
 export function gatherNonzero(k: i32): i32 {
@@ -33,11 +39,11 @@ export function inputU8(src: usize): void {
   ops(PH_FORWARD, n, 0, n);
 }
 
-/** z_j = round(acc / 2^24) saturated; a_j = f(z_j) on hidden layers. */
-function finishNeuron(z: usize, a: usize, j: i32, acc: i64, hidden: bool): void {
-  const zj = sat32(shr(acc, 24));
-  store<i32>(z + (<usize>j << 2), zj);
-  if (hidden) store<i32>(a + (<usize>j << 2), activate(activation, zj));
+/** z_j = round(acc / 2^24) saturated; a_j = f(u_j) on hidden layers (pair: later, from the device). */
+function finishNeuron(k: i32, j: i32, acc: i64, hidden: bool): void {
+  const o = <usize>j << 2;
+  store<i32>(zPtr(k) + o, sat32(shr(acc, 24)));
+  if (hidden && algo != ALGO_PAIR) store<i32>(aPtr(k) + o, activate(activation, activationInput(k, o)));
 }
 
 function layerForward(l: i32): void {
@@ -63,8 +69,8 @@ function layerForward(l: i32): void {
       acc0 += v * <i64>load<i32>(row + o);
       acc1 += v * <i64>load<i32>(row1 + o);
     }
-    finishNeuron(z, a, j, acc0, hidden);
-    finishNeuron(z, a, j + 1, acc1, hidden);
+    finishNeuron(l + 1, j, acc0, hidden);
+    finishNeuron(l + 1, j + 1, acc1, hidden);
     row = row1 + rowBytes;
   }
   if (j < nOut) {
@@ -73,10 +79,18 @@ function layerForward(l: i32): void {
       const off = <usize>t << 2;
       acc += <i64>load<i32>(NZV + off) * <i64>load<i32>(row + <usize>load<i32>(NZI + off));
     }
-    finishNeuron(z, a, j, acc, hidden);
+    finishNeuron(l + 1, j, acc, hidden);
   }
   ops(PH_FORWARD, nnz * nOut, nnz * nOut + nOut, nOut);
-  if (hidden) {
+  if (hidden && algo == ALGO_PAIR) {
+    // the host-buffer source reads the device between forwardLayer calls
+    if (bitSource == SRC_IMPORT) {
+      readPairs(l + 1);
+      finishPairs(l + 1);
+    }
+  } else if (hidden) {
+    // u = k·(z + c): 1 multiply, 1 add
+    if (trainable()) ops(PH_FORWARD, nOut, nOut, 0);
     // LUT interpolation: 1 multiply, 4 adds (tanh: 5); ReLU: a compare.
     if (activation == ACT_SIGMOID) ops(PH_FORWARD, nOut, 4 * nOut, nOut);
     else if (activation == ACT_TANH) ops(PH_FORWARD, nOut, 5 * nOut, nOut);
@@ -99,7 +113,7 @@ function outputForward(n: i32, z: usize, a: usize): void {
   }
   let sum: i64 = 0;
   for (let k = 0; k < n; k++) {
-    const e = expNegQ(sat32(<i64>load<i32>(z + (<usize>k << 2)) - <i64>m));
+    const e = expNegQ(sat32(shr((<i64>load<i32>(z + (<usize>k << 2)) - <i64>m) * <i64>inverseTemperatureQ16, 16)));
     store<i32>(a + (<usize>k << 2), e);
     sum += e;
   }
@@ -107,13 +121,23 @@ function outputForward(n: i32, z: usize, a: usize): void {
     const p = a + (<usize>k << 2);
     store<i32>(p, <i32>(((<i64>load<i32>(p) << 16) + (sum >> 1)) / sum));
   }
-  // exp: 2 multiplies, 5 adds; sum: 1 add; normalisation: 1 division (counted as a multiply), 2 adds.
-  ops(PH_FORWARD, 3 * n, 8 * n, 2 * n);
+  // exp: 2 multiplies (3 with a temperature), 5 adds; sum: 1 add; normalisation: 1 division (counted as a multiply), 2 adds.
+  ops(PH_FORWARD, (inverseTemperatureQ16 != ONE_A ? 4 : 3) * n, 8 * n, 2 * n);
 }
 
 /** Runs every layer on the input in A[0]. */
 export function forward(): void {
   for (let l = 0; l < layerCount - 1; l++) layerForward(l);
+}
+
+/**
+ * Weight layer l alone (pair with the host buffer): first finishes hidden layer l from the
+ * voltages the host wrote into BITS[l] (l ≥ 1), then computes layer l + 1. Returns its width.
+ */
+export function forwardLayer(l: i32): i32 {
+  if (l > 0 && algo == ALGO_PAIR && bitSource == SRC_BUFFER) finishPairs(l);
+  layerForward(l);
+  return width(l + 1);
 }
 
 /** Index of the predicted class (single sigmoid output: 1 when a ≥ 0.5). */

@@ -1,14 +1,19 @@
 // spintrain engine: an integer-only MLP trainer (bp and p-GAF-BP) for WebAssembly MVP runtimes.
 //
 // ABI (all i32; pointers are byte offsets into the exported memory):
-//   imports  env.mtj_sample(hidden, count, probsPtr, bitsPtr, draws)   see backward.ts
-//   setup    layoutSet(k, n) · configure(layers, act, out, algo, source, flags, momentumQ16)
+//   imports  env.mtj_sample(hidden, count, inPtr, outPtr, draws)   see device-import.ts
+//            (draws ≥ 1: p-GAF bits; draws = 0: MTJ-pair voltage read)
+//   setup    layoutSet(k, n) · configure(layers, act, out, algo, source, flags, momentumQ16, pairsLog2)
 //            sizeofTrainingMemory() → bytes · scheduleTrainingMemory(base) · heapBase()
 //            setLearningRate(l, lrQ16) · setDecay(dQ16) · setEpoch(e) · setProbabilityFloor(εQ16) · setDeltaClip(cQ24)
+//            setActivationRange(kMin, kMax, cMin, cMax Q24) · setPairStep(ΔzQ16) · setTemperature(1/T Q16)
 //            initWeights(seed) · rngSeed(s)
 //   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0)
 //            trainStep(label) → predicted class (forward, masks, backward, update)
 //            or trainForward(label), host fills BITS, trainBackward(label)   (source 2)
+//            pair with source 2: forwardLayer(l) for each l, the host writing BITS[l+1] after each
+//            hidden layer; then trainBackward(label)
+//            trainBackward(−1): soft targets, Q16, written by the host into D[L] (distillation.ts)
 //            trainEpochU8(x, y, order, count) → correct · evaluateU8(x, y, count) → correct
 //            predict() → class
 //   inspect  regionPtr(region, k) · countersPtr() · countersReset()
@@ -21,26 +26,29 @@ import { COUNTERS, setCounting } from './counters';
 import { forward, inputU8, argmax } from './forward';
 import { backward, drawMasks } from './backward';
 import {
-  slot, width, wPtr, layerCount, activation, algo, bitSource, placed, ALGO_PGAF, SRC_BUFFER, MAX_LAYERS,
+  slot, slopePtr, width, wPtr, layerCount, activation, algo, bitSource, placed, trainable, ALGO_BP, ALGO_PGAF, ALGO_PAIR, SRC_BUFFER, MAX_LAYERS,
 } from './plan';
 
 export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch, setProbabilityFloor, setDeltaClip } from './plan';
 export { rngSeed, rngNext } from './rng';
 export { countersReset } from './counters';
-export { inputU8 } from './forward';
+export { inputU8, forwardLayer } from './forward';
+export { setActivationRange } from './trainable-activation';
+export { setPairStep } from './pair-gradient';
+export { setTemperature } from './distillation';
 
 export function heapBase(): i32 {
   return <i32>__heap_base;
 }
 
 /**
- * Address of a plan region: region 0 W, 1 B, 2 VW, 3 VB (weight layer k); 4 A, 5 Z, 6 D, 7 P, 8 BITS
- * (layer k). Negative error code before the plan is placed.
+ * Address of a plan region: region 0 W, 1 B, 2 VW, 3 VB (weight layer k); 4 A, 5 Z, 6 D, 7 P, 8 BITS,
+ * 9 SLOPE, 10 SHIFT (layer k). Negative error code before the plan is placed.
  */
 export function regionPtr(region: i32, k: i32): i32 {
   if (!placed) return ERR_NOT_PLACED;
-  if (<u32>region > 8 || <u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
-  // table slots (plan.ts): weight-layer regions start at 6 in steps of 5, layer regions at 26 in steps of 6
+  if (<u32>region > 10 || <u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
+  // table slots (plan.ts): weight-layer regions start at 6 in steps of 5, layer regions at 26 in steps of 6 (to 62)
   return <i32>slot((region < 4 ? 6 + 5 * region : 2 + 6 * region) + k);
 }
 
@@ -51,6 +59,7 @@ export function countersPtr(): i32 {
 /**
  * Weights U(−r, r), r = √(6/(n_in + n_out)) (Glorot; ReLU: He, √(6/n_in)), biases 0, from the
  * module's generator seeded with seed. Consumes exactly one draw per weight, layer by layer, row by row.
+ * A trainable activation starts as the fixed one: k = 1, c = 0.
  */
 export function initWeights(seed: u32): i32 {
   if (!placed) return ERR_NOT_PLACED;
@@ -64,6 +73,7 @@ export function initWeights(seed: u32): i32 {
     for (let i = 0; i < nIn * nOut; i++) {
       store<i32>(w + (<usize>i << 2), <i32>((((<i64>(rngNext() >> 8)) * (r << 1)) >> 24) - r));
     }
+    if (trainable() && l > 0) for (let j = 0; j < nIn; j++) store<i32>(slopePtr(l) + (<usize>j << 2), 16777216);
   }
   return OK;
 }
@@ -100,7 +110,7 @@ export function predict(): i32 {
  */
 export function trainEpochU8(x: usize, y: usize, order: usize, count: i32): i32 {
   if (!placed) return ERR_NOT_PLACED;
-  if (bitSource == SRC_BUFFER && algo == ALGO_PGAF) return ERR_SOURCE;
+  if (bitSource == SRC_BUFFER && algo != ALGO_BP) return ERR_SOURCE;
   const n = <usize>width(0);
   let correct = 0;
   for (let s = 0; s < count; s++) {
@@ -115,6 +125,7 @@ export function trainEpochU8(x: usize, y: usize, order: usize, count: i32): i32 
 /** Accuracy count on count samples (no counting, no update). */
 export function evaluateU8(x: usize, y: usize, count: i32): i32 {
   if (!placed) return ERR_NOT_PLACED;
+  if (bitSource == SRC_BUFFER && algo == ALGO_PAIR) return ERR_SOURCE;
   const n = <usize>width(0);
   let correct = 0;
   setCounting(false);

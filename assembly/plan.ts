@@ -7,8 +7,10 @@
 //                        and, with momentum, VW[l] and VB[l] of the same sizes
 //   per layer k:         A[k] n[k] i32 Q16 (k = 0 is the input)
 //   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas
-//   per hidden layer k:  P[k] n[k] Q16 draw probabilities · BITS[k] draws·n[k] u8 draws
-//                        (draws per neuron: 2K for sigmoid/tanh with K pairs, K for sampled ReLU)
+//   per hidden layer k:  P[k] n[k] Q16 draw probabilities (pair: the measured derivative g_j)
+//                        · BITS[k] draws·n[k] u8 draws (draws per neuron: 2K for sigmoid/tanh with
+//                        K pairs, K for sampled ReLU; pair: 8 bytes, the two i32 Q16 voltages V1, V2)
+//                        and, with a trainable activation, SLOPE[k] n[k] Q24 k_j · SHIFT[k] n[k] Q24 c_j
 //   scratch:             NZI, NZV (nonzero inputs: byte offsets, values), KEPT_A, KEPT_B lists
 //                        (maxWidth i32 each)
 import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_LAYER_INDEX, OK } from './errors';
@@ -18,6 +20,8 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 
 @inline export const ALGO_BP: i32 = 0;
 @inline export const ALGO_PGAF: i32 = 1;
+/** MTJ-pair finite differences: hidden a_j and f′_j come from device reads (pair-gradient.ts). */
+@inline export const ALGO_PAIR: i32 = 2;
 @inline export const OUT_SOFTMAX: i32 = 0;
 @inline export const OUT_SIGMOID: i32 = 1;
 @inline export const SRC_PRNG: i32 = 0;
@@ -25,6 +29,8 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 @inline export const SRC_BUFFER: i32 = 2;
 /** flags bit 0: ReLU with pgaf draws Bernoulli(σ(z)) (softplus′) instead of the exact 0/1 mask. */
 @inline export const FLAG_RELU_SAMPLED: i32 = 1;
+/** flags bit 1: trainable activation a = f(k_j·(z_j + c_j)) per hidden neuron (trainable-activation.ts). */
+@inline export const FLAG_TRAINABLE: i32 = 2;
 
 // Table of i32 slots in static data.
 @inline const T_WIDTH: i32 = 0;
@@ -37,9 +43,11 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 @inline const T_D: i32 = 38;
 @inline const T_P: i32 = 44;
 @inline const T_BITS: i32 = 50;
-@inline const T_LR0: i32 = 56;
-@inline const T_LR: i32 = 61;
-const TABLE: usize = memory.data(68 * 4);
+@inline const T_SLOPE: i32 = 56;
+@inline const T_SHIFT: i32 = 62;
+@inline const T_LR0: i32 = 68;
+@inline const T_LR: i32 = 73;
+const TABLE: usize = memory.data(78 * 4);
 
 @inline export function slot(i: i32): usize {
   return load<u32>(TABLE + (<usize>i << 2));
@@ -89,6 +97,9 @@ export let KEPT_B: usize = 0;
 @inline export function pPtr(k: i32): usize { return slot(T_P + k); }
 @inline export function bitsPtr(k: i32): usize { return slot(T_BITS + k); }
 @inline export function lr(l: i32): i32 { return <i32>slot(T_LR + l); }
+@inline export function slopePtr(k: i32): usize { return slot(T_SLOPE + k); }
+@inline export function shiftPtr(k: i32): usize { return slot(T_SHIFT + k); }
+@inline export function trainable(): bool { return (flags & FLAG_TRAINABLE) != 0; }
 
 /** Sets width n[k] of layer k (0 = input). */
 export function layoutSet(k: i32, n: i32): i32 {
@@ -102,12 +113,13 @@ export function layoutSet(k: i32, n: i32): i32 {
 /**
  * Chooses the network and algorithm. act: 0 sigmoid, 1 tanh, 2 ReLU (hidden layers);
  * out: 0 softmax + cross-entropy, 1 sigmoid + squared error; algorithm: 0 bp, 1 pgaf;
+ * algorithm 2 pair (source 1 or 2 only: the activations come from the device);
  * source: 0 on-chip PRNG, 1 env.mtj_sample import, 2 host-filled bit buffer; flags: FLAG_*;
  * momentum in Q16 (0 = plain SGD); pairsLog2: log2 of the pgaf pairs per neuron K (0..3).
  */
 export function configure(layers: i32, act: i32, out: i32, algorithm: i32, source: i32, fl: i32, momentum: i32, pairsLog2: i32): i32 {
   if (layers < 3 || layers > MAX_LAYERS) return ERR_LAYER_COUNT;
-  if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 1 || <u32>source > 2 || <u32>momentum >= 65536 || <u32>pairsLog2 > 3) return ERR_CONFIG;
+  if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 2 || (algorithm == ALGO_PAIR && source == SRC_PRNG) || <u32>source > 2 || <u32>momentum >= 65536 || <u32>pairsLog2 > 3) return ERR_CONFIG;
   pairShift = pairsLog2;
   layerCount = layers;
   activation = act;
@@ -171,7 +183,11 @@ function plan(base: usize, write: bool): i32 {
     p = region(p, n * 4, T_D + k, write);
     if (k == L) continue;
     p = region(p, n * 4, T_P + k, write);
-    p = region(p, n << (pairShift + 1), T_BITS + k, write);
+    p = region(p, algo == ALGO_PAIR ? n << 3 : n << (pairShift + 1), T_BITS + k, write);
+    if (trainable()) {
+      p = region(p, n * 4, T_SLOPE + k, write);
+      p = region(p, n * 4, T_SHIFT + k, write);
+    }
   }
   if (write) {
     maxWidth = mw;

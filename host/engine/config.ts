@@ -3,10 +3,14 @@ import type { BitSource } from './bit-source.ts';
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
 export const OUTPUTS = ['softmax', 'sigmoid'] as const;
+/** The algorithms that train with the module alone: bp (exact backprop), pgaf (p-GAF-BP, sampled f′). */
 export const ALGORITHMS = ['bp', 'pgaf'] as const;
+/** Every algorithm, by engine id: also pair, MTJ-pair finite differences (device a and f′, needs a PairSource). */
+export const TRAINING_ALGORITHMS = [...ALGORITHMS, 'pair'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Output = (typeof OUTPUTS)[number];
 export type Algorithm = (typeof ALGORITHMS)[number];
+export type TrainingAlgorithm = (typeof TRAINING_ALGORITHMS)[number];
 
 /** Fractional bits of the engine's Q formats (assembly/fixed.ts). */
 export const Q_ACT = 16;
@@ -14,14 +18,15 @@ export const Q_WEIGHT = 24;
 export const MAX_LAYERS = 6;
 export const MAX_WIDTH = 8192;
 
-export interface NetworkConfig {
+/** A network and its training; A = TrainingAlgorithm admits the device-driven pair algorithm. */
+export interface NetworkConfig<A extends TrainingAlgorithm = Algorithm> {
   /** Widths n[0..L]: inputs, 1 to 4 hidden layers, outputs. */
   layout: number[];
   /** Hidden activation. */
   activation: Activation;
   /** softmax + cross-entropy, or sigmoid + squared error (XOR-style tasks). */
   output: Output;
-  algorithm: Algorithm;
+  algorithm: A;
   /** pgaf with ReLU: one Bernoulli(σ(z)) draw (softplus′) instead of the exact 0/1 mask. */
   reluSampled: boolean;
   /** Learning rate per weight layer (a single number applies to all). */
@@ -44,7 +49,28 @@ export interface NetworkConfig {
   deltaClip: number;
   /** Seed of weight initialisation and of every random draw. */
   seed: number;
+  /**
+   * Trainable activation a = f(k_j·(z_j + c_j)) per hidden neuron (bp and pgaf; with pgaf the sampled
+   * probability is σ(k(z + c))). Starts at k = 1, c = 0. Default false.
+   */
+  trainableActivation?: boolean;
+  /** Range of k and c the device realises (e.g. from a board profile); training clamps into it. Default none. */
+  activationRange?: ActivationRange;
+  /** pair: finite-difference step Δz = ΔI / (dI/dz) in pre-activation units. Default 0.1. */
+  pairStep?: number;
+  /** Softmax temperature T used in training (knowledge distillation); prediction is unaffected. Default 1. */
+  temperature?: number;
 }
+
+/** Slope k and shift c bounds of a trainable activation. */
+export interface ActivationRange {
+  kMin: number;
+  kMax: number;
+  cMin: number;
+  cMax: number;
+}
+
+export const DEFAULT_PAIR_STEP = 0.1;
 
 export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
   activation: 'sigmoid',
@@ -71,14 +97,14 @@ export class ConfigError extends Error {
   }
 }
 
-export function learningRates(c: NetworkConfig): number[] {
+export function learningRates(c: NetworkConfig<TrainingAlgorithm>): number[] {
   const L = c.layout.length - 1;
   const lr = c.learningRate;
   return Array.isArray(lr) ? lr : new Array<number>(L).fill(lr);
 }
 
 /** Checks every field; throws ConfigError naming the first bad one. */
-export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
+export function validateNetworkConfig<A extends TrainingAlgorithm>(c: NetworkConfig<A>): NetworkConfig<A> {
   const { layout } = c;
   if (!Array.isArray(layout) || layout.length < 3 || layout.length > MAX_LAYERS) {
     throw new ConfigError('layout', `expected inputs, 1 to 4 hidden layers and outputs (3 to 6 widths), got ${JSON.stringify(layout)}`);
@@ -88,7 +114,7 @@ export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
   });
   if (!ACTIVATIONS.includes(c.activation)) throw new ConfigError('activation', `expected one of ${ACTIVATIONS.join(', ')}, got ${c.activation}`);
   if (!OUTPUTS.includes(c.output)) throw new ConfigError('output', `expected one of ${OUTPUTS.join(', ')}, got ${c.output}`);
-  if (!ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `expected one of ${ALGORITHMS.join(', ')}, got ${c.algorithm}`);
+  if (!TRAINING_ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `expected one of ${TRAINING_ALGORITHMS.join(', ')}, got ${c.algorithm}`);
   if (c.output === 'softmax' && layout[layout.length - 1] < 2) throw new ConfigError('layout', 'a softmax output needs at least 2 classes');
   const lrs = learningRates(c);
   if (lrs.length !== layout.length - 1) throw new ConfigError('learningRate', `expected one rate per weight layer (${layout.length - 1}), got ${lrs.length}`);
@@ -100,6 +126,16 @@ export function validateNetworkConfig(c: NetworkConfig): NetworkConfig {
   if (!(c.probabilityFloor >= 0 && c.probabilityFloor < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${c.probabilityFloor}`);
   if (![1, 2, 4, 8].includes(c.pairs)) throw new ConfigError('pairs', `expected 1, 2, 4 or 8, got ${c.pairs}`);
   if (!(c.deltaClip >= 0 && c.deltaClip < 128)) throw new ConfigError('deltaClip', `expected a number in [0, 128), got ${c.deltaClip}`);
+  if (c.trainableActivation && c.algorithm === 'pair') throw new ConfigError('trainableActivation', 'the pair algorithm takes its activation from the device; use bp or pgaf');
+  if (c.activationRange !== undefined) {
+    const r = c.activationRange;
+    const ok = (x: number): boolean => Number.isFinite(x) && Math.abs(x) < 128;
+    if (![r.kMin, r.kMax, r.cMin, r.cMax].every(ok) || r.kMin > r.kMax || r.cMin > r.cMax) {
+      throw new ConfigError('activationRange', `expected kMin ≤ kMax and cMin ≤ cMax, all in (−128, 128), got ${JSON.stringify(r)}`);
+    }
+  }
+  if (c.pairStep !== undefined && !(c.pairStep >= 2 / 65536 && c.pairStep <= 16)) throw new ConfigError('pairStep', `expected a step in [2^-15, 16], got ${c.pairStep}`);
+  if (c.temperature !== undefined && !(c.temperature >= 1 / 256 && c.temperature <= 65536)) throw new ConfigError('temperature', `expected a number in [1/256, 65536], got ${c.temperature}`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
   return c;
 }

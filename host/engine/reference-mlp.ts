@@ -7,12 +7,19 @@
  *   output δ = p − y (softmax + CE) or (a − y)·a(1 − a) (sigmoid + squared error)
  *   hidden δ_j = (Wᵀδ)_j · f′(z_j) (bp) or · 2^e·b_j (pgaf, b_j from the draws)
  *   SGD: v = μv + η·δ·a, w −= v (μ = 0: w −= η·δ·a)
+ *   trainable activation: a = f(u), u = k(z + c); t = (Wᵀδ)·f′(u) (or the pgaf sample), δ = t·k,
+ *     k −= η·t·(z + c), c −= η·δ, clamped to activationRange
+ *   pair: a = V1(z), f′ = (V2 − V1)/Δz from a FloatPairSource
+ *   softmax at temperature T; backward with soft targets y (δ = p − y)
  */
 import { Rng } from '../rng.ts';
-import { learningRates, validateNetworkConfig, type NetworkConfig } from './config.ts';
+import { DEFAULT_PAIR_STEP, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
 
 /** Supplies draws for hidden layer h (0-based): out[j·draws + d] ∈ {0, 1}, P(1) = probs[j]. */
 export type FloatBitSource = (hidden: number, probs: Float64Array, draws: number, out: Uint8Array) => void;
+
+/** Pair reads of hidden layer h (0-based) at pre-activations z: v1[j] = V1(I(z_j)), v2[j] = V2(I(z_j) + ΔI), activation units. */
+export type FloatPairSource = (hidden: number, z: Float64Array, v1: Float64Array, v2: Float64Array) => void;
 
 export interface ReferenceCounters {
   backwardMul: number;
@@ -24,7 +31,12 @@ export interface ReferenceCounters {
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 export class ReferenceMlp {
-  readonly config: NetworkConfig;
+  readonly config: NetworkConfig<TrainingAlgorithm>;
+  /** Trainable activation: slopes k and shifts c per layer (hidden layers only are used). */
+  readonly K: Float64Array[];
+  readonly C: Float64Array[];
+  private readonly V2: Float64Array[];
+  private readonly pair?: FloatPairSource;
   readonly W: Float64Array[];
   readonly B: Float64Array[];
   private readonly VW: Float64Array[];
@@ -42,8 +54,15 @@ export class ReferenceMlp {
   readonly counters: ReferenceCounters;
 
   /** Glorot/He uniform init from Rng(seed) unless weights are given; draws from Rng(seed ^ 0x5bd1e995) unless a source is given. */
-  constructor(config: NetworkConfig, init?: { weights: Float64Array[]; biases: Float64Array[] }, bits?: FloatBitSource) {
+  constructor(
+    config: NetworkConfig<TrainingAlgorithm>,
+    init?: { weights: Float64Array[]; biases: Float64Array[]; slopes?: Float64Array[]; shifts?: Float64Array[] },
+    bits?: FloatBitSource,
+    pair?: FloatPairSource,
+  ) {
     this.config = validateNetworkConfig(config);
+    if (config.algorithm === 'pair' && !pair) throw new Error('ReferenceMlp: the pair algorithm needs a FloatPairSource');
+    this.pair = pair;
     const n = config.layout;
     const L = n.length - 1;
     const rng = new Rng(config.seed);
@@ -62,6 +81,10 @@ export class ReferenceMlp {
     }
     this.VW = this.W.map((w) => new Float64Array(w.length));
     this.VB = this.B.map((b) => new Float64Array(b.length));
+    // slopes/shifts of hidden layer k (1-based) at index k; init lists them per hidden layer from k = 1
+    this.K = n.map((w, k) => (init?.slopes && k >= 1 && k < L ? Float64Array.from(init.slopes[k - 1]) : new Float64Array(w).fill(1)));
+    this.C = n.map((w, k) => (init?.shifts && k >= 1 && k < L ? Float64Array.from(init.shifts[k - 1]) : new Float64Array(w)));
+    this.V2 = n.map((k) => new Float64Array(k));
     this.A = n.map((k) => new Float64Array(k));
     this.Z = n.map((k) => new Float64Array(k));
     this.D = n.map((k) => new Float64Array(k));
@@ -124,7 +147,16 @@ export class ReferenceMlp {
         const row = j * nIn;
         for (let t = 0; t < nnz; t++) s += w[row + this.nzIdx[t]] * this.nzVal[t];
         z[j] = s;
-        if (l + 1 < L) a[j] = act === 'sigmoid' ? sigmoid(s) : act === 'tanh' ? Math.tanh(s) : s > 0 ? s : 0;
+        if (l + 1 < L && !this.pair) {
+          const u = this.input(l + 1, j);
+          a[j] = act === 'sigmoid' ? sigmoid(u) : act === 'tanh' ? Math.tanh(u) : u > 0 ? u : 0;
+        }
+      }
+      if (l + 1 < L && this.pair) {
+        // a = V1, f′ = (V2 − V1)/Δz, kept in P
+        this.pair(l, z, a, this.V2[l + 1]);
+        const dz = this.config.pairStep ?? DEFAULT_PAIR_STEP;
+        for (let j = 0; j < a.length; j++) this.P[l + 1][j] = (this.V2[l + 1][j] - a[j]) / dz;
       }
     }
     const z = this.Z[L];
@@ -134,8 +166,9 @@ export class ReferenceMlp {
       return a.length === 1 ? (a[0] >= 0.5 ? 1 : 0) : argmax(a);
     }
     const m = Math.max(...z);
+    const T = this.config.temperature ?? 1;
     let sum = 0;
-    for (let k = 0; k < a.length; k++) sum += a[k] = Math.exp(z[k] - m);
+    for (let k = 0; k < a.length; k++) sum += a[k] = Math.exp((z[k] - m) / T);
     for (let k = 0; k < a.length; k++) a[k] /= sum;
     return argmax(a);
   }
@@ -148,7 +181,7 @@ export class ReferenceMlp {
       const p = this.P[k];
       const eps = this.config.probabilityFloor;
       for (let j = 0; j < p.length; j++) {
-        const pj = act === 'sigmoid' ? this.A[k][j] : act === 'tanh' ? (1 + this.A[k][j]) / 2 : sigmoid(this.Z[k][j]);
+        const pj = act === 'sigmoid' ? this.A[k][j] : act === 'tanh' ? (1 + this.A[k][j]) / 2 : sigmoid(this.input(k, j));
         p[j] = Math.min(1 - eps, Math.max(eps, pj));
       }
       this.draw(k - 1, p, draws, this.bits[k]);
@@ -164,7 +197,7 @@ export class ReferenceMlp {
     for (let j = 0; j < n; j++) {
       let c = 1;
       if (algorithm === 'pgaf') {
-        if (act === 'relu' && !reluSampled) c = this.Z[k][j] > 0 ? 1 : 0;
+        if (act === 'relu' && !reluSampled) c = this.input(k, j) > 0 ? 1 : 0;
         else if (act === 'relu') {
           c = 0;
           for (let t = 0; t < pairs; t++) c += bits[j * pairs + t];
@@ -175,7 +208,7 @@ export class ReferenceMlp {
           c /= pairs;
         }
       }
-      count[j] = c;
+      if (algorithm === 'pgaf') count[j] = c; // (pair keeps its measured f′ in the same array)
       if (c > 0) list.push(j);
     }
     this.counters.kept[k - 1] += list.length;
@@ -183,15 +216,21 @@ export class ReferenceMlp {
     return list;
   }
 
+  /** The activation's argument u = k(z + c) (trainable) or z. */
+  input(k: number, j: number): number {
+    return this.config.trainableActivation ? this.K[k][j] * (this.Z[k][j] + this.C[k][j]) : this.Z[k][j];
+  }
+
   private derivative(k: number, j: number): number {
     const a = this.A[k][j];
     const eps = this.config.probabilityFloor;
     if (this.config.activation === 'sigmoid') return Math.max(a * (1 - a), eps * (1 - eps));
     if (this.config.activation === 'tanh') return Math.max(1 - a * a, 4 * eps * (1 - eps));
-    return this.Z[k][j] > 0 ? 1 : 0;
+    return this.input(k, j) > 0 ? 1 : 0;
   }
 
-  backward(label: number): void {
+  /** Backward pass and update; with `target`, soft targets y_k replace the one-hot label. */
+  backward(label: number, target?: ArrayLike<number>): void {
     const n = this.config.layout;
     const L = n.length - 1;
     const c = this.counters;
@@ -199,7 +238,7 @@ export class ReferenceMlp {
     const dL = this.D[L];
     let up: number[] = [];
     for (let k = 0; k < n[L]; k++) {
-      const y = (n[L] === 1 ? label !== 0 : k === label) ? 1 : 0;
+      const y = target ? target[k] : (n[L] === 1 ? label !== 0 : k === label) ? 1 : 0;
       const e = aL[k] - y;
       dL[k] = this.config.output === 'softmax' ? e : e * aL[k] * (1 - aL[k]);
       if (dL[k] !== 0) up.push(k);
@@ -216,20 +255,34 @@ export class ReferenceMlp {
           for (const m of up) s += w[m * nIn + j] * this.D[l + 1][m];
           c.backwardMul += up.length;
           c.backwardAdd += up.length;
-          if (this.config.algorithm === 'bp') {
+          if (this.config.algorithm === 'pair') s *= this.P[l][j];
+          else if (this.config.algorithm === 'bp') {
             s *= this.derivative(l, j);
             c.backwardMul += 2;
             c.backwardAdd += 1;
           } else {
             s *= (this.config.activation === 'tanh' ? 4 : 1) * scale[j];
           }
+          const t = s;
+          if (this.config.trainableActivation) s = t * this.K[l][j];
           const clip = this.config.deltaClip;
           this.D[l][j] = clip > 0 ? Math.min(clip, Math.max(-clip, s)) : s;
+          if (this.config.trainableActivation) this.updateSlopeShift(l, j, t, this.D[l][j]);
         }
       }
       this.update(l, up);
       up = down;
     }
+  }
+
+  /** k −= η·t·(z + c), c −= η·δ (η of weight layer k − 1), clamped to the activation range. */
+  private updateSlopeShift(k: number, j: number, t: number, delta: number): void {
+    const eta = this.lr[k - 1];
+    const r = this.config.activationRange;
+    const clamp = (x: number, lo: number, hi: number): number => (r ? Math.min(hi, Math.max(lo, x)) : x);
+    const zc = this.Z[k][j] + this.C[k][j];
+    this.K[k][j] = clamp(this.K[k][j] - eta * t * zc, r?.kMin ?? 0, r?.kMax ?? 0);
+    this.C[k][j] = clamp(this.C[k][j] - eta * delta, r?.cMin ?? 0, r?.cMax ?? 0);
   }
 
   private update(l: number, rows: number[]): void {
@@ -264,10 +317,10 @@ export class ReferenceMlp {
   }
 
   /** One SGD step; returns the class predicted before the update. */
-  trainStep(label: number): number {
+  trainStep(label: number, target?: ArrayLike<number>): number {
     const y = this.forward();
     this.drawMasks();
-    this.backward(label);
+    this.backward(label, target);
     return y;
   }
 }

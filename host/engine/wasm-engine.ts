@@ -10,10 +10,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as loader from '@assemblyscript/loader';
 import type { BitSource } from './bit-source.ts';
+import type { PairSource } from './pair-source.ts';
 import { check, EngineError } from './engine-errors.ts';
 import { decodeCounters, type OpCounters } from './counters.ts';
 import {
-  ACTIVATIONS, ALGORITHMS, OUTPUTS, Q_WEIGHT, learningRates, validateNetworkConfig, type NetworkConfig,
+  ACTIVATIONS, TRAINING_ALGORITHMS, OUTPUTS, Q_WEIGHT, DEFAULT_PAIR_STEP, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm,
 } from './config.ts';
 
 export const WASM_PATH = fileURLToPath(new URL('../../build/spintrain.wasm', import.meta.url));
@@ -44,17 +45,27 @@ export interface EngineExports {
   predict(): number;
   trainEpochU8(x: number, y: number, order: number, count: number): number;
   evaluateU8(x: number, y: number, count: number): number;
+  forwardLayer(l: number): number;
+  setActivationRange(kMin: number, kMax: number, cMin: number, cMax: number): number;
+  setPairStep(dzQ16: number): number;
+  setTemperature(invTQ16: number): number;
   qSigmoid(z: number): number;
   qTanh(z: number): number;
   qExpNeg(x: number): number;
   qMulShift(a: number, b: number, s: number): number;
 }
 
-export const Region = { W: 0, B: 1, VW: 2, VB: 3, A: 4, Z: 5, D: 6, P: 7, BITS: 8 } as const;
+export const Region = { W: 0, B: 1, VW: 2, VB: 3, A: 4, Z: 5, D: 6, P: 7, BITS: 8, SLOPE: 9, SHIFT: 10 } as const;
 const SOURCE = { prng: 0, import: 1, buffer: 2 } as const;
 
-/** Where the p-GAF draws come from. `via: 'import'` serves a synchronous source from inside the module. */
-export type Draws = { kind: 'prng' } | { kind: 'host'; source: BitSource; via?: 'import' | 'buffer' };
+/**
+ * Where the p-GAF draws (or, for the pair algorithm, the twin-MTJ voltages) come from. `via: 'import'`
+ * serves a synchronous source from inside the module; otherwise the host fills the module's buffer.
+ */
+export type Draws =
+  | { kind: 'prng' }
+  | { kind: 'host'; source: BitSource; via?: 'import' | 'buffer' }
+  | { kind: 'pair'; source: PairSource; via?: 'import' | 'buffer' };
 
 /** A data split copied into module memory (u8 features, u8 labels). */
 export interface WasmSplit {
@@ -83,8 +94,8 @@ export function instantiateEngine(wasm: Uint8Array = readEngineWasm(), sample?: 
   return loader.instantiateSync(wasm, imports as unknown as loader.Imports).exports as unknown as EngineExports;
 }
 
-export class SpintrainEngine {
-  readonly config: NetworkConfig;
+export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
+  readonly config: NetworkConfig<A>;
   readonly exports: EngineExports;
   readonly planBase: number;
   readonly planBytes: number;
@@ -94,7 +105,7 @@ export class SpintrainEngine {
   private readonly arenaStart: number;
   private epoch = 0;
 
-  constructor(config: NetworkConfig, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
+  constructor(config: NetworkConfig<A>, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
     this.config = validateNetworkConfig(config);
     this.draws = draws;
     this.exports = instantiateEngine(wasm ?? readEngineWasm(), (h, n, p, b, d) => this.serveImport(h, n, p, b, d));
@@ -102,15 +113,22 @@ export class SpintrainEngine {
     const { layout } = config;
     layout.forEach((n, k) => check('layoutSet', e.layoutSet(k, n)));
     const source = draws.kind === 'prng' ? SOURCE.prng : draws.via === 'import' ? SOURCE.import : SOURCE.buffer;
+    const pairStep = config.pairStep ?? DEFAULT_PAIR_STEP;
+    if ((config.algorithm === 'pair') !== (draws.kind === 'pair')) {
+      throw new ConfigError('algorithm', 'the pair algorithm needs, and only it takes, a pair source ({ kind: "pair" })');
+    }
+    if (draws.kind === 'pair' && Math.abs(draws.source.stepZ - pairStep) > 1e-12) {
+      throw new ConfigError('pairStep', `the network's step ${pairStep} differs from the pair source's ${draws.source.stepZ}`);
+    }
     check(
       'configure',
       e.configure(
         layout.length,
         ACTIVATIONS.indexOf(config.activation),
         OUTPUTS.indexOf(config.output),
-        ALGORITHMS.indexOf(config.algorithm),
+        TRAINING_ALGORITHMS.indexOf(config.algorithm),
         source,
-        config.reluSampled ? 1 : 0,
+        (config.reluSampled ? 1 : 0) | (config.trainableActivation ? 2 : 0),
         Math.round(config.momentum * 65536),
         Math.log2(config.pairs ?? 1),
       ),
@@ -126,6 +144,10 @@ export class SpintrainEngine {
     e.setDecay(Math.round(config.decay * 65536));
     check('setProbabilityFloor', e.setProbabilityFloor(Math.round(config.probabilityFloor * 65536)));
     check('setDeltaClip', e.setDeltaClip(Math.round(config.deltaClip * 2 ** 24)));
+    const r = config.activationRange;
+    if (r) check('setActivationRange', e.setActivationRange(...([r.kMin, r.kMax, r.cMin, r.cMax].map((x) => Math.round(x * 2 ** 24)) as [number, number, number, number])));
+    check('setPairStep', e.setPairStep(Math.round(pairStep * 65536)));
+    check('setTemperature', e.setTemperature(Math.round(65536 / (config.temperature ?? 1))));
     check('initWeights', e.initWeights(config.seed));
     // The draws continue the same stream, reseeded so that they do not depend on the layout.
     e.rngSeed((config.seed ^ 0x5bd1e995) >>> 0);
@@ -185,6 +207,32 @@ export class SpintrainEngine {
     return this.region(Region.VB, l, this.layout[l + 1]);
   }
 
+  /** Pre-activations z of layer k ≥ 1, Q16 (a live view). */
+  preActivations(k: number): Int32Array {
+    return this.region(Region.Z, k, this.layout[k]);
+  }
+
+  /** Trainable activation: slopes k_j of hidden layer k (1-based), Q24 (a live view). */
+  slopes(k: number): Int32Array {
+    this.assertTrainable();
+    return this.region(Region.SLOPE, k, this.layout[k]);
+  }
+
+  /** Trainable activation: shifts c_j of hidden layer k (1-based), Q24 (a live view). */
+  shifts(k: number): Int32Array {
+    this.assertTrainable();
+    return this.region(Region.SHIFT, k, this.layout[k]);
+  }
+
+  private assertTrainable(): void {
+    if (!this.config.trainableActivation) throw new ConfigError('trainableActivation', 'this network has no trainable activation');
+  }
+
+  /** pair: the twin voltages (V1, V2) of hidden layer k, Q16 (a live view of BITS[k]). */
+  pairVoltages(k: number): Int32Array {
+    return this.region(Region.BITS, k, 2 * this.layout[k]);
+  }
+
   /** Activations of layer k (0 = input), Q16 (a live view); the output layer holds probabilities. */
   activations(k: number): Int32Array {
     return this.region(Region.A, k, this.layout[k]);
@@ -215,6 +263,12 @@ export class SpintrainEngine {
   }
 
   private serveImport(hidden: number, n: number, probs: number, bits: number, draws: number): void {
+    if (draws === 0) {
+      if (this.draws.kind !== 'pair') throw new Error('env.mtj_sample pair read without a pair source');
+      const r = this.draws.source.readLayer(hidden, new Int32Array(this.mem(), probs, n), new Int32Array(this.mem(), bits, 2 * n));
+      if (r instanceof Promise) throw new Error('an asynchronous pair source cannot serve env.mtj_sample; use via: "buffer" and trainSampleAsync');
+      return;
+    }
     if (this.draws.kind !== 'host') throw new Error('env.mtj_sample called without a host bit source');
     const r = this.draws.source.sampleLayer(hidden, new Int32Array(this.mem(), probs, n), draws, new Uint8Array(this.mem(), bits, n * draws));
     if (r instanceof Promise) throw new Error('an asynchronous bit source cannot serve env.mtj_sample; use via: "buffer" and trainSampleAsync');
@@ -230,6 +284,11 @@ export class SpintrainEngine {
   /** One SGD step; returns the class predicted before the update. Needs a synchronous draw source. */
   trainSample(x: Uint8Array, label: number): number {
     this.setInput(x);
+    if (this.pairViaBuffer()) {
+      const y = this.forwardPairsSync();
+      this.exports.trainBackward(label);
+      return y;
+    }
     if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
     const y = this.exports.trainForward();
     for (let k = 1; k <= this.hiddenLayers; k++) {
@@ -243,11 +302,76 @@ export class SpintrainEngine {
   /** One SGD step with an asynchronous draw source (e.g. a johnny-five MTJ board). */
   async trainSampleAsync(x: Uint8Array, label: number): Promise<number> {
     this.setInput(x);
+    if (this.pairViaBuffer()) {
+      const y = await this.forwardPairsAsync();
+      this.exports.trainBackward(label);
+      return y;
+    }
     if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
     const y = this.exports.trainForward();
     for (let k = 1; k <= this.hiddenLayers; k++) await this.sampleHidden(k);
     this.exports.trainBackward(label);
     return y;
+  }
+
+  /**
+   * Distillation step on soft targets (y_k ≥ 0, Σ y_k = 1, e.g. α·softmax(z_teacher/T) + (1 − α)·onehot):
+   * δ_k = p_k − y_k at the network's temperature. Returns the class predicted before the update.
+   */
+  trainSoftTarget(x: Uint8Array, target: ArrayLike<number>): number {
+    const L = this.layout.length - 1;
+    if (target.length !== this.layout[L]) throw new RangeError(`target: expected ${this.layout[L]} values, got ${target.length}`);
+    this.setInput(x);
+    let y: number;
+    if (this.pairViaBuffer()) y = this.forwardPairsSync();
+    else {
+      y = this.exports.trainForward();
+      if (this.draws.kind === 'host' && this.draws.via !== 'import' && this.usesDraws()) {
+        for (let k = 1; k <= this.hiddenLayers; k++) if (this.sampleHidden(k) instanceof Promise) throw new EngineError('trainSoftTarget', -7);
+      }
+    }
+    const d = this.deltas(L);
+    for (let k = 0; k < d.length; k++) d[k] = Math.round(target[k] * 65536);
+    this.exports.trainBackward(-1);
+    return y;
+  }
+
+  /** pair with an asynchronous (buffer) source: the host reads the device between layers. */
+  private pairViaBuffer(): boolean {
+    return this.draws.kind === 'pair' && this.draws.via !== 'import';
+  }
+
+  /** Forward pass layer by layer, reading each hidden layer's twins in between; returns argmax. */
+  private forwardPairsSync(): number {
+    const L = this.layout.length - 1;
+    for (let l = 0; l < L; l++) {
+      this.exports.forwardLayer(l);
+      if (l + 1 < L && this.readPairLayer(l + 1) instanceof Promise) throw new EngineError('forwardLayer', -7);
+    }
+    return this.outputClass();
+  }
+
+  private async forwardPairsAsync(): Promise<number> {
+    const L = this.layout.length - 1;
+    for (let l = 0; l < L; l++) {
+      this.exports.forwardLayer(l);
+      if (l + 1 < L) await this.readPairLayer(l + 1);
+    }
+    return this.outputClass();
+  }
+
+  private readPairLayer(k: number): void | Promise<void> {
+    if (this.draws.kind !== 'pair') return;
+    return this.draws.source.readLayer(k - 1, this.preActivations(k), this.pairVoltages(k));
+  }
+
+  /** The module's argmax (single sigmoid output: 1 when a ≥ ½; ties: the first). */
+  private outputClass(): number {
+    const a = this.activations(this.layout.length - 1);
+    if (a.length === 1) return a[0] >= 32768 ? 1 : 0;
+    let best = 0;
+    for (let k = 1; k < a.length; k++) if (a[k] > a[best]) best = k;
+    return best;
   }
 
   private sampleHidden(k: number): void | Promise<void> {
@@ -260,7 +384,16 @@ export class SpintrainEngine {
   /** Predicted class for one input (no update, not counted). */
   predict(x: Uint8Array): number {
     this.setInput(x);
+    if (this.pairViaBuffer()) return this.uncounted(() => this.forwardPairsSync());
     return this.exports.predict();
+  }
+
+  /** Runs f with the op counters restored afterwards (evaluation is not training work). */
+  private uncounted<T>(f: () => T): T {
+    const slots = new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).slice();
+    const r = f();
+    new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).set(slots);
+    return r;
   }
 
   /** Copies a split into module memory (kept until freeSplits). */
@@ -289,6 +422,18 @@ export class SpintrainEngine {
    */
   async trainEpoch(split: WasmSplit, order?: Int32Array): Promise<number> {
     const e = this.exports;
+    if (this.pairViaBuffer()) {
+      let correct = 0;
+      const count = order ? order.length : split.n;
+      for (let s = 0; s < count; s++) {
+        const i = order ? order[s] : s;
+        e.inputU8(split.x + i * this.layout[0]);
+        const label = new Uint8Array(this.mem(), split.y + i, 1)[0];
+        if ((await this.forwardPairsAsync()) === label) correct++;
+        e.trainBackward(label);
+      }
+      return correct;
+    }
     if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) {
       let orderPtr = 0;
       if (order) {
@@ -316,7 +461,30 @@ export class SpintrainEngine {
 
   /** Correctly classified samples of a split (no update, not counted). */
   evaluate(split: WasmSplit): number {
+    if (this.pairViaBuffer()) {
+      return this.uncounted(() => {
+        let correct = 0;
+        for (let s = 0; s < split.n; s++) {
+          this.exports.inputU8(split.x + s * this.layout[0]);
+          if (this.forwardPairsSync() === new Uint8Array(this.mem(), split.y + s, 1)[0]) correct++;
+        }
+        return correct;
+      });
+    }
     return check('evaluateU8', this.exports.evaluateU8(split.x, split.y, split.n));
+  }
+
+  /** Like evaluate, for an asynchronous pair source (the device is read for every sample). */
+  async evaluateAsync(split: WasmSplit): Promise<number> {
+    if (!this.pairViaBuffer()) return this.evaluate(split);
+    const slots = new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).slice();
+    let correct = 0;
+    for (let s = 0; s < split.n; s++) {
+      this.exports.inputU8(split.x + s * this.layout[0]);
+      if ((await this.forwardPairsAsync()) === new Uint8Array(this.mem(), split.y + s, 1)[0]) correct++;
+    }
+    new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).set(slots);
+    return correct;
   }
 
   counters(): OpCounters {
@@ -336,7 +504,16 @@ export class SpintrainEngine {
       weights.push(this.weights(l).slice());
       biases.push(this.biases(l).slice());
     }
-    return { layout: [...this.layout], fracBits: Q_WEIGHT, weights, biases };
+    const p: Parameters = { layout: [...this.layout], fracBits: Q_WEIGHT, weights, biases };
+    if (this.config.trainableActivation) {
+      p.slopes = [];
+      p.shifts = [];
+      for (let k = 1; k < L; k++) {
+        p.slopes.push(this.slopes(k).slice());
+        p.shifts.push(this.shifts(k).slice());
+      }
+    }
+    return p;
   }
 
   /** Replaces all weights and biases; the layout must match. */
@@ -347,6 +524,8 @@ export class SpintrainEngine {
     if (p.fracBits !== Q_WEIGHT) throw new RangeError(`parameters: expected Q${Q_WEIGHT} weights, got Q${p.fracBits}`);
     p.weights.forEach((w, l) => this.weights(l).set(w));
     p.biases.forEach((b, l) => this.biases(l).set(b));
+    p.slopes?.forEach((k, h) => this.slopes(h + 1).set(k));
+    p.shifts?.forEach((c, h) => this.shifts(h + 1).set(c));
   }
 }
 
@@ -356,6 +535,9 @@ export interface Parameters {
   fracBits: number;
   weights: Int32Array[];
   biases: Int32Array[];
+  /** Trainable activation: slopes k and shifts c per hidden layer (Q24 like the weights). */
+  slopes?: Int32Array[];
+  shifts?: Int32Array[];
 }
 
 function align(x: number, a: number): number {

@@ -41,9 +41,9 @@ describe('release module', async () => {
     const exports = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
     expect(exports).toEqual(
       [
-        'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
+        'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'forwardLayer', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
         'predict', 'qExpNeg', 'qMulShift', 'qSigmoid', 'qTanh', 'regionPtr', 'rngNext', 'rngSeed', 'scheduleTrainingMemory',
-        'setDecay', 'setDeltaClip', 'setEpoch', 'setLearningRate', 'setProbabilityFloor', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
+        'setActivationRange', 'setDecay', 'setDeltaClip', 'setEpoch', 'setLearningRate', 'setPairStep', 'setProbabilityFloor', 'setTemperature', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
       ].sort(),
     );
   });

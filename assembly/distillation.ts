@@ -1,0 +1,16 @@
+// Knowledge distillation support: a softmax temperature and soft targets.
+//   training output p_k = softmax(z / T)_k (argmax, hence prediction, does not depend on T)
+//   soft target: trainBackward(label < 0) takes y_k from D[L][k] (Q16, written by the host, e.g.
+//   y = α·softmax(z_teacher / T) + (1 − α)·onehot), so δ_k = p_k − y_k (softmax + cross-entropy).
+//   The gradient of T²·CE at temperature T is T·(p − y): the host folds T into the learning rate.
+import { ERR_CONFIG, OK } from './errors';
+
+/** 1/T in Q16 (65536 = T = 1: the plain softmax, bit for bit). */
+export let inverseTemperatureQ16: i32 = 65536;
+
+/** Softmax temperature as 1/T in Q16 (1..2^24, i.e. T in [1/256, 65536]). */
+export function setTemperature(invTQ16: i32): i32 {
+  if (invTQ16 < 1 || invTQ16 > 16777216) return ERR_CONFIG;
+  inverseTemperatureQ16 = invTQ16;
+  return OK;
+}
