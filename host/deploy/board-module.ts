@@ -7,6 +7,10 @@
  * board, layout and budget, so a module built for another layout is refused.
  */
 import asc from 'assemblyscript/asc';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { fileURLToPath } from 'node:url';
 import { instantiateEngine } from '../engine/wasm-engine.ts';
 import { configureArgs, type SetupNetwork } from './engine-setup.ts';
@@ -31,11 +35,27 @@ export interface BoardBuildInfo {
 
 const compiled = new Map<string, Promise<Uint8Array>>();
 
-/** Compiles assembly/index.ts (release target) with extra asc flags; cached per flag set within a process. */
+/** Cache key: the flags and every input of the compile (assembly sources, asconfig, asc version). */
+function sourceKey(extraFlags: string[]): string {
+  const h = createHash('sha256').update(extraFlags.join(' ')).update(asc.version);
+  for (const f of ['asconfig.json', ...readdirSync(join(ROOT, 'assembly')).sort().map((n) => `assembly/${n}`)]) h.update(f).update(readFileSync(join(ROOT, f)));
+  return h.digest('hex').slice(0, 24);
+}
+
+/**
+ * Compiles assembly/index.ts (release target) with extra asc flags. Cached per flag set in the
+ * process and on disk (build/cache/, keyed by the sources), since one compile takes seconds.
+ */
 export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
-  const key = extraFlags.join(' ');
+  const key = sourceKey(extraFlags);
   let p = compiled.get(key);
   if (!p) {
+    const cacheFile = join(ROOT, 'build', 'cache', `engine-${key}.wasm`);
+    if (existsSync(cacheFile)) {
+      p = Promise.resolve(new Uint8Array(readFileSync(cacheFile)));
+      compiled.set(key, p);
+      return p;
+    }
     p = (async () => {
       const files: Record<string, Uint8Array> = {};
       let stderr = '';
@@ -51,6 +71,8 @@ export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
       );
       const wasm = Object.entries(files).find(([n]) => n.endsWith('.wasm'))?.[1];
       if (error || !wasm) throw new ToolFailedError(`asc ${extraFlags.join(' ')}`, `${error?.message ?? 'no output'}\n${stderr}`);
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      await writeFileAtomic(cacheFile, wasm);
       return wasm;
     })();
     compiled.set(key, p);
