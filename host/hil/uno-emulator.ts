@@ -1,5 +1,6 @@
 /**
  * An emulated Arduino Uno (ATmega328P @ 16 MHz) on avr8js: CPU, timers 0–2, ports B/C/D, USART0, ADC.
+ * TWI (I²C master) is present; attach slaves with EmulatedI2cBus (host/hil/emulated-i2c-bus.ts).
  * Runs in emulated time: the CPU is stepped in chunks of `chunkS` emulated seconds on setImmediate, so
  * Node's event loop (johnny-five, the test) runs between chunks. `delay(s)` resolves after s emulated seconds.
  * The USART is bridged to `onSerialOut` / `serialIn`, paced at the firmware's baud rate by avr8js.
@@ -8,6 +9,7 @@ import {
   AVRADC,
   AVRIOPort,
   AVRTimer,
+  AVRTWI,
   AVRUSART,
   CPU,
   PinState,
@@ -19,6 +21,7 @@ import {
   timer0Config,
   timer1Config,
   timer2Config,
+  twiConfig,
   usart0Config,
 } from 'avr8js';
 import intelHex from 'nrf-intel-hex';
@@ -50,6 +53,8 @@ export class UnoEmulator {
   readonly ports: Record<'B' | 'C' | 'D', AVRIOPort>;
   readonly adc: AVRADC;
   readonly usart: AVRUSART;
+  /** I²C (A4 = SDA, A5 = SCL); NACKs every address until a bus is attached to its eventHandler. */
+  readonly twi: AVRTWI;
   readonly timers: AVRTimer[];
   /** Bytes the firmware transmitted since the last flush go here at the end of each chunk. */
   onSerialOut: ((bytes: Buffer) => void) | null = null;
@@ -73,6 +78,7 @@ export class UnoEmulator {
     };
     this.adc = new AVRADC(this.cpu, adcConfig);
     this.usart = new AVRUSART(this.cpu, usart0Config, UNO_CLOCK_HZ);
+    this.twi = new AVRTWI(this.cpu, twiConfig, UNO_CLOCK_HZ);
     this.usart.onByteTransmit = (b) => this.txBuffer.push(b);
     this.usart.onRxComplete = () => this.feedRx();
     this.chunkCycles = Math.round((options.chunkS ?? 0.5e-3) * UNO_CLOCK_HZ);
