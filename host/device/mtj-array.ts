@@ -72,6 +72,39 @@ export interface MtjArray {
   close(): Promise<void>;
 }
 
+/**
+ * Optional capability: MTJ pairs read for the finite-difference gradient (V(I + ΔI) − V(I)) / ΔI.
+ * Pair p is two nominally identical junctions (twins A and B); readPair drives A with `currentA` and B
+ * with `currentA + deltaA` and returns both junction voltages [V]. Currents outside
+ * [−pairMaxCurrentA, pairMaxCurrentA]: CurrentOutOfRangeError; bad pair index: DeviceIndexError;
+ * not open: DeviceNotOpenError.
+ */
+export interface MtjPairReader {
+  readonly pairCount: number;
+  readonly pairMaxCurrentA: number;
+  readPair(pair: number, currentA: number, deltaA: number): Promise<[number, number]>;
+}
+
+/** A pair reader that can also run synchronously (the simulation). */
+export interface SyncMtjPairReader extends MtjPairReader {
+  readPairSync(pair: number, currentA: number, deltaA: number): [number, number];
+}
+
+export function isMtjPairReader(a: object): a is MtjPairReader {
+  return typeof (a as Partial<MtjPairReader>).readPair === 'function' && ((a as Partial<MtjPairReader>).pairCount ?? 0) > 0;
+}
+
+export function isSyncMtjPairReader(a: object): a is SyncMtjPairReader {
+  return isMtjPairReader(a) && typeof (a as Partial<SyncMtjPairReader>).readPairSync === 'function';
+}
+
+/** Validate a readPair call. */
+export function validatePairRead(pair: number, currentA: number, deltaA: number, pairCount: number, maxCurrentA: number): void {
+  if (!Number.isInteger(pair) || pair < 0 || pair >= pairCount) throw new DeviceIndexError(pair, pairCount);
+  if (!(Math.abs(currentA) <= maxCurrentA)) throw new CurrentOutOfRangeError('currentA', currentA, -maxCurrentA, maxCurrentA);
+  if (!(Math.abs(currentA + deltaA) <= maxCurrentA)) throw new CurrentOutOfRangeError('currentA + deltaA', currentA + deltaA, -maxCurrentA, maxCurrentA);
+}
+
 /** An array that can also run synchronously (the simulation): for use inside a wasm import. */
 export interface SyncMtjArray extends MtjArray {
   sampleSync(requests: readonly SampleRequest[], out?: Uint8Array): Uint8Array;

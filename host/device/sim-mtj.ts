@@ -7,10 +7,14 @@
  *        TMR rolls off with bias: R_AP(V) = R_P · (1 + TMR / (1 + (V/V_h)²)).
  * Reset: back to P (deterministic).
  * Device-to-device variability: Gaussian, drawn once at construction from the seeded Rng.
+ * Pairs (optional, config.pairCount > 0): twin junctions for the finite-difference gradient with the
+ * I–V model of pair-iv-model.ts (their own mismatch and read-noise streams, so enabling pairs leaves
+ * the switching and read streams of the array unchanged).
  */
 import { Rng } from '../rng.ts';
 import { DeviceNotOpenError } from './errors.ts';
-import { type MtjLimits, type SampleRequest, type SyncMtjArray, validateBias, validateSampleRequests } from './mtj-array.ts';
+import { type MtjLimits, type SampleRequest, type SyncMtjArray, type SyncMtjPairReader, validateBias, validatePairRead, validateSampleRequests } from './mtj-array.ts';
+import { type PairIvConfig, type PairJunction, defaultPairIvConfig, drawPairJunctions, pairJunctionVoltage } from './pair-iv-model.ts';
 import { type SwitchingParams, logisticBridge, switchingProbability } from './sot-switching.ts';
 
 export interface SimMtjConfig {
@@ -52,6 +56,10 @@ export interface SimMtjConfig {
   maxBiasCurrentA: number;
   /** Board id written into calibrations. Default 'sim'. */
   boardId: string;
+  /** MTJ pairs for the finite-difference gradient (twins A, B each). Default 0 (none). */
+  pairCount: number;
+  /** Their I–V model and mismatch (pair-iv-model.ts); fields not given take the defaults. */
+  pairIv: Partial<PairIvConfig>;
 }
 
 export const defaultSimMtjConfig: Readonly<SimMtjConfig> = Object.freeze({
@@ -75,6 +83,8 @@ export const defaultSimMtjConfig: Readonly<SimMtjConfig> = Object.freeze({
   maxWidthS: 1e-3,
   maxBiasCurrentA: 1e-3,
   boardId: 'sim',
+  pairCount: 0,
+  pairIv: {},
 });
 
 /** The drawn parameters of one junction. */
@@ -83,7 +93,7 @@ export interface SimMtjDeviceParams extends SwitchingParams {
   tmr: number;
 }
 
-export class SimMtj implements SyncMtjArray {
+export class SimMtj implements SyncMtjArray, SyncMtjPairReader {
   readonly config: Readonly<SimMtjConfig>;
   readonly boardId: string;
   readonly deviceCount: number;
@@ -94,6 +104,12 @@ export class SimMtj implements SyncMtjArray {
   readonly states: Uint8Array;
   private readonly rng: Rng;
   private readonly thresholdOhm: number;
+  readonly pairCount: number;
+  readonly pairMaxCurrentA: number;
+  readonly pairIv: Readonly<PairIvConfig>;
+  /** Per pair, the drawn twins A and B. */
+  readonly pairs: readonly [PairJunction, PairJunction][];
+  private readonly pairNoise: Rng;
   private open_ = false;
 
   /** `seed` seeds both the device variability and the switching/read-noise stream. */
@@ -126,6 +142,12 @@ export class SimMtj implements SyncMtjArray {
     );
     this.states = new Uint8Array(c.deviceCount);
     this.thresholdOhm = c.rPOhm * Math.sqrt(1 + c.tmr);
+    this.pairIv = Object.freeze({ ...defaultPairIvConfig, ...c.pairIv });
+    this.pairCount = c.pairCount;
+    this.pairMaxCurrentA = this.pairIv.maxCurrentA;
+    const pairRoot = root.fork(); // after the array's own forks: their streams do not change
+    this.pairs = Object.freeze(drawPairJunctions(c.pairCount, this.pairIv, pairRoot.fork()));
+    this.pairNoise = pairRoot.fork();
   }
 
   get isOpen(): boolean {
@@ -206,6 +228,22 @@ export class SimMtj implements SyncMtjArray {
       else lo = v;
     }
     return 0.5 * (lo + hi);
+  }
+
+  async readPair(pair: number, currentA: number, deltaA: number): Promise<[number, number]> {
+    return this.readPairSync(pair, currentA, deltaA);
+  }
+
+  /** Twin A at I and twin B at I + ΔI, with read noise [V]. */
+  readPairSync(pair: number, currentA: number, deltaA: number): [number, number] {
+    if (!this.open_) throw new DeviceNotOpenError(`SimMtj ${this.boardId}`);
+    validatePairRead(pair, currentA, deltaA, this.pairCount, this.pairMaxCurrentA);
+    const [a, b] = this.pairs[pair];
+    const sd = this.pairIv.readNoiseV;
+    return [
+      pairJunctionVoltage(a, this.pairIv, currentA) + this.pairNoise.normal(0, sd),
+      pairJunctionVoltage(b, this.pairIv, currentA + deltaA) + this.pairNoise.normal(0, sd),
+    ];
   }
 
   /** Exact switching probability of a device (for tests and plots). */
