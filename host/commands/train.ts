@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { loadDataset, type Dataset } from '../data/index.ts';
 import { train, type TrainResult } from '../train/trainer.ts';
-import { ACTIVATIONS, ALGORITHMS, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, TRAINING_ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { simPairDraws } from '../device/sim-pair-draws.ts';
+import { Teacher } from '../distill/teacher.ts';
+import { trainWithTeacher } from '../distill/distill-train.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { backwardMulAdd, keptFraction } from '../engine/counters.ts';
 import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
@@ -20,7 +23,11 @@ export const TRAIN_USAGE = `spintrain train [options]
   --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]   (default mnist)
   --hidden 128[,64...]       hidden widths, 1 to 4 layers (default 128)
   --activation sigmoid|tanh|relu   (default sigmoid)   --output softmax|sigmoid (default softmax)
-  --algo bp|pgaf             (default pgaf)            --relu-sampled   pgaf ReLU draws Bernoulli(σ(z))
+  --algo bp|pgaf|pair        (default pgaf; pair: MTJ-pair finite differences, simulated pairs)
+  --relu-sampled             pgaf ReLU draws Bernoulli(σ(z))   --pair-step DZ   pair: ΔI in pre-activation units (default 0.1)
+  --trainable-activation     a = f(k(z + c)) with k, c trained per hidden neuron (bp, pgaf)
+  --teacher FILE             distil from a teacher's weights file: soft targets at --temperature T (default 4),
+                             weight --alpha A (default 0.9) on the soft part
   --epochs N                 (default 10)              --seed S          (default 1)
   --lr X[,X...]              learning rate, one per weight layer or one for all
                              (default: pgaf 0.01 hidden / 0.1 output, bp 0.1)
@@ -45,6 +52,7 @@ interface TrainJob {
   resume?: string;
   json: boolean;
   device: DeviceSpec;
+  teacher?: { file: string; temperature: number; alpha: number };
 }
 
 export function parseTrainArgs(argv: string[]): TrainJob {
@@ -57,6 +65,11 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       output: { type: 'string' },
       algo: { type: 'string' },
       'relu-sampled': { type: 'boolean' },
+      'pair-step': { type: 'string' },
+      'trainable-activation': { type: 'boolean' },
+      teacher: { type: 'string' },
+      temperature: { type: 'string' },
+      alpha: { type: 'string' },
       epochs: { type: 'string' },
       lr: { type: 'string' },
       decay: { type: 'string' },
@@ -85,7 +98,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const hidden = values.hidden === undefined ? [spec === 'mnist' ? 128 : spec === 'xor' ? 4 : 16] : numberListOption('--hidden', values.hidden, 1, 8192, true);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-  const algorithm = choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+  const algorithm = choiceOption('--algo', values.algo, TRAINING_ALGORITHMS, 'pgaf');
   const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
@@ -96,7 +109,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     if (lr.length !== 1 && lr.length !== L) throw new CliError('--lr', `expected 1 or ${L} rates (one per weight layer), got ${lr.length}`);
     learningRate = lr.length === 1 ? new Array<number>(L).fill(lr[0]) : lr;
   }
-  const config: NetworkConfig = {
+  const config = {
     ...defaultNetworkConfig,
     layout,
     activation: choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid'),
@@ -110,7 +123,10 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
     pairs: choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1') === '1' ? 1 : Number(values.pairs),
     seed,
-  };
+    ...(values['trainable-activation'] ? { trainableActivation: true } : {}),
+    ...(algorithm === 'pair' ? { pairStep: numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16) } : {}),
+  } as NetworkConfig; // pair: NetworkConfig<TrainingAlgorithm>, run by the same trainer
+  if (values.teacher !== undefined && !existsSync(values.teacher)) throw new CliError('--teacher', `${values.teacher}: no such weights file`);
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
   if (values.resume !== undefined && !existsSync(values.resume)) throw new CliError('--resume', `${values.resume}: no such checkpoint file`);
   return {
@@ -123,6 +139,11 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     resume: values.resume,
     json: values.json ?? false,
     device: parseDeviceOption(values),
+    teacher: values.teacher === undefined ? undefined : {
+      file: values.teacher,
+      temperature: numberOption('--temperature', values.temperature, 4, 1, 100),
+      alpha: numberOption('--alpha', values.alpha, 0.9, 0, 1),
+    },
   };
 }
 
@@ -146,7 +167,9 @@ export async function trainCommand(argv: string[], draws?: Draws, connect?: Port
 }
 
 async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> {
-  const draws = session.draws;
+  const pairAlgo = (job.config.algorithm as string) === 'pair';
+  if (pairAlgo && job.device.kind === 'port') throw new CliError('--device', 'the pair algorithm runs on simulated MTJ pairs (no board pair wiring is driven from the CLI yet)');
+  const draws = pairAlgo ? simPairDraws(job.config.layout.slice(1, -1), job.config.pairStep ?? DEFAULT_PAIR_STEP, job.config.seed) : session.draws;
   const log = (s: string): void => {
     if (!job.json) process.stdout.write(s + '\n');
   };
@@ -162,7 +185,11 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
   }
   log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
-  const main = await runWithProgress(job, config, { engine, startEpoch, draws });
+  const teacher = job.teacher && (await Teacher.load(job.teacher.file));
+  if (job.teacher) log(`distilling from ${job.teacher.file} (${teacher!.engine.layout.join('-')}), T = ${job.teacher.temperature}, α = ${job.teacher.alpha}`);
+  const main = job.teacher
+    ? await trainWithTeacher(job.dataset, config, { epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws })
+    : await runWithProgress(job, config, { engine, startEpoch, draws });
   let baseline: TrainResult | undefined;
   if (job.compare === 'bp' && config.algorithm !== 'bp') {
     const bpConfig: NetworkConfig = { ...config, algorithm: 'bp', learningRate: new Array<number>(config.layout.length - 1).fill(0.1) };

@@ -1,0 +1,48 @@
+/**
+ * A teacher network for knowledge distillation (Hinton, Vinyals & Dean 2015): a spintrain weights
+ * file (host/io/weights-file.ts, e.g. from `spintrain train --save`) loaded into its own engine on the
+ * host. Its soft targets at temperature T:
+ *   q_k = softmax(z_k / T)              z the teacher's output logits (the engine's Z[L], Q16)
+ *   y_k = α·q_k + (1 − α)·[k = label]    α the weight of the soft part
+ */
+import { SpintrainEngine } from '../engine/wasm-engine.ts';
+import { applyWeightsFile, loadCheckpoint } from '../engine/checkpoint.ts';
+import { DistillationError } from './errors.ts';
+
+export class Teacher {
+  constructor(readonly engine: SpintrainEngine) {
+    if (engine.config.output !== 'softmax') throw new DistillationError('the teacher must have a softmax output');
+  }
+
+  static async load(path: string): Promise<Teacher> {
+    const { file, config } = await loadCheckpoint(path);
+    // The teacher only predicts: its own module PRNG (never drawn from in prediction).
+    const engine = new SpintrainEngine({ ...config, algorithm: config.algorithm === 'pgaf' ? 'pgaf' : 'bp' });
+    applyWeightsFile(engine, file, path);
+    return new Teacher(engine);
+  }
+
+  get inputs(): number {
+    return this.engine.layout[0];
+  }
+
+  get classes(): number {
+    return this.engine.layout[this.engine.layout.length - 1];
+  }
+
+  /** Output logits z (float) for one input. */
+  logits(x: Uint8Array): Float64Array {
+    this.engine.predict(x);
+    return Float64Array.from(this.engine.preActivations(this.engine.layout.length - 1), (v) => v / 65536);
+  }
+
+  /** y = α·softmax(z/T) + (1 − α)·onehot(label), written into out. */
+  softTarget(x: Uint8Array, label: number, temperature: number, alpha: number, out = new Float64Array(this.classes)): Float64Array {
+    const z = this.logits(x);
+    const m = Math.max(...z);
+    let sum = 0;
+    for (let k = 0; k < z.length; k++) sum += out[k] = Math.exp((z[k] - m) / temperature);
+    for (let k = 0; k < z.length; k++) out[k] = (alpha * out[k]) / sum + (k === label ? 1 - alpha : 0);
+    return out;
+  }
+}
