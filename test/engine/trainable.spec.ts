@@ -197,3 +197,36 @@ describe('trainable activation: device range, start and determinism', () => {
     expect(run()).toEqual(run());
   });
 });
+
+describe('soft targets at a temperature (distillation) into a trainable-activation student', () => {
+  it('fixed-point step with y = soft target, T = 3, equals the float reference step', () => {
+    const rng = new Rng(31);
+    const c = config([6, 5, 4], 'sigmoid', 'softmax', { temperature: 3 });
+    const e = engineWithSlopes(c, rng);
+    const ref = referenceFrom(e, c);
+    const x = Uint8Array.from({ length: 6 }, () => rng.int(256));
+    const target = [0.2, 0.7, 0.05, 0.05];
+    const before = e.exportParameters();
+    e.trainSoftTarget(x, target);
+    const after = e.exportParameters();
+    const w0 = ref.W.map((w) => w.slice());
+    ref.setInput(engineInput(x));
+    ref.trainStep(-1, target);
+    for (let l = 0; l < 2; l++) {
+      for (let i = 0; i < ref.W[l].length; i++) {
+        const got = (after.weights[l][i] - before.weights[l][i]) / Q24;
+        expect(Math.abs(got - (ref.W[l][i] - w0[l][i])), `W${l}[${i}]`).toBeLessThanOrEqual(6e-3);
+      }
+    }
+    // the output delta is p_T − y with p_T = softmax(z/T)
+    const z = ref.Z[2];
+    const m = Math.max(...z);
+    const ez = Array.from(z, (v) => Math.exp((v - m) / 3));
+    const s = ez.reduce((a, b) => a + b, 0);
+    ez.forEach((v, k) => expect(Math.abs(ref.D[2][k] - (v / s - target[k]))).toBeLessThanOrEqual(1e-12));
+    // prediction does not depend on T: argmax of the tempered output is argmax of the logits
+    const pred = e.predict(x);
+    const zs = e.preActivations(2);
+    expect(zs[pred]).toBe(Math.max(...zs));
+  });
+});
