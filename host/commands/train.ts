@@ -18,6 +18,7 @@ import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/chec
 import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
 import { DEVICE_OPTIONS, DEVICE_USAGE, parseDeviceOption, type DeviceSpec } from './device-option.ts';
 import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
+import { writeTrainRun } from '../report/train-run-record.ts';
 
 export const TRAIN_USAGE = `spintrain train [options]
   --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]   (default mnist)
@@ -40,6 +41,7 @@ export const TRAIN_USAGE = `spintrain train [options]
   --save FILE                trained weights (spintrain weights file, written atomically)
   --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
   --json                     one JSON object on stdout
+  --report DIR               write the run directory (run.json, calibration.json) and DIR/report.html
 ${DEVICE_USAGE}`;
 
 interface TrainJob {
@@ -53,6 +55,7 @@ interface TrainJob {
   json: boolean;
   device: DeviceSpec;
   teacher?: { file: string; temperature: number; alpha: number };
+  report?: string;
 }
 
 export function parseTrainArgs(argv: string[]): TrainJob {
@@ -85,6 +88,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       checkpoint: { type: 'string' },
       resume: { type: 'string' },
       json: { type: 'boolean' },
+      report: { type: 'string' },
       ...DEVICE_OPTIONS,
     },
     strict: true,
@@ -144,6 +148,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       temperature: numberOption('--temperature', values.temperature, 4, 1, 100),
       alpha: numberOption('--alpha', values.alpha, 0.9, 0, 1),
     },
+    report: values.report,
   };
 }
 
@@ -204,6 +209,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   summary.config.device = session.label;
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else printSummary(summary);
+  if (job.report) log(`report: ${await writeTrainRun(job.report, summary, main, baseline, session.calibration)}`);
   return 0;
 }
 
@@ -221,6 +227,7 @@ async function runWithProgress(
     draws: opts.draws,
     engine: opts.engine,
     startEpoch: opts.startEpoch,
+    curve: job.report ? { every: Math.max(1, Math.ceil(job.dataset.train.n / 20)), epochs: 1 } : undefined,
     onProgress: (done, total) => {
       bar?.setTotal(total);
       bar?.update(done);

@@ -71,6 +71,8 @@ export interface MeasuredTraining {
   samples: number;
   /** Fraction of the measured samples predicted correctly before their update. */
   trainAccuracy: number;
+  /** Test-split accuracy after the measured samples. */
+  testAccuracy: number;
   config: NetworkConfig;
   dataset: string;
 }
@@ -139,6 +141,7 @@ export async function measureTrainingPower(o: MeasuredTrainingOptions): Promise<
     }
     marker.mark('end');
     const ops = engine.counters();
+    const testAccuracy = engine.evaluate(engine.loadSplit(o.data.test)) / o.data.test.n;
     // Tail: the readings stamped before 'end' arrive up to stampOffset + two intervals later.
     await clock.delay(sensor.stampOffsetS + (3 * sensor.samplingMs) / 1000);
     sensor.stop();
@@ -161,6 +164,7 @@ export async function measureTrainingPower(o: MeasuredTrainingOptions): Promise<
       ops,
       samples: o.samples,
       trainAccuracy: correct / o.samples,
+      testAccuracy,
       config: o.config,
       dataset: o.data.name,
     };

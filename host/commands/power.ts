@@ -1,0 +1,142 @@
+/**
+ * `spintrain power --port PATH [--sensor ina219] [--address 0x40] [--marker-pin N] [--out RUN_DIR] [train options]`
+ * Trains on the host while measuring the board's supply with an INA219 on its I²C bus (johnny-five /
+ * StandardFirmata), marking each sample's forward and backward phases on a pin; prints energy per sample
+ * and per phase, average power, and the model's estimate; with --out writes the run directory (run.json,
+ * power.json, power.csv) and its report.html. Training options are those of `spintrain train`
+ * (default --dataset iris); --samples limits the measured samples.
+ */
+import { parseArgs } from 'node:util';
+import { arduinoUno } from '../../boards/arduino-uno.ts';
+import type { SerialPortLike } from '../device/j5-mtj.ts';
+import { keptFraction, backwardMulAdd } from '../engine/counters.ts';
+import { SpintrainEngine } from '../engine/wasm-engine.ts';
+import type { NetworkConfig } from '../engine/config.ts';
+import { compareWithMeasurement, estimateEnergy } from '../power/energy-estimate.ts';
+import { measureTrainingPower, type MeasuredTraining } from '../power/measured-training.ts';
+import { type PowerClock, wallPowerClock } from '../power/power-clock.ts';
+import { RUN_SCHEMA, writePowerMeasurement, writeRunRecord, type RunRecord } from '../report/run-dir.ts';
+import { writeReport } from '../report/write-report.ts';
+import { Rng } from '../rng.ts';
+import type { Dataset } from '../data/index.ts';
+import { CliError, choiceOption, numberOption } from './cli-error.ts';
+import { parseTrainArgs, TRAIN_USAGE } from './train.ts';
+
+export const POWER_USAGE = `spintrain power --port PATH [options] [training options of spintrain train]
+  --port PATH                serial port of the board (StandardFirmata, Arduino Uno profile)
+  --sensor ina219            power sensor kind (default ina219)
+  --address 0x40             its I²C address (default the board profile's, 0x40)
+  --shunt OHM                its shunt resistor (default the board profile's, 0.1 Ω)
+  --marker-pin N             digital pin marking the phases: LOW forward, HIGH backward+update (default 7)
+  --samples N                training samples to measure (default 200)
+  --sampling-ms MS           sensor reporting interval (default 10; StandardFirmata polls I²C no faster)
+  --dwell-ms MS              hold each phase at least this long so the sensor resolves it (default 50)
+  --link-latency-ms MS       one-way latency of a USB-serial bridge, subtracted from the stamps (default 0)
+  --out RUN_DIR              write run.json, power.json, power.csv and report.html
+training options (see spintrain train --help), default --dataset iris:
+${TRAIN_USAGE.split('\n').slice(1).join('\n')}`;
+
+const POWER_OPTIONS = ['port', 'sensor', 'address', 'shunt', 'marker-pin', 'samples', 'sampling-ms', 'dwell-ms', 'link-latency-ms', 'out'] as const;
+
+/** `connect` resolves a port path to a serial-port-like link and its clock (the emulated Uno in tests). */
+export async function powerCommand(argv: string[], connect?: (path: string) => { port: SerialPortLike; clock: PowerClock } | undefined): Promise<number> {
+  // Split our options from the training ones (handed to parseTrainArgs).
+  const mine: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '').split('=')[0];
+    if (argv[i].startsWith('--') && (POWER_OPTIONS as readonly string[]).includes(name)) {
+      mine.push(argv[i]);
+      if (!argv[i].includes('=') && i + 1 < argv.length) mine.push(argv[++i]);
+    } else rest.push(argv[i]);
+  }
+  const { values } = parseArgs({ args: mine, options: Object.fromEntries(POWER_OPTIONS.map((o) => [o, { type: 'string' as const }])), strict: true });
+  if (!values.port) throw new CliError('--port', 'is required (the serial port of the board running StandardFirmata)');
+  choiceOption('--sensor', values.sensor, ['ina219'] as const, 'ina219');
+  const address = values.address === undefined ? undefined : parseAddress(values.address);
+  if (!rest.some((a) => a === '--dataset' || a.startsWith('--dataset='))) rest.push('--dataset', 'iris');
+  const job = parseTrainArgs(rest);
+  if (job.device.kind !== 'prng') throw new CliError('--device', 'spintrain power draws from the module generator; --device is not supported here');
+  const samples = numberOption('--samples', values.samples, 200, 1, 1e7, true);
+  const link = connect?.(values.port);
+  const m = await measureTrainingPower({
+    port: link?.port ?? values.port,
+    clock: link?.clock ?? wallPowerClock,
+    profile: arduinoUno,
+    address,
+    shuntOhm: values.shunt === undefined ? undefined : numberOption('--shunt', values.shunt, 0.1, 1e-4, 100),
+    markerPin: numberOption('--marker-pin', values['marker-pin'], 7, 0, 19, true),
+    data: job.dataset,
+    config: job.config,
+    samples,
+    samplingMs: numberOption('--sampling-ms', values['sampling-ms'], 10, 1, 1000),
+    dwellS: numberOption('--dwell-ms', values['dwell-ms'], 50, 0, 10000) / 1000,
+    linkLatencyS: numberOption('--link-latency-ms', values['link-latency-ms'], 0, 0, 1000) / 1000,
+  });
+  const est = estimateEnergy(m.ops, m.samples, arduinoUno);
+  const cmp = compareWithMeasurement(est, m.measured);
+  const out = job.json ? null : process.stdout;
+  const mm = m.measured;
+  if (job.json) process.stdout.write(JSON.stringify({ measured: mm, estimated: est, comparison: cmp, sensor: m.sensor }) + '\n');
+  else {
+    const uj = (j: number) => `${(j * 1e6).toFixed(3)} µJ`;
+    out!.write(
+      [
+        `measured ${m.samples} training samples on ${m.port}: ${m.trace.length} readings, INA219 0x${m.sensor.address.toString(16)}`,
+        `average power     ${(mm.averagePowerW * 1e3).toFixed(2)} mW (idle ${mm.idlePowerW === null ? '–' : (mm.idlePowerW * 1e3).toFixed(2) + ' mW'})`,
+        `per sample        ${uj(mm.perSampleJ)} (forward ${uj(mm.phases.forward.perSampleJ)}, backward+update ${uj(mm.phases.backward.perSampleJ)})`,
+        `model estimate    ${uj(cmp.total.estimatedJ)} per sample (error vs measured ${cmp.basis}: ${(100 * cmp.total.error).toFixed(1)} %)`,
+      ].join('\n') + '\n',
+    );
+  }
+  if (values.out) {
+    await writeRunRecord(values.out, await runRecordOf(m, job.dataset, job.config));
+    await writePowerMeasurement(values.out, m);
+    const report = await writeReport(values.out);
+    if (!job.json) process.stdout.write(`wrote ${values.out} (report ${report})\n`);
+  }
+  return 0;
+}
+
+function parseAddress(raw: string): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0x08 || v > 0x77) throw new CliError('--address', `expected a 7-bit I²C address 0x08–0x77, got "${raw}"`);
+  return v;
+}
+
+/** run.json of a measured run: the measured samples, plus the other algorithm's counters on the same samples. */
+async function runRecordOf(m: MeasuredTraining, data: Dataset, config: NetworkConfig): Promise<RunRecord> {
+  const other = config.algorithm === 'bp' ? 'pgaf' : 'bp';
+  const otherConfig: NetworkConfig = { ...config, algorithm: other };
+  const engine = new SpintrainEngine(otherConfig, { kind: 'prng' });
+  const split = engine.loadSplit(data.train);
+  const rng = new Rng((config.seed * 2654435761) >>> 0);
+  const order = rng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+  const full = Int32Array.from({ length: m.samples }, (_v, k) => order[k % data.train.n]);
+  engine.resetCounters();
+  await engine.trainEpoch(split, full);
+  const otherOps = engine.counters();
+  engine.freeSplits();
+  const kept = keptFraction(m.ops);
+  return {
+    schema: RUN_SCHEMA,
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    boardId: m.boardId,
+    testAccuracy: m.testAccuracy,
+    trainAccuracy: m.trainAccuracy,
+    epochs: 1,
+    samples: m.samples,
+    trainSeconds: m.measured.spanS,
+    samplesPerSecond: m.samples / m.measured.spanS,
+    planBytes: 0,
+    ops: m.ops,
+    keptFraction: kept,
+    backwardOpsPerSample: backwardMulAdd(m.ops) / m.samples,
+    perEpoch: [{ epoch: 0, trainAccuracy: m.trainAccuracy, testAccuracy: m.testAccuracy, seconds: m.measured.spanS, keptFraction: kept }],
+    config: { ...config, dataset: data.name, device: 'prng' },
+    curve: [],
+    perEpochOps: [m.ops],
+    compare: { algorithm: other, ops: otherOps, samples: m.samples },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * SVG charts of a run for the report (Vega, rendered headless): accuracy per epoch, the learning curve,
+ * kept-gradient fraction per epoch, and grouped bars per phase (operations, estimated energy) for bp vs
+ * pgaf after the p-GAF-BP paper's Fig. 2C/2D.
+ */
+import * as vega from 'vega';
+
+export async function renderSvg(spec: vega.Spec): Promise<string> {
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+export interface SeriesPoint {
+  x: number;
+  y: number;
+  series: string;
+}
+
+/** Lines (with points) of several series; y in [0, 1] shown as %. */
+export function lineChart(title: string, xTitle: string, yTitle: string, values: SeriesPoint[], percent = true): Promise<string> {
+  return renderSvg({
+    $schema: 'https://vega.github.io/schema/vega/v5.json',
+    width: 460,
+    height: 240,
+    padding: 8,
+    title: { text: title, fontSize: 12 },
+    data: [{ name: 'v', values }],
+    scales: [
+      { name: 'x', type: 'linear', domain: { data: 'v', field: 'x' }, range: 'width', zero: false, nice: true },
+      { name: 'y', type: 'linear', domain: { data: 'v', field: 'y' }, range: 'height', zero: percent ? false : true, nice: true },
+      { name: 'color', type: 'ordinal', domain: { data: 'v', field: 'series' }, range: 'category' },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: xTitle, tickMinStep: 1 },
+      { orient: 'left', scale: 'y', title: yTitle, format: percent ? '.0%' : '~s' },
+    ],
+    legends: [{ stroke: 'color', fill: 'color', title: '', orient: 'bottom', direction: 'horizontal' }],
+    marks: [
+      {
+        type: 'group',
+        from: { facet: { name: 's', data: 'v', groupby: 'series' } },
+        marks: [
+          { type: 'line', from: { data: 's' }, encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'series' }, strokeWidth: { value: 1.8 } } } },
+          { type: 'symbol', from: { data: 's' }, encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, fill: { scale: 'color', field: 'series' }, size: { value: 20 } } } },
+        ],
+      },
+    ],
+  });
+}
+
+export interface BarValue {
+  group: string;
+  series: string;
+  value: number;
+}
+
+/** Grouped bars: one group per phase, one bar per series (algorithm or source), log or linear y. */
+export function groupedBars(title: string, yTitle: string, values: BarValue[], log = false): Promise<string> {
+  const v = log ? values.map((r) => ({ ...r, value: Math.max(r.value, 1e-30) })) : values;
+  return renderSvg({
+    $schema: 'https://vega.github.io/schema/vega/v5.json',
+    width: 460,
+    height: 240,
+    padding: 8,
+    title: { text: title, fontSize: 12 },
+    data: [{ name: 'v', values: v }],
+    scales: [
+      { name: 'x', type: 'band', domain: { data: 'v', field: 'group' }, range: 'width', padding: 0.2 },
+      log
+        ? { name: 'y', type: 'log', domain: { data: 'v', field: 'value' }, range: 'height', nice: true }
+        : { name: 'y', type: 'linear', domain: { data: 'v', field: 'value' }, range: 'height', nice: true, zero: true },
+      { name: 'color', type: 'ordinal', domain: { data: 'v', field: 'series' }, range: ['#4c78a8', '#f58518', '#54a24b', '#e45756'] },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'phase' },
+      { orient: 'left', scale: 'y', title: yTitle, format: '~s' },
+    ],
+    legends: [{ fill: 'color', title: '', orient: 'bottom', direction: 'horizontal' }],
+    marks: [
+      {
+        type: 'group',
+        from: { facet: { name: 'g', data: 'v', groupby: 'group' } },
+        encode: { enter: { x: { scale: 'x', field: 'group' } } },
+        signals: [{ name: 'bw', update: "bandwidth('x')" }],
+        scales: [{ name: 'inner', type: 'band', range: { signal: '[0, bw]' }, domain: { data: 'g', field: 'series' }, padding: 0.05 }],
+        marks: [
+          {
+            type: 'rect',
+            from: { data: 'g' },
+            encode: {
+              enter: {
+                x: { scale: 'inner', field: 'series' },
+                width: { scale: 'inner', band: 1 },
+                y: { scale: 'y', field: 'value' },
+                y2: { scale: 'y', value: log ? Math.min(...v.map((r) => r.value)) : 0 },
+                fill: { scale: 'color', field: 'series' },
+              },
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
