@@ -1,0 +1,97 @@
+/**
+ * Benchmark of the MTJ-pair finite-difference algorithm (not part of the test suite):
+ *   1. Iris, 4-16-3, ΔI sweep (Δz = ΔI·b) at the default mismatch: mean validation accuracy over 8
+ *      stratified 80/20 splits, 300 epochs, lr 0.05 → build/bench/pair-step.svg
+ *   2. Iris, mismatch (gain CV, offset σ = CV·1/b) × read noise sweep at Δz = 0.1 → build/bench/pair-mismatch.svg
+ *   3. Iris with 2 hidden layers (4-16-16-3) at the default mismatch
+ *   4. MNIST, 4 hidden layers (784-128-64-64-32-10): pair vs exact bp with tanh, same schedule
+ * Results: build/bench/pair.json. Usage: npx tsx test/bench/pair.ts [--skip-mnist] [--mnist-epochs N] [--mnist-train N]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadIris } from '../../host/data/iris.ts';
+import { loadMnist } from '../../host/data/mnist.ts';
+import type { Dataset } from '../../host/data/index.ts';
+import { SpintrainEngine, type Draws } from '../../host/engine/wasm-engine.ts';
+import { defaultNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
+import { simPairDraws } from '../../host/device/sim-pair-draws.ts';
+import type { PairIvConfig } from '../../host/device/pair-iv-model.ts';
+import { renderSweepPlot, type SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import { Rng } from '../../host/rng.ts';
+
+const OUT = fileURLToPath(new URL('../../build/bench/', import.meta.url));
+const { values } = parseArgs({ options: { 'skip-mnist': { type: 'boolean' }, 'mnist-epochs': { type: 'string' }, 'mnist-train': { type: 'string' }, splits: { type: 'string' } } });
+const SPLITS = Number(values.splits ?? 8);
+
+async function trainOnce(d: Dataset, hidden: number[], algorithm: TrainingAlgorithm, seed: number, epochs: number, lr: number, step: number, iv: Partial<PairIvConfig>, decay = 0): Promise<number> {
+  const config: NetworkConfig<TrainingAlgorithm> = {
+    ...defaultNetworkConfig, layout: [d.inputs, ...hidden, d.classes], activation: 'tanh', algorithm, learningRate: lr, decay, pairStep: step, seed,
+  };
+  const draws: Draws = algorithm === 'pair' ? simPairDraws(hidden, step, seed, iv) : { kind: 'prng' };
+  const e = new SpintrainEngine(config, draws);
+  const tr = e.loadSplit(d.train);
+  const te = e.loadSplit(d.test);
+  const rng = new Rng((seed * 2654435761) >>> 0);
+  for (let ep = 0; ep < epochs; ep++) {
+    e.setEpoch(ep);
+    await e.trainEpoch(tr, rng.shuffle(Int32Array.from({ length: d.train.n }, (_v, i) => i)));
+  }
+  return e.evaluate(te) / d.test.n;
+}
+
+async function iris(hidden: number[], algorithm: TrainingAlgorithm, step: number, iv: Partial<PairIvConfig>): Promise<number> {
+  let sum = 0;
+  for (let s = 1; s <= SPLITS; s++) sum += await trainOnce(loadIris({ seed: s }), hidden, algorithm, s, 300, 0.05, step, iv);
+  return sum / SPLITS;
+}
+
+const results: Record<string, unknown> = {};
+mkdirSync(OUT, { recursive: true });
+
+// 1. ΔI
+const stepPoints: SweepPoint[] = [];
+for (const step of [0.01, 0.03, 0.1, 0.3, 1]) {
+  for (const [series, iv] of [['default mismatch (2 %, 0.5 mV)', {}], ['no mismatch, no noise', { gainCv: 0, offsetSdA: 0, readNoiseV: 0 }], ['10 % mismatch, 2 mV', { gainCv: 0.1, offsetSdA: 1e-5, readNoiseV: 2e-3 }]] as const) {
+    const acc = await iris([16], 'pair', step, iv);
+    stepPoints.push({ series, x: step, accuracy: acc });
+    console.log(`Δz ${step} ${series}: ${(100 * acc).toFixed(1)} %`);
+  }
+}
+results.stepSweep = stepPoints;
+writeFileSync(OUT + 'pair-step.svg', await renderSweepPlot('Iris 4-16-3, pair algorithm: accuracy vs ΔI (Δz = ΔI·b, 8 splits)', 'Δz (ΔI in pre-activation units)', stepPoints, true));
+
+// 2. mismatch × noise
+const mmPoints: SweepPoint[] = [];
+for (const noise of [0, 0.5e-3, 2e-3, 5e-3]) {
+  for (const cv of [0, 0.02, 0.05, 0.1, 0.2]) {
+    const acc = await iris([16], 'pair', 0.1, { gainCv: cv, offsetSdA: cv * 1e-4, readNoiseV: noise });
+    mmPoints.push({ series: `read noise ${noise * 1e3} mV`, x: cv, accuracy: acc });
+    console.log(`mismatch ${cv} noise ${noise * 1e3} mV: ${(100 * acc).toFixed(1)} %`);
+  }
+}
+results.mismatchSweep = mmPoints;
+writeFileSync(OUT + 'pair-mismatch.svg', await renderSweepPlot('Iris 4-16-3, pair algorithm (Δz = 0.1): accuracy vs twin mismatch and read noise (8 splits)', 'gain CV (offset σ = CV / b)', mmPoints));
+
+// 3. two hidden layers, and the exact-bp tanh reference on Iris
+results.iris = {
+  pair1: await iris([16], 'pair', 0.1, {}),
+  pair2: await iris([16, 16], 'pair', 0.1, {}),
+  bpTanh1: await iris([16], 'bp', 0.1, {}),
+  bpTanh2: await iris([16, 16], 'bp', 0.1, {}),
+};
+console.log('iris', results.iris);
+
+// 4. MNIST, 4 hidden layers
+if (!values['skip-mnist']) {
+  const epochs = Number(values['mnist-epochs'] ?? 10);
+  const d = loadMnist({ trainLimit: values['mnist-train'] ? Number(values['mnist-train']) : undefined });
+  const hidden = [128, 64, 64, 32];
+  const t0 = performance.now();
+  const pair = await trainOnce(d, hidden, 'pair', 1, epochs, 0.05, 0.1, {}, 0.2);
+  const t1 = performance.now();
+  const bp = await trainOnce(d, hidden, 'bp', 1, epochs, 0.05, 0.1, {}, 0.2);
+  results.mnist = { layout: [784, ...hidden, 10], epochs, train: d.train.n, pair, bpTanh: bp, pairSeconds: (t1 - t0) / 1000, bpSeconds: (performance.now() - t1) / 1000 };
+  console.log('mnist', results.mnist);
+}
+writeFileSync(OUT + 'pair.json', JSON.stringify(results, null, 2) + '\n');
