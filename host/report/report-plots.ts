@@ -58,7 +58,8 @@ export interface BarValue {
 
 /** Grouped bars: one group per phase, one bar per series (algorithm or source), log or linear y. */
 export function groupedBars(title: string, yTitle: string, values: BarValue[], log = false): Promise<string> {
-  const v = log ? values.map((r) => ({ ...r, value: Math.max(r.value, 1e-30) })) : values;
+  // Log scale: zero has no place on the axis; such bars are left out (the tables beside give the 0).
+  const v = log ? values.filter((r) => r.value > 0) : values;
   return renderSvg({
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 460,
@@ -94,7 +95,7 @@ export function groupedBars(title: string, yTitle: string, values: BarValue[], l
                 x: { scale: 'inner', field: 'series' },
                 width: { scale: 'inner', band: 1 },
                 y: { scale: 'y', field: 'value' },
-                y2: { scale: 'y', value: log ? Math.min(...v.map((r) => r.value)) : 0 },
+                y2: log ? { signal: 'height' } : { scale: 'y', value: 0 },
                 fill: { scale: 'color', field: 'series' },
               },
             },
