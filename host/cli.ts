@@ -4,12 +4,14 @@ import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate.ts';
 import { CliError } from './commands/cli-error.ts';
 import { powerCommand, POWER_USAGE } from './commands/power.ts';
 import { reportCommand, REPORT_USAGE } from './commands/report.ts';
+import { buildCommand, BUILD_USAGE } from './commands/build.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   train: { run: trainCommand, usage: TRAIN_USAGE },
   calibrate: { run: calibrateCommand, usage: CALIBRATE_USAGE },
   power: { run: (argv) => powerCommand(argv), usage: POWER_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
+  build: { run: buildCommand, usage: BUILD_USAGE },
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

@@ -90,6 +90,7 @@ function spec(title: string, yTitle: string, points: Row[], curve: Row[], yDomai
       {
         type: 'rule',
         from: { data: 'points' },
+        clip: true, // Wilson intervals may reach past the axis range
         encode: { enter: { x: { scale: 'x', field: 'mA' }, y: { scale: 'y', field: 'lo' }, y2: { scale: 'y', field: 'hi' }, stroke: { scale: 'color', field: 'device' }, strokeOpacity: { value: 0.5 } } },
       },
       {
