@@ -28,6 +28,9 @@ import {
 import { type MtjArray, type MtjLimits, type SampleRequest, validateBias, validateSampleRequests } from './mtj-array.ts';
 
 /** The part of johnny-five's Board we use. */
+
+/** johnny-five's wall-clock connect timeout [ms]; the driver's readyTimeoutS (device clock) is the real one. */
+export const J5_WALL_TIMEOUT_MS = 3_600_000;
 export interface J5Board {
   io: J5Io;
   isReady?: boolean;
@@ -134,7 +137,9 @@ export class J5Mtj implements MtjArray {
     if (typeof port === 'string' && !existsSync(port)) throw new PortNotFoundError(port);
     if (!this.board) {
       const five = createRequire(import.meta.url)('johnny-five');
-      this.board = new five.Board({ port, repl: false, debug: false, sigint: false }) as J5Board;
+      // johnny-five's own connect timeout runs on the wall clock (10 s by default); ours below runs on
+      // the device clock (emulated time under emulation), so j5's is pushed out of the way.
+      this.board = new five.Board({ port, repl: false, debug: false, sigint: false, timeout: J5_WALL_TIMEOUT_MS }) as J5Board;
     }
     const board = this.board;
     this.closedReason = null;

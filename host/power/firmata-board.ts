@@ -8,6 +8,7 @@ import { FirmwareTimeoutError, PortNotFoundError } from '../device/errors.ts';
 import type { SerialPortLike } from '../device/j5-mtj.ts';
 import type { PowerClock } from './power-clock.ts';
 import { PowerError } from './power-errors.ts';
+import { J5_WALL_TIMEOUT_MS } from '../device/j5-mtj.ts';
 
 /** The part of firmata-io we use for the sensor and the marker. */
 export interface FirmataIo {
@@ -35,7 +36,8 @@ export async function openFirmataBoard(port: string | SerialPortLike, clock: Pow
   const portName = typeof port === 'string' ? port : port.path;
   if (typeof port === 'string' && !existsSync(port)) throw new PortNotFoundError(port);
   const five = createRequire(import.meta.url)('johnny-five');
-  const board = new five.Board({ port, repl: false, debug: false, sigint: false });
+  // johnny-five's connect timeout is wall-clock; ours (readyTimeoutS) runs on the device clock.
+  const board = new five.Board({ port, repl: false, debug: false, sigint: false, timeout: J5_WALL_TIMEOUT_MS });
   const release = () => {
     if (board.timer) clearTimeout(board.timer);
     if (board.io?.reportVersionTimeoutId) clearTimeout(board.io.reportVersionTimeoutId);
