@@ -38,6 +38,29 @@ export interface MtjWiring {
   limits: { minCurrentA: number; maxCurrentA: number };
 }
 
+/**
+ * MTJ pairs for the finite-difference gradient (V(I + ΔI) − V(I))/ΔI (optional). Pair p is two nominally
+ * identical junctions, twin A and twin B. Each twin's read current comes from its own PWM pin through an RC
+ * low-pass and a bipolar V→I converter, I = (duty·pwmHighV − midV)/senseOhm (so |I| ≤ min(midV,
+ * pwmHighV − midV)/senseOhm); its junction voltage, level-shifted by adcOffsetV to fit the ADC, is read on
+ * its own ADC channel: V = V_adc − adcOffsetV.
+ */
+export interface MtjPairWiring {
+  /** Per pair, the PWM pins of twin A (current I) and twin B (current I + ΔI). */
+  biasPins: [number, number][];
+  /** Per pair, the ADC channels of twin A and twin B. */
+  adcPins: [number, number][];
+  pwmBits: number;
+  pwmHighV: number;
+  /** Converter mid-point [V]: duty·pwmHighV = midV gives I = 0. */
+  midV: number;
+  senseOhm: number;
+  /** Wait after a duty change before reading [s] (filter settling). */
+  settleS: number;
+  /** Level shift added to the junction voltage before the ADC [V]. */
+  adcOffsetV: number;
+}
+
 export interface PowerSensor {
   kind: 'ina219' | 'ina226';
   i2cAddress: number;
@@ -69,6 +92,8 @@ export interface BoardProfile {
   runtime: BoardRuntime;
   adc: { bits: number; referenceV: number };
   mtj?: MtjWiring;
+  /** Optional MTJ pairs for the pair algorithm's finite-difference gradient. */
+  mtjPairs?: MtjPairWiring;
   powerSensor?: PowerSensor;
   energyPj: EnergyTablePj;
 }
@@ -156,6 +181,31 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     const fullScale = (cur.kind === 'pwm-rc' ? (cur.pwmHighV as number) : (cur.vrefV as number)) / (cur.senseOhm as number);
     if (hi > fullScale * (1 + 1e-9)) fail('mtj.limits.maxCurrentA', `(${hi} A) exceeds the source's full scale ${fullScale} A`);
   }
+  if (b.mtjPairs !== undefined) {
+    const m = obj(b.mtjPairs, 'mtjPairs');
+    const pairsOf = (v: unknown, f: string, hi: number): number[][] => {
+      if (!Array.isArray(v) || v.length === 0) fail(f, 'must be a non-empty array of [twin A, twin B]');
+      return (v as unknown[]).map((p, i) => {
+        if (!Array.isArray(p) || p.length !== 2) fail(`${f}[${i}]`, 'must be [twin A, twin B]');
+        return (p as unknown[]).map((x, t) => int(x, `${f}[${i}][${t}]`, 0, hi));
+      });
+    };
+    const bias = pairsOf(m.biasPins, 'mtjPairs.biasPins', 127).flat();
+    const adcs = pairsOf(m.adcPins, 'mtjPairs.adcPins', 63).flat();
+    if (bias.length !== adcs.length) fail('mtjPairs.adcPins', 'must list one pair of channels per pair of mtjPairs.biasPins');
+    if (new Set(bias).size !== bias.length) fail('mtjPairs.biasPins', 'must not repeat a pin');
+    if (new Set(adcs).size !== adcs.length) fail('mtjPairs.adcPins', 'must not repeat a channel');
+    const mtj = b.mtj as { read?: { adcPins?: unknown[] }; current?: { pins?: unknown[] } } | undefined;
+    if (adcs.some((c) => mtj?.read?.adcPins?.includes(c))) fail('mtjPairs.adcPins', 'must not reuse a channel of mtj.read.adcPins');
+    if (bias.some((p) => mtj?.current?.pins?.includes(p))) fail('mtjPairs.biasPins', 'must not reuse a pin of mtj.current.pins');
+    int(m.pwmBits, 'mtjPairs.pwmBits', 1, 16);
+    const high = pos(m.pwmHighV, 'mtjPairs.pwmHighV');
+    const mid = pos(m.midV, 'mtjPairs.midV');
+    if (mid >= high) fail('mtjPairs.midV', `(${mid} V) must be below mtjPairs.pwmHighV (${high} V)`);
+    pos(m.senseOhm, 'mtjPairs.senseOhm');
+    nonneg(m.settleS, 'mtjPairs.settleS');
+    nonneg(m.adcOffsetV, 'mtjPairs.adcOffsetV');
+  }
   if (b.powerSensor !== undefined) {
     const s = obj(b.powerSensor, 'powerSensor');
     if (s.kind !== 'ina219' && s.kind !== 'ina226') fail('powerSensor.kind', 'must be "ina219" or "ina226"');
@@ -171,6 +221,11 @@ export function validateBoardProfile(p: unknown): BoardProfile {
 /** Full-scale write current of a wiring [A]. */
 export function fullScaleCurrentA(m: MtjWiring): number {
   return (m.current.kind === 'pwm-rc' ? m.current.pwmHighV : m.current.vrefV) / m.current.senseOhm;
+}
+
+/** Largest read current magnitude of the pair wiring [A]: min(midV, pwmHighV − midV)/senseOhm. */
+export function pairMaxCurrentA(p: MtjPairWiring): number {
+  return Math.min(p.midV, p.pwmHighV - p.midV) / p.senseOhm;
 }
 
 /** Write-current resolution steps (2^bits − 1). */

@@ -10,11 +10,14 @@
  *      of each channel after it was therefore sampled after the pulse: bit = V ≥ mtj.read.thresholdV;
  *   4. rising edge on mtj.reset.pin: every junction back to P.
  * Requests are validated (typed errors naming field and pin) before anything is sent.
+ * MTJ pairs (profile.mtjPairs, optional): readPair sets twin A's and twin B's PWM codes for I and I + ΔI,
+ * waits mtjPairs.settleS if a code changed, passes the barrier, and returns the next report of both ADC
+ * channels as junction voltages (minus mtjPairs.adcOffsetV).
  * Waits use a DeviceClock (wall clock by default; the emulated board's clock in HIL tests).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type BoardProfile, currentCodeMax, fullScaleCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
+import { type BoardProfile, currentCodeMax, fullScaleCurrentA, pairMaxCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
 import { type DeviceClock, wallClock } from './device-clock.ts';
 import {
   BoardProfileError,
@@ -25,7 +28,7 @@ import {
   PortNotFoundError,
   TransportClosedError,
 } from './errors.ts';
-import { type MtjArray, type MtjLimits, type SampleRequest, validateBias, validateSampleRequests } from './mtj-array.ts';
+import { type MtjArray, type MtjLimits, type MtjPairReader, type SampleRequest, validateBias, validatePairRead, validateSampleRequests } from './mtj-array.ts';
 
 /** The part of johnny-five's Board we use. */
 
@@ -81,8 +84,12 @@ export interface J5MtjOptions {
   samplingIntervalMs?: number;
 }
 
-export class J5Mtj implements MtjArray {
+export class J5Mtj implements MtjArray, MtjPairReader {
   readonly profile: BoardProfile;
+  /** MTJ pairs wired (profile.mtjPairs), 0 if none. */
+  readonly pairCount: number;
+  readonly pairMaxCurrentA: number;
+  private readonly pairCodes: number[];
   readonly boardId: string;
   readonly deviceCount: number;
   readonly limits: MtjLimits;
@@ -123,8 +130,18 @@ export class J5Mtj implements MtjArray {
     if (!options.board && options.port === undefined) throw new MtjDeviceError('J5Mtj needs a board or a port');
     this.portName = typeof options.port === 'string' ? options.port : (options.port?.path ?? 'board');
     this.codes = new Array(this.deviceCount).fill(-1);
-    this.seq = new Array(this.deviceCount).fill(0);
-    this.value = new Array(this.deviceCount).fill(0);
+    // report slots: one per junction of mtj.read, then twin A and twin B of every pair
+    const pw = this.profile.mtjPairs;
+    this.pairCount = pw?.biasPins.length ?? 0;
+    this.pairMaxCurrentA = pw ? pairMaxCurrentA(pw) : 0;
+    this.pairCodes = new Array(2 * this.pairCount).fill(-1);
+    this.seq = new Array(this.deviceCount + 2 * this.pairCount).fill(0);
+    this.value = new Array(this.deviceCount + 2 * this.pairCount).fill(0);
+  }
+
+  /** ADC channel of report slot i (a junction of mtj.read, then the pairs' twins). */
+  private channelOf(i: number): number {
+    return i < this.deviceCount ? this.wiring.read.adcPins[i] : this.profile.mtjPairs!.adcPins[(i - this.deviceCount) >> 1][(i - this.deviceCount) & 1];
   }
 
   get isOpen(): boolean {
@@ -179,7 +196,15 @@ export class J5Mtj implements MtjArray {
       io.pinMode(pin, io.MODES.OUTPUT);
       io.digitalWrite(pin, 0);
     }
-    w.read.adcPins.forEach((ch, d) => {
+    const pw = this.profile.mtjPairs;
+    if (pw) {
+      pw.biasPins.flat().forEach((pin) => {
+        io.pinMode(pin, io.MODES.PWM);
+        this.writePwm(pin, this.pairCodeFor(0));
+      });
+      this.pairCodes.fill(this.pairCodeFor(0));
+    }
+    [...w.read.adcPins, ...(pw?.adcPins.flat() ?? [])].forEach((ch, d) => {
       io.pinMode(ch, io.MODES.ANALOG);
       io.analogRead(ch, (v: number) => {
         this.value[d] = v;
@@ -229,6 +254,36 @@ export class J5Mtj implements MtjArray {
     });
   }
 
+  /** Twin A at I and twin B at I + ΔI of `pair`: their junction voltages [V]. */
+  readPair(pair: number, currentA: number, deltaA: number): Promise<[number, number]> {
+    return this.serial(async () => {
+      this.assertOpen();
+      validatePairRead(pair, currentA, deltaA, this.pairCount, this.pairMaxCurrentA);
+      const pw = this.profile.mtjPairs!;
+      let changed = false;
+      [currentA, currentA + deltaA].forEach((i, t) => {
+        const code = this.pairCodeFor(i);
+        if (code !== this.pairCodes[2 * pair + t]) {
+          this.writePwm(pw.biasPins[pair][t], code);
+          this.pairCodes[2 * pair + t] = code;
+          changed = true;
+        }
+      });
+      if (changed) await this.wait(this.clock.delay(pw.settleS), 'settling');
+      await this.barrier();
+      const slots = [this.deviceCount + 2 * pair, this.deviceCount + 2 * pair + 1];
+      await this.freshReports(slots);
+      return [this.volts(this.value[slots[0]]) - pw.adcOffsetV, this.volts(this.value[slots[1]]) - pw.adcOffsetV];
+    });
+  }
+
+  /** PWM code for a pair read current: duty·V_pwm = midV + I·R_sense. */
+  private pairCodeFor(currentA: number): number {
+    const pw = this.profile.mtjPairs!;
+    const max = 2 ** pw.pwmBits - 1;
+    return Math.min(max, Math.max(0, Math.round(((pw.midV + currentA * pw.senseOhm) / pw.pwmHighV) * max)));
+  }
+
   async close(): Promise<void> {
     await this.chain.catch(() => undefined);
     const io = this.io;
@@ -236,6 +291,11 @@ export class J5Mtj implements MtjArray {
       const w = this.wiring;
       for (const pin of (w.current as { pins: number[] }).pins) this.writePwm(pin, 0);
       for (const ch of w.read.adcPins) io.reportAnalogPin?.(ch, 0);
+      const pw = this.profile.mtjPairs;
+      if (pw) {
+        for (const pin of pw.biasPins.flat()) this.writePwm(pin, this.pairCodeFor(0));
+        for (const ch of pw.adcPins.flat()) io.reportAnalogPin?.(ch, 0);
+      }
     }
     this.open_ = false;
     this.releaseTimers();
@@ -290,7 +350,7 @@ export class J5Mtj implements MtjArray {
         const check = () => (ready() ? resolve() : this.reportWaiters.push(check));
         check();
       }),
-      `analog report on A${devices.map((d) => this.wiring.read.adcPins[d]).join(',A')}`,
+      `analog report on A${devices.map((d) => this.channelOf(d)).join(',A')}`,
     );
   }
 
