@@ -193,9 +193,9 @@ export function benchJobs(opts: { quick: boolean; trainLimit?: number }): BenchJ
     for (const seed of n.seeds) {
       for (const algorithm of ['bp', 'pgaf'] as const) jobs.push({ ...base, kind: 'engine', net: n.name, hidden: n.hidden, algorithm, activation: 'sigmoid', seed });
     }
+    jobs.push({ ...base, kind: 'engine', net: n.name, hidden: n.hidden, algorithm: 'pgaf', activation: 'sigmoid', seed: 1, pairs: HYPER.pairsVariant });
   }
   const one = nets[0];
-  jobs.push({ ...base, kind: 'engine', net: one.name, hidden: one.hidden, algorithm: 'pgaf', activation: 'sigmoid', seed: 1, pairs: HYPER.pairsVariant });
   const sideEpochs = opts.quick ? 1 : HYPER.sideEpochs;
   for (const activation of ['tanh', 'relu'] as const) {
     for (const algorithm of ['bp', 'pgaf'] as const) jobs.push({ ...base, kind: 'engine', net: one.name, hidden: one.hidden, algorithm, activation, seed: 1, epochs: sideEpochs });

@@ -5,7 +5,8 @@
  *   2. Iris, mismatch (gain CV, offset σ = CV·1/b) × read noise sweep at Δz = 0.1 → build/bench/pair-mismatch.svg
  *   3. Iris with 2 hidden layers (4-16-16-3) at the default mismatch
  *   4. MNIST, 4 hidden layers (784-128-64-64-32-10): pair vs exact bp with tanh, same schedule
- * Results: build/bench/pair.json. Usage: npx tsx test/bench/pair.ts [--skip-mnist] [--mnist-epochs N] [--mnist-train N]
+ * Results: build/bench/pair.json (pair-mnist.json with --skip-iris).
+ * Usage: npx tsx test/bench/pair.ts [--skip-iris] [--skip-mnist] [--mnist-epochs N] [--mnist-train N] [--splits 8]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import { renderSweepPlot, type SweepPoint } from '../../host/device/pair-sweep-p
 import { Rng } from '../../host/rng.ts';
 
 const OUT = fileURLToPath(new URL('../../build/bench/', import.meta.url));
-const { values } = parseArgs({ options: { 'skip-mnist': { type: 'boolean' }, 'mnist-epochs': { type: 'string' }, 'mnist-train': { type: 'string' }, splits: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'skip-mnist': { type: 'boolean' }, 'skip-iris': { type: 'boolean' }, 'mnist-epochs': { type: 'string' }, 'mnist-train': { type: 'string' }, splits: { type: 'string' } } });
 const SPLITS = Number(values.splits ?? 8);
 
 async function trainOnce(d: Dataset, hidden: number[], algorithm: TrainingAlgorithm, seed: number, epochs: number, lr: number, step: number, iv: Partial<PairIvConfig>, decay = 0): Promise<number> {
@@ -49,6 +50,7 @@ async function iris(hidden: number[], algorithm: TrainingAlgorithm, step: number
 const results: Record<string, unknown> = {};
 mkdirSync(OUT, { recursive: true });
 
+if (!values['skip-iris']) {
 // 1. ΔI
 const stepPoints: SweepPoint[] = [];
 for (const step of [0.01, 0.03, 0.1, 0.3, 1]) {
@@ -81,6 +83,7 @@ results.iris = {
   bpTanh2: await iris([16, 16], 'bp', 0.1, {}),
 };
 console.log('iris', results.iris);
+}
 
 // 4. MNIST, 4 hidden layers
 if (!values['skip-mnist']) {
@@ -94,4 +97,4 @@ if (!values['skip-mnist']) {
   results.mnist = { layout: [784, ...hidden, 10], epochs, train: d.train.n, pair, bpTanh: bp, pairSeconds: (t1 - t0) / 1000, bpSeconds: (performance.now() - t1) / 1000 };
   console.log('mnist', results.mnist);
 }
-writeFileSync(OUT + 'pair.json', JSON.stringify(results, null, 2) + '\n');
+writeFileSync(OUT + (values['skip-iris'] ? 'pair-mnist.json' : 'pair.json'), JSON.stringify(results, null, 2) + '\n');
