@@ -170,7 +170,7 @@ export interface BenchJob {
   trainLimit?: number;
 }
 
-function loadBenchData(job: Pick<BenchJob, 'quick' | 'trainLimit'>): Dataset {
+export function loadBenchData(job: Pick<BenchJob, 'quick' | 'trainLimit'>): Dataset {
   return loadDataset('mnist', job.quick ? { trainLimit: job.trainLimit ?? 6000, testLimit: job.trainLimit ? 500 : 2000 } : {});
 }
 
@@ -228,22 +228,28 @@ function describe(r: RunRecord): string {
   );
 }
 
-/** Runs every job, `parallel` at a time (in child processes when > 1). */
-export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void; trainLimit?: number; parallel?: number }): Promise<AccuracyResult> {
-  const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
-  const jobs = benchJobs(opts);
-  const data = loadBenchData(opts);
+/** Runs jobs `parallel` at a time (in child processes when > 1), in order of the list. */
+export async function runJobs(jobs: BenchJob[], opts: { parallel?: number; log: (s: string) => void; data?: Dataset }): Promise<RunRecord[]> {
   const parallel = Math.max(1, opts.parallel ?? 1);
+  const data = parallel > 1 || jobs.length === 0 ? undefined : (opts.data ?? loadBenchData(jobs[0]));
   const runs: RunRecord[] = new Array(jobs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
       runs[i] = parallel > 1 ? await runJobInChild(jobs[i]) : await runJob(jobs[i], data);
-      log(describe(runs[i]));
+      opts.log(describe(runs[i]));
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  return runs;
+}
+
+/** Runs every benchmark job. */
+export async function runAccuracyBench(opts: { quick: boolean; log?: (s: string) => void; trainLimit?: number; parallel?: number }): Promise<AccuracyResult> {
+  const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
+  const data = loadBenchData(opts);
+  const runs = await runJobs(benchJobs(opts), { parallel: opts.parallel, log, data });
   return { hyper: HYPER, quick: opts.quick, trainSamples: data.train.n, testSamples: data.test.n, runs };
 }
 

@@ -5,6 +5,7 @@
 import type { AccuracyResult, RunRecord } from './accuracy.ts';
 import type { SpeedResult } from './speed.ts';
 import type { ProfileResult } from './profile.ts';
+import type { BoardBenchResult } from './boards.ts';
 import type { MachineInfo } from './lib/machine.ts';
 
 export interface BenchRun {
@@ -15,6 +16,7 @@ export interface BenchRun {
   accuracy: AccuracyResult;
   speed?: SpeedResult;
   profile?: ProfileResult;
+  boards?: BoardBenchResult;
   seconds: number;
 }
 
@@ -76,6 +78,11 @@ export function targetsOf(run: BenchRun): Target[] {
     }
   }
   for (const s of run.speed?.targets ?? []) t.push({ name: s.name, value: `${s.ratio.toFixed(1)}×`, met: s.met });
+  if (run.boards) {
+    const h = run.boards.layout256k[1];
+    const best = Math.max(...run.boards.runs.filter((r) => r.layout[1] === h).map((r) => r.testAccuracy));
+    t.push({ name: `MNIST MLP trained within 256 KiB (${run.boards.layout256k.join('-')}) ≥ 97%`, value: pct(best), met: best >= 0.97 });
+  }
   return t;
 }
 
@@ -193,6 +200,20 @@ export function resultsMarkdown(run: BenchRun): string {
   }
   out.push('**Memory plan** (bytes the engine asks for: parameters, activations, deltas, draw buffers, scratch)', '');
   out.push(table(['net', 'bytes'], layouts.map((l) => [l, int(pick(runs, l.split('-').map(Number), 'pgaf')[0]?.planBytes ?? 0)])), '');
+  if (run.boards) {
+    const b = run.boards;
+    const acc = (h: number, a: string): string => {
+      const r = b.runs.find((x) => x.algorithm === a && x.layout[1] === h);
+      return r ? pct(r.testAccuracy) : '–';
+    };
+    out.push('**Boards: the largest MNIST MLP that trains in each board’s RAM** (bytes from the engine’s plan; accuracy: pgaf, same schedule as above; `host/deploy/board-capacity.ts`)', '');
+    out.push(b.table, '');
+    out.push(
+      `Within 256 KiB of linear memory the largest net is ${b.layout256k.join('-')} (${int(b.linear256k)} bytes): bp ${acc(b.layout256k[1], 'bp')}, pgaf ${acc(b.layout256k[1], 'pgaf')}. ` +
+        'Weights are 32-bit (Q7.24); 16-bit weights with stochastic rounding would double the width that fits, and are not implemented.',
+      '',
+    );
+  }
   out.push('**Targets**', '');
   out.push(table(['target', 'measured', ''], targetsOf(run).map((t) => [t.name, t.value, t.met ? 'met' : '**missed**'])));
   return out.join('\n');

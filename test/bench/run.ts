@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runAccuracyBench } from './accuracy.ts';
 import { runSpeedBench } from './speed.ts';
 import { runProfile } from './profile.ts';
+import { runBoardBench } from './boards.ts';
 import { machineInfo } from './lib/machine.ts';
 import { resultsMarkdown, replaceResults, targetsOf, type BenchRun } from './results-markdown.ts';
 import { writeFileAtomic } from '../../host/io/atomic-write.ts';
@@ -35,6 +36,8 @@ log('— profile —');
 const profile = await runProfile({ quick, log });
 log('— accuracy, operations, energy —');
 const accuracy = await runAccuracyBench({ quick, log, parallel: quick ? 1 : 2 });
+log('— boards: largest MNIST net per board, trained —');
+const boards = await runBoardBench({ quick, log, parallel: quick ? 1 : 2, trainLimit: quick ? 2000 : undefined });
 const run: BenchRun = {
   date,
   command: `npm run bench${quick ? ' -- --quick' : ''}`,
@@ -43,6 +46,7 @@ const run: BenchRun = {
   accuracy,
   speed,
   profile,
+  boards,
   seconds: (performance.now() - t0) / 1000,
 };
 mkdirSync(`${root}build/bench`, { recursive: true });
