@@ -92,6 +92,11 @@ export interface BoardProfile {
   runtime: BoardRuntime;
   adc: { bits: number; referenceV: number };
   mtj?: MtjWiring;
+  /**
+   * Optional: the trainable activation's range the device realises, p = σ(k(z + c)) (README: k from the
+   * anisotropy Δ, c from the write pulse width); training with --trainable-activation clamps k and c into it.
+   */
+  activationRange?: { kMin: number; kMax: number; cMin: number; cMax: number };
   /** Optional MTJ pairs for the pair algorithm's finite-difference gradient. */
   mtjPairs?: MtjPairWiring;
   powerSensor?: PowerSensor;
@@ -180,6 +185,12 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     if (lo >= hi) fail('mtj.limits.minCurrentA', 'must be below mtj.limits.maxCurrentA');
     const fullScale = (cur.kind === 'pwm-rc' ? (cur.pwmHighV as number) : (cur.vrefV as number)) / (cur.senseOhm as number);
     if (hi > fullScale * (1 + 1e-9)) fail('mtj.limits.maxCurrentA', `(${hi} A) exceeds the source's full scale ${fullScale} A`);
+  }
+  if (b.activationRange !== undefined) {
+    const r = obj(b.activationRange, 'activationRange');
+    const num = (v: unknown, f: string): number => (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 128 ? v : fail(f, `must be a number in (−128, 128), got ${JSON.stringify(v)}`));
+    if (num(r.kMin, 'activationRange.kMin') > num(r.kMax, 'activationRange.kMax')) fail('activationRange.kMin', 'must not exceed activationRange.kMax');
+    if (num(r.cMin, 'activationRange.cMin') > num(r.cMax, 'activationRange.cMax')) fail('activationRange.cMin', 'must not exceed activationRange.cMax');
   }
   if (b.mtjPairs !== undefined) {
     const m = obj(b.mtjPairs, 'mtjPairs');

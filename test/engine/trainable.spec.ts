@@ -230,3 +230,31 @@ describe('soft targets at a temperature (distillation) into a trainable-activati
     expect(zs[pred]).toBe(Math.max(...zs));
   });
 });
+
+describe('trainable activation on the device: k from the anisotropy, c from the pulse width', async () => {
+  const { slopeShiftOf, activationRangeOf } = await import('../../host/device/activation-range.ts');
+  const { logisticBridge } = await import('../../host/device/sot-switching.ts');
+  const inp = { delta0: 50, deltaMin: 40, deltaMax: 60, tau0S: 1e-9, pulseWidth0S: 10e-9, minWidthS: 1e-9, maxWidthS: 100e-9 };
+  it('σ(k(z + c)) with the host mapping I = I50(t_p0, Δ0) + z/k_I(Δ0) equals the device logistic σ(k_I(I − I50))', () => {
+    const nominal = logisticBridge({ tau0S: 1e-9, delta: 50, ic0A: 1e-3 }, 10e-9);
+    for (const [delta, width] of [[40, 1e-9], [55, 30e-9], [60, 100e-9]]) {
+      const dev = logisticBridge({ tau0S: 1e-9, delta, ic0A: 1e-3 }, width);
+      const { k, c } = slopeShiftOf(delta, width, inp);
+      for (const z of [-2, -0.5, 0, 0.7, 3]) {
+        const I = nominal.i50A + z / nominal.kPerA;
+        expect(k * (z + c)).toBeCloseTo(dev.kPerA * (I - dev.i50A), 9);
+      }
+    }
+  });
+  it('the realisable box: k ∈ [Δmin/Δ0, Δmax/Δ0], c reachable at every Δ of the range', () => {
+    const r = activationRangeOf(inp);
+    expect(r.kMin).toBeCloseTo(0.8, 12);
+    expect(r.kMax).toBeCloseTo(1.2, 12);
+    for (const d of [40, 50, 60]) {
+      expect(slopeShiftOf(d, 1e-9, inp).c).toBeLessThanOrEqual(r.cMin + 1e-12);
+      expect(slopeShiftOf(d, 100e-9, inp).c).toBeGreaterThanOrEqual(r.cMax - 1e-12);
+    }
+    expect(r.cMin).toBeLessThan(0);
+    expect(r.cMax).toBeGreaterThan(0);
+  });
+});
