@@ -31,7 +31,8 @@ export const TRAIN_USAGE = `spintrain train [options]
                              weight --alpha A (default 0.9) on the soft part
   --epochs N                 (default 10)              --seed S          (default 1)
   --lr X[,X...]              learning rate, one per weight layer or one for all
-                             (default: pgaf 0.01 hidden / 0.1 output, bp 0.1)
+                             (default: pgaf 0.01·K on the top hidden layer, ×min(1, 0.3K) per layer
+                             below, 0.1 on the output; bp 0.1)
   --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
@@ -106,7 +107,12 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
-  const lrDefault = algorithm === 'pgaf' ? [...new Array<number>(L - 1).fill(0.01), 0.1] : new Array<number>(L).fill(0.1);
+  const pairs = Number(choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1'));
+  // pgaf default: 0.01·K on the top hidden layer, γ = min(1, 0.3·K) times that per layer below
+  // (stacked masks compound the variance), 0.1 on the output layer; bp: 0.1 everywhere.
+  const gamma = Math.min(1, 0.3 * pairs);
+  const lrDefault =
+    algorithm === 'pgaf' ? [...Array.from({ length: L - 1 }, (_v, l) => 0.01 * pairs * gamma ** (L - 2 - l)), 0.1] : new Array<number>(L).fill(0.1);
   let learningRate: number[] = lrDefault;
   if (values.lr !== undefined) {
     const lr = numberListOption('--lr', values.lr, 1e-6, 1000);
@@ -125,7 +131,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
     probabilityFloor: numberOption('--p-floor', values['p-floor'], 0, 0, 0.49),
     deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
-    pairs: choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1') === '1' ? 1 : Number(values.pairs),
+    pairs,
     seed,
     ...(values['trainable-activation'] ? { trainableActivation: true } : {}),
     ...(algorithm === 'pair' ? { pairStep: numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16) } : {}),

@@ -24,6 +24,8 @@ export const HYPER = {
   decay: 0.1,
   bpRate: 0.1,
   pgafHiddenRate: 0.01,
+  /** pgaf: rate factor per hidden layer below the top one, γ = min(1, depthFactor·K). */
+  depthFactor: 0.3,
   outputRate: 0.1,
   /** The variance-reduced variant shown beside the paper's K = 1: K pairs per neuron, hidden lr × K. */
   pairsVariant: 4,
@@ -63,9 +65,13 @@ export function configFor(layout: number[], algorithm: Algorithm, activation: Ac
   const L = layout.length - 1;
   // pgaf: K pairs divide the gradient's variance by K, so the hidden rate scales with K; tanh's kept
   // gradient is ×4, so its rate is /4. pgaf with ReLU is the exact 0/1 mask (bp's derivative): bp's rate.
-  const hidden =
-    algorithm === 'pgaf' && activation !== 'relu' ? HYPER.pgafHiddenRate * pairs * (activation === 'tanh' ? 0.25 : 1) : HYPER.bpRate;
-  const learningRate = [...new Array<number>(L - 1).fill(hidden), algorithm === 'pgaf' && activation !== 'relu' ? HYPER.outputRate : HYPER.bpRate];
+  // Stacked masks compound the variance downwards, so with K = 1 each hidden layer below the top
+  // one gets γ = 0.3 times the rate of the layer above (γ = min(1, 0.3·K)); bp keeps one rate.
+  const sampled = algorithm === 'pgaf' && activation !== 'relu';
+  const top = sampled ? HYPER.pgafHiddenRate * pairs * (activation === 'tanh' ? 0.25 : 1) : HYPER.bpRate;
+  const gamma = sampled ? Math.min(1, HYPER.depthFactor * pairs) : 1;
+  const hidden = Array.from({ length: L - 1 }, (_v, l) => top * gamma ** (L - 2 - l));
+  const learningRate = [...hidden, sampled ? HYPER.outputRate : HYPER.bpRate];
   return { ...defaultNetworkConfig, layout, algorithm, activation, learningRate, decay: HYPER.decay, seed };
 }
 

@@ -96,7 +96,8 @@ export function resultsMarkdown(run: BenchRun): string {
       `Regenerate with \`npm run bench\` (about ${(run.seconds / 60).toFixed(0)} min; \`npm run bench -- --quick\` for a smoke run that does not touch this section).`,
     '',
     `MNIST ${run.accuracy.trainSamples.toLocaleString('en-US')}/${run.accuracy.testSamples.toLocaleString('en-US')}, batch 1, ${runs[0]?.epochs ?? hyper.epochs} epochs, ` +
-      `lr(epoch) = lr/(1 + ${hyper.decay}·epoch); bp lr ${hyper.bpRate} in every layer; pgaf lr ${hyper.pgafHiddenRate} on hidden layers and ${hyper.outputRate} on the output layer. ` +
+      `lr(epoch) = lr/(1 + ${hyper.decay}·epoch); bp lr ${hyper.bpRate} in every layer; pgaf lr ${hyper.outputRate} on the output layer, ${hyper.pgafHiddenRate}·K on the top hidden layer ` +
+      `and γ = min(1, ${hyper.depthFactor}·K) times the layer above on each lower one (K pairs; tanh ×¼). ` +
       'Fixed point = the WebAssembly engine; float = the float64 TypeScript reference on the same data order and schedule ' +
       `(${runs.find((r) => r.algorithm === 'float-bp')?.epochs ?? '–'} epoch(s): it is slower). pgaf is the paper's method (K = 1 pair per neuron) unless stated.`,
     '',
