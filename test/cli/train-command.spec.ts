@@ -23,7 +23,7 @@ describe('arguments', () => {
   it.each([
     [['--dataset', 'xor', '--hidden', '0'], '--hidden[0]: expected an integer in 1..8192, got "0"'],
     [['--dataset', 'xor', '--hidden', '4,4,4,4,4'], '--hidden: expected 1 to 4 hidden widths, got 5'],
-    [['--dataset', 'xor', '--algo', 'sgd'], '--algo: expected one of bp, pgaf, got "sgd"'],
+    [['--dataset', 'xor', '--algo', 'sgd'], /--algo: expected one of bp, pgaf(, pair)?, got "sgd"/],
     [['--dataset', 'xor', '--lr', '0.1,0.2,0.3'], '--lr: expected 1 or 2 rates (one per weight layer), got 3'],
     [['--dataset', 'xor', '--epochs', '0'], '--epochs: expected an integer in 1..100000, got "0"'],
     [['--dataset', 'cifar'], 'cifar'],
