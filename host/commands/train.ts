@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { loadDataset, type Dataset } from '../data/index.ts';
 import { train, type TrainResult } from '../train/trainer.ts';
-import { ACTIVATIONS, TRAINING_ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
 import { simPairDraws } from '../device/sim-pair-draws.ts';
 import { Teacher } from '../distill/teacher.ts';
 import { trainWithTeacher } from '../distill/distill-train.ts';
@@ -103,7 +103,8 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const hidden = values.hidden === undefined ? [spec === 'mnist' ? 128 : spec === 'xor' ? 4 : 16] : numberListOption('--hidden', values.hidden, 1, 8192, true);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-  const algorithm = choiceOption('--algo', values.algo, TRAINING_ALGORITHMS, 'pgaf');
+  // pair is matched first so that the refusal message keeps listing the module-only algorithms
+  const algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
   const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
