@@ -74,8 +74,8 @@ export interface WasmSplit {
   n: number;
 }
 
-/** Reads the release module, with a clear error when it has not been built. */
-export function readEngineWasm(path = WASM_PATH): Uint8Array {
+/** Reads the release module (SPINTRAIN_WASM overrides its path: the benchmark pins one build), with a clear error when it has not been built. */
+export function readEngineWasm(path = process.env.SPINTRAIN_WASM || WASM_PATH): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path}: the engine module is missing; build it with \`npm run build:wasm\``);
   return readFileSync(path);
 }

@@ -4,7 +4,7 @@
  * (test/bench/speed.ts), writes build/bench/run-<date>.json and build/bench/latest.json, and — for a
  * full run — regenerates the README between its results markers.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runAccuracyBench } from './accuracy.ts';
@@ -28,6 +28,11 @@ const commit = (() => {
   }
 })();
 const log = (s: string): void => void process.stdout.write(s + '\n');
+// Pin the module: every job (and child process) of this run trains with the same build.
+mkdirSync(`${root}build/bench`, { recursive: true });
+const pinned = `${root}build/bench/spintrain-${commit.slice(0, 10)}.wasm`;
+copyFileSync(`${root}build/spintrain.wasm`, pinned);
+process.env.SPINTRAIN_WASM = pinned;
 
 log(`spintrain bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
 log('— speed —');
