@@ -5,17 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../host/cli.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { parseDeviceOption } from '../../host/commands/device-option.ts';
 import { type Calibration, saveCalibration } from '../../host/device/calibration.ts';
 import { SimMtj } from '../../host/device/sim-mtj.ts';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => {
   vi.restoreAllMocks();

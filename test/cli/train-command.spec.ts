@@ -4,16 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../host/cli.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
 import { loadWeights } from '../../host/io/weights-file.ts';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => {
   vi.restoreAllMocks();

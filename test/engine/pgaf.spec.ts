@@ -27,35 +27,38 @@ function biasedEngine(act: Activation, zs: number[], extra: Partial<NetworkConfi
 const zs = [-4, -2, -1, -0.25, 0, 0.5, 1, 2, 4];
 const N = 40_000;
 
+/** Mean over n forward passes of each neuron's kept scale c_j/K (K = 1: the frequency of the pair (1,0)). */
+function keptScale(e: SpintrainEngine, n: number, K = 1): number[] {
+  const sum = new Array<number>(zs.length).fill(0);
+  for (let s = 0; s < n; s++) {
+    e.exports.trainForward();
+    const b = e.bits(1);
+    zs.forEach((_z, j) => {
+      let c = 0;
+      for (let t = 0; t < K; t++) c += b[2 * (j * K + t)] === 1 && b[2 * (j * K + t) + 1] === 0 ? 1 : 0;
+      sum[j] += c / K;
+    });
+  }
+  return sum.map((x) => x / n);
+}
+
 describe('pair statistics of the on-module generator', () => {
   // Binomial bound: |f̂ − p| ≤ 4.5·√(p(1−p)/N) + quantisation of p (σ LUT 1e-4, 16-bit threshold 2^-16).
   const bound = (p: number): number => 4.5 * Math.sqrt((p * (1 - p)) / N) + 3e-4;
 
   it('sigmoid: P(1,0) = σ(z)(1 − σ(z)) = σ′', () => {
-    const e = biasedEngine('sigmoid', zs);
-    const hits = new Array<number>(zs.length).fill(0);
-    for (let s = 0; s < N; s++) {
-      e.exports.trainForward();
-      const b = e.bits(1);
-      zs.forEach((_z, j) => (hits[j] += b[2 * j] === 1 && b[2 * j + 1] === 0 ? 1 : 0));
-    }
+    const f = keptScale(biasedEngine('sigmoid', zs), N);
     zs.forEach((z, j) => {
       const want = sigmoid(z) * (1 - sigmoid(z));
-      expect(Math.abs(hits[j] / N - want), `z = ${z}`).toBeLessThanOrEqual(bound(want));
+      expect(Math.abs(f[j] - want), `z = ${z}`).toBeLessThanOrEqual(bound(want));
     });
   });
 
   it('tanh: p = σ(2z), P(1,0) = tanh′/4', () => {
-    const e = biasedEngine('tanh', zs);
-    const hits = new Array<number>(zs.length).fill(0);
-    for (let s = 0; s < N; s++) {
-      e.exports.trainForward();
-      const b = e.bits(1);
-      zs.forEach((_z, j) => (hits[j] += b[2 * j] === 1 && b[2 * j + 1] === 0 ? 1 : 0));
-    }
+    const f = keptScale(biasedEngine('tanh', zs), N);
     zs.forEach((z, j) => {
       const want = (1 - Math.tanh(z) ** 2) / 4;
-      expect(Math.abs(hits[j] / N - want), `z = ${z}`).toBeLessThanOrEqual(bound(want));
+      expect(Math.abs(f[j] - want), `z = ${z}`).toBeLessThanOrEqual(bound(want));
     });
   });
 
@@ -74,37 +77,21 @@ describe('pair statistics of the on-module generator', () => {
   });
 
   it('with a probability floor ε, p is clamped to [ε, 1 − ε]: P(1,0) ≥ ε(1 − ε)', () => {
-    const e = biasedEngine('sigmoid', zs, { probabilityFloor: 0.1 });
-    const hits = new Array<number>(zs.length).fill(0);
-    for (let s = 0; s < N; s++) {
-      e.exports.trainForward();
-      const b = e.bits(1);
-      zs.forEach((_z, j) => (hits[j] += b[2 * j] === 1 && b[2 * j + 1] === 0 ? 1 : 0));
-    }
+    const f = keptScale(biasedEngine('sigmoid', zs, { probabilityFloor: 0.1 }), N);
     zs.forEach((z, j) => {
       const p = Math.min(0.9, Math.max(0.1, sigmoid(z)));
-      expect(Math.abs(hits[j] / N - p * (1 - p)), `z = ${z}`).toBeLessThanOrEqual(bound(p * (1 - p)));
+      expect(Math.abs(f[j] - p * (1 - p)), `z = ${z}`).toBeLessThanOrEqual(bound(p * (1 - p)));
     });
   });
 
   it('K = 4 pairs: the kept scale c/K is unbiased for σ′ with variance σ′(1 − σ′)/K', () => {
     const K = 4;
     const e = biasedEngine('sigmoid', zs, { pairs: K });
-    const sum = new Array<number>(zs.length).fill(0);
-    const n = N / 4;
-    for (let s = 0; s < n; s++) {
-      e.exports.trainForward();
-      const b = e.bits(1);
-      expect(b.length).toBe(zs.length * 2 * K);
-      zs.forEach((_z, j) => {
-        let c = 0;
-        for (let t = 0; t < K; t++) c += b[2 * (j * K + t)] === 1 && b[2 * (j * K + t) + 1] === 0 ? 1 : 0;
-        sum[j] += c / K;
-      });
-    }
+    expect(e.bits(1).length).toBe(zs.length * 2 * K);
+    const f = keptScale(e, N / 4, K);
     zs.forEach((z, j) => {
       const d = sigmoid(z) * (1 - sigmoid(z));
-      expect(Math.abs(sum[j] / n - d), `z = ${z}`).toBeLessThanOrEqual(4.5 * Math.sqrt((d * (1 - d)) / (K * n)) + 3e-4);
+      expect(Math.abs(f[j] - d), `z = ${z}`).toBeLessThanOrEqual(4.5 * Math.sqrt((d * (1 - d)) / (K * (N / 4))) + 3e-4);
     });
   });
 
