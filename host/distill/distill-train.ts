@@ -10,7 +10,7 @@ import { Rng } from '../rng.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { learningRates, type NetworkConfig } from '../engine/config.ts';
 import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
-import { addCounters, type EpochReport, type TrainResult } from '../train/trainer.ts';
+import { addCounters, epochReport, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import type { Teacher } from './teacher.ts';
 import { DistillationError } from './errors.ts';
 
@@ -62,16 +62,8 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
       if (y === data.train.y[i]) correct++;
     }
     const dt = (performance.now() - t0) / 1000;
-    const ops = engine.counters();
-    const report: EpochReport = {
-      epoch,
-      trainAccuracy: correct / data.train.n,
-      testAccuracy: engine.evaluate(testSplit) / data.test.n,
-      seconds: dt,
-      backwardOps: backwardMulAdd(ops),
-      keptFraction: keptFraction(ops),
-      ops,
-    };
+    const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);
+    const ops = report.ops;
     epochs.push(report);
     opts.onEpoch?.(report);
     total = total ? addCounters(total, ops) : ops;

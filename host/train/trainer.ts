@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../data/index.ts';
 import { Rng } from '../rng.ts';
-import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
+import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
 
@@ -102,16 +102,8 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
       opts.onProgress?.(done + (epoch - start) * order.length, (opts.epochs - start) * order.length);
     }
     const dt = trainMs / 1000;
-    const ops = engine.counters();
-    const report: EpochReport = {
-      epoch,
-      trainAccuracy: correct / data.train.n,
-      testAccuracy: engine.evaluate(testSplit) / data.test.n,
-      seconds: dt,
-      backwardOps: backwardMulAdd(ops),
-      keptFraction: keptFraction(ops),
-      ops,
-    };
+    const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);
+    const ops = report.ops;
     epochs.push(report);
     opts.onEpoch?.(report);
     await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
@@ -134,6 +126,20 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     planBytes: engine.planBytes,
     curve,
     engine,
+  };
+}
+
+/** The report of a finished epoch: evaluates on the test split and reads (this epoch's) counters. */
+export function epochReport(engine: SpintrainEngine, epoch: number, trainAccuracy: number, testSplit: WasmSplit, testCount: number, seconds: number): EpochReport {
+  const ops = engine.counters();
+  return {
+    epoch,
+    trainAccuracy,
+    testAccuracy: engine.evaluate(testSplit) / testCount,
+    seconds,
+    backwardOps: backwardMulAdd(ops),
+    keptFraction: keptFraction(ops),
+    ops,
   };
 }
 
