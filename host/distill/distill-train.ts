@@ -9,7 +9,7 @@ import type { Dataset } from '../data/index.ts';
 import { Rng } from '../rng.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { learningRates, type NetworkConfig } from '../engine/config.ts';
-import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
+import type { OpCounters } from '../engine/counters.ts';
 import { addCounters, epochReport, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import type { Teacher } from './teacher.ts';
 import { DistillationError } from './errors.ts';
