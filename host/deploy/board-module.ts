@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { fileURLToPath } from 'node:url';
 import { instantiateEngine } from '../engine/wasm-engine.ts';
-import { configureArgs, type SetupNetwork } from './engine-setup.ts';
+import { configureArgs, type SetupNetwork } from '../engine/engine-setup.ts';
 import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
 import { ModuleMismatchError, ToolFailedError } from './errors.ts';
 

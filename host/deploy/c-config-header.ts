@@ -3,7 +3,7 @@
  * NetworkConfig, so the glue replays SpintrainEngine's setup with the same codes and Q16 numbers.
  */
 import { ACTIVATIONS, ALGORITHMS, OUTPUTS, learningRates, validateNetworkConfig, type NetworkConfig } from '../engine/config.ts';
-import { configureArgs, q16, q24 } from './engine-setup.ts';
+import { configureArgs, q16, q24 } from '../engine/engine-setup.ts';
 
 /** Where the board's p-GAF draws come from: the module's PRNG, or env.mtj_sample (MTJs / on-chip random / simulation). */
 export type BoardDrawSource = 'prng' | 'import';
@@ -15,7 +15,7 @@ export interface BoardEngineConfig {
   linearMemoryLimit: number;
 }
 
-export { q16, q24 } from './engine-setup.ts';
+export { q16, q24 } from '../engine/engine-setup.ts';
 
 export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
   const n = validateNetworkConfig(c.network);

@@ -11,7 +11,7 @@
 import { Q_WEIGHT } from '../engine/config.ts';
 import { instantiateEngine, Region, type Parameters } from '../engine/wasm-engine.ts';
 import { DeployError } from './errors.ts';
-import { configureArgs, tuningCalls } from './engine-setup.ts';
+import { configureArgs, tuningCalls } from '../engine/engine-setup.ts';
 import { measureTrainingMemory } from './board-module.ts';
 import { epochDrawSeed, type TrainingRun } from './reference-run.ts';
 

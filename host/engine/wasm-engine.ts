@@ -12,6 +12,7 @@ import * as loader from '@assemblyscript/loader';
 import type { BitSource } from './bit-source.ts';
 import type { PairSource } from './pair-source.ts';
 import { check, EngineError } from './engine-errors.ts';
+import { configureArgs, tuningCalls } from './engine-setup.ts';
 import { decodeCounters, type OpCounters } from './counters.ts';
 import {
   ACTIVATIONS, TRAINING_ALGORITHMS, OUTPUTS, Q_WEIGHT, DEFAULT_PAIR_STEP, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm,
@@ -120,19 +121,7 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     if (draws.kind === 'pair' && Math.abs(draws.source.stepZ - pairStep) > 1e-12) {
       throw new ConfigError('pairStep', `the network's step ${pairStep} differs from the pair source's ${draws.source.stepZ}`);
     }
-    check(
-      'configure',
-      e.configure(
-        layout.length,
-        ACTIVATIONS.indexOf(config.activation),
-        OUTPUTS.indexOf(config.output),
-        TRAINING_ALGORITHMS.indexOf(config.algorithm),
-        source,
-        (config.reluSampled ? 1 : 0) | (config.trainableActivation ? 2 : 0),
-        Math.round(config.momentum * 65536),
-        Math.log2(config.pairs ?? 1),
-      ),
-    );
+    check('configure', (e.configure as (...args: number[]) => number)(...configureArgs(config, source)));
     this.planBytes = check('sizeofTrainingMemory', e.sizeofTrainingMemory());
     this.planBase = align(e.heapBase(), 8);
     this.inputScratch = this.planBase + this.planBytes;
@@ -140,17 +129,12 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     this.arenaTop = this.arenaStart;
     this.ensureMemory(this.arenaStart);
     check('scheduleTrainingMemory', e.scheduleTrainingMemory(this.planBase));
-    learningRates(config).forEach((lr, l) => check('setLearningRate', e.setLearningRate(l, Math.round(lr * 65536))));
-    e.setDecay(Math.round(config.decay * 65536));
-    check('setProbabilityFloor', e.setProbabilityFloor(Math.round(config.probabilityFloor * 65536)));
-    check('setDeltaClip', e.setDeltaClip(Math.round(config.deltaClip * 2 ** 24)));
-    const r = config.activationRange;
-    if (r) check('setActivationRange', e.setActivationRange(...([r.kMin, r.kMax, r.cMin, r.cMax].map((x) => Math.round(x * 2 ** 24)) as [number, number, number, number])));
-    check('setPairStep', e.setPairStep(Math.round(pairStep * 65536)));
-    check('setTemperature', e.setTemperature(Math.round(65536 / (config.temperature ?? 1))));
-    check('initWeights', e.initWeights(config.seed));
-    // The draws continue the same stream, reseeded so that they do not depend on the layout.
-    e.rngSeed((config.seed ^ 0x5bd1e995) >>> 0);
+    // The rest of the setup, in the one order every runtime replays (engine-setup.ts).
+    const calls = e as unknown as Record<string, (...args: number[]) => number | void>;
+    for (const [name, args] of tuningCalls(config)) {
+      const rc = calls[name](...args);
+      if (typeof rc === 'number') check(name, rc);
+    }
   }
 
   get layout(): number[] {
