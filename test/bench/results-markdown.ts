@@ -80,8 +80,13 @@ export function targetsOf(run: BenchRun): Target[] {
   for (const s of run.speed?.targets ?? []) t.push({ name: s.name, value: `${s.ratio.toFixed(1)}×`, met: s.met });
   if (run.boards) {
     const h = run.boards.layout256k[1];
-    const best = Math.max(...run.boards.runs.filter((r) => r.layout[1] === h).map((r) => r.testAccuracy));
-    t.push({ name: `MNIST MLP trained within 256 KiB (${run.boards.layout256k.join('-')}) ≥ 97%`, value: pct(best), met: best >= 0.97 });
+    const rs = run.boards.runs.filter((r) => r.layout[1] === h);
+    const best = Math.max(...rs.map((r) => r.testAccuracy));
+    t.push({
+      name: `MNIST MLP trained within 256 KiB (${run.boards.layout256k.join('-')}) ≥ 97%`,
+      value: rs.map((r) => `${r.algorithm} ${pct(r.testAccuracy)}`).join(', '),
+      met: best >= 0.97,
+    });
   }
   return t;
 }
@@ -135,7 +140,7 @@ export function resultsMarkdown(run: BenchRun): string {
   out.push('**Backward pass: operations, kept gradients, energy** (per training sample, averaged over the run; energy = counts × the 45 nm table + MTJ events, `host/energy/`)', '');
   out.push(
     table(
-      ['net', 'pgaf', 'bp mul+add', 'pgaf mul+add', 'fewer', 'to reach 90%: bp', 'pgaf', 'fewer', 'pgaf kept fraction, last epoch', 'bp energy', 'pgaf energy', 'less'],
+      ['net', 'pgaf', 'bp mul+add', 'pgaf mul+add', 'fewer', 'to reach 90% in epoch 1: bp', 'pgaf', 'fewer', 'pgaf kept fraction, last epoch', 'bp energy', 'pgaf energy', 'less'],
       layouts.flatMap((l) => [1, ...Ks].map((K) => [l, K] as const)).filter(([l, K]) => pick(runs, l.split('-').map(Number), 'pgaf', 'sigmoid', K).length > 0).map(([l, K]) => {
         const layout = l.split('-').map(Number);
         const p = pick(runs, layout, 'pgaf', 'sigmoid', K);
@@ -177,7 +182,8 @@ export function resultsMarkdown(run: BenchRun): string {
           const b = pick(runs, l1, 'bp', act).filter((r) => r.seed === 1);
           const p = pick(runs, l1, 'pgaf', act).filter((r) => r.seed === 1);
           if (!b[0] || !p[0]) return [act, '–', '–', '–', '–'];
-          return [act, pct(b[0].testAccuracy), pct(p[0].testAccuracy), `${(b[0].backwardOpsPerSample / p[0].backwardOpsPerSample).toFixed(1)}×`, pct(1 - p[0].energy!.backward / b[0].energy!.backward)];
+          const label = b[0].epochs === side?.epochs ? act : `${act} (${b[0].epochs} epochs, from above)`;
+          return [label, pct(b[0].testAccuracy), pct(p[0].testAccuracy), `${(b[0].backwardOpsPerSample / p[0].backwardOpsPerSample).toFixed(1)}×`, pct(1 - p[0].energy!.backward / b[0].energy!.backward)];
         }),
       ),
       '',
