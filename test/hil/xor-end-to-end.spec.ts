@@ -3,10 +3,12 @@
  * is served by MtjBitSource over J5Mtj → johnny-five → firmata-io → GENUINE StandardFirmata on avr8js →
  * emulated MTJ circuit, after a calibration through the same path. The device is opened by the same
  * session code as `spintrain train --device <port>` (the port path resolved to the emulated link).
- * Emulated time only, so the draw sequence is deterministic for a given code base. p-GAF-BP on XOR from 4 points
- * is a stochastic search that reaches 100 % within 25 epochs about half the time (hil-xor-recipe.ts), so a
- * stalled run restarts from the next seed's initialisation on the same board (at most ATTEMPTS runs): the test
- * then does not hinge on one seed's luck when the engine or the driver changes the draw sequence.
+ * Emulated time only. The draw sequence is NOT bit-reproducible across runs, though: one run of this
+ * test reached 100 % at epoch 24 of its first attempt, another stalled at 50 % in all three 25-epoch
+ * attempts. Where the run-to-run variation comes from was not traced. p-GAF-BP on XOR from 4 points is a
+ * stochastic search: with this recipe and the module's own generator it first reaches 100 % within 60
+ * epochs for 18 of 24 seeds (median 32). So a run gets up to 60 epochs, and a stalled run restarts from
+ * the next seed's initialisation on the same board (at most ATTEMPTS runs).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ import { train } from '../../host/train/trainer.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 
 const SEED = 10;
-const EPOCHS_PER_ATTEMPT = 25;
+const EPOCHS_PER_ATTEMPT = 60;
 const ATTEMPTS = 3;
 
 describe('XOR through the emulated Uno (StandardFirmata)', () => {
