@@ -12,6 +12,7 @@ import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type Activation, type Output } from '../../host/engine/config.ts';
 import { Rng } from '../../host/rng.ts';
+import { engineInput, loss, referenceFrom } from '../support/float-reference.ts';
 
 const Q24 = 2 ** 24;
 
@@ -19,23 +20,8 @@ function config(layout: number[], activation: Activation, output: Output): Netwo
   return { ...defaultNetworkConfig, layout, activation, output, algorithm: 'bp', learningRate: 1, seed: 7 };
 }
 
-function referenceFrom(engine: SpintrainEngine, c: NetworkConfig): ReferenceMlp {
-  const p = engine.exportParameters();
-  return new ReferenceMlp(c, {
-    weights: p.weights.map((w) => Float64Array.from(w, (v) => v / Q24)),
-    biases: p.biases.map((b) => Float64Array.from(b, (v) => v / Q24)),
-  });
-}
 
-/** The engine's own input quantisation: x · 257 / 65536. */
-const engineInput = (x: Uint8Array): number[] => Array.from(x, (v) => (v * 257) / 65536);
 
-function loss(ref: ReferenceMlp, label: number): number {
-  ref.forward();
-  const a = ref.A[ref.A.length - 1];
-  if (ref.config.output === 'softmax') return -Math.log(a[label]);
-  return a.reduce((s, v, k) => s + 0.5 * (v - ((a.length === 1 ? label !== 0 : k === label) ? 1 : 0)) ** 2, 0);
-}
 
 const cases: [number[], Activation, Output][] = [
   [[6, 5, 4, 3], 'sigmoid', 'softmax'],

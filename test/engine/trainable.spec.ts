@@ -12,10 +12,10 @@ import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type Activation, type Output } from '../../host/engine/config.ts';
 import type { BitSource } from '../../host/engine/bit-source.ts';
 import { Rng } from '../../host/rng.ts';
+import { engineInput, loss, referenceFrom } from '../support/float-reference.ts';
 
 const Q16 = 65536;
 const Q24 = 2 ** 24;
-const toFloat = (a: Int32Array): Float64Array => Float64Array.from(a, (v) => v / Q24);
 
 function config(layout: number[], activation: Activation, output: Output, extra: Partial<NetworkConfig> = {}): NetworkConfig {
   return { ...defaultNetworkConfig, layout, activation, output, algorithm: 'bp', learningRate: 1, seed: 5, trainableActivation: true, ...extra };
@@ -31,23 +31,8 @@ function engineWithSlopes(c: NetworkConfig, rng: Rng, draws?: ConstructorParamet
   return e;
 }
 
-function referenceFrom(e: SpintrainEngine, c: NetworkConfig, bits?: ConstructorParameters<typeof ReferenceMlp>[2]): ReferenceMlp {
-  const p = e.exportParameters();
-  return new ReferenceMlp(
-    c,
-    { weights: p.weights.map(toFloat), biases: p.biases.map(toFloat), slopes: p.slopes!.map(toFloat), shifts: p.shifts!.map(toFloat) },
-    bits,
-  );
-}
 
-const engineInput = (x: Uint8Array): number[] => Array.from(x, (v) => (v * 257) / Q16);
 
-function loss(ref: ReferenceMlp, label: number): number {
-  ref.forward();
-  const a = ref.A[ref.A.length - 1];
-  if (ref.config.output === 'softmax') return -Math.log(a[label]);
-  return a.reduce((s, v, k) => s + 0.5 * (v - ((a.length === 1 ? label !== 0 : k === label) ? 1 : 0)) ** 2, 0);
-}
 
 const cases: [number[], Activation, Output][] = [
   [[6, 5, 4, 3], 'sigmoid', 'softmax'],
