@@ -18,15 +18,22 @@ export interface SeriesPoint {
   series: string;
 }
 
-/** Lines (with points) of several series; y in [0, 1] shown as %. */
-export function lineChart(title: string, xTitle: string, yTitle: string, values: SeriesPoint[], percent = true): Promise<string> {
-  return renderSvg({
+/** The frame every report chart shares: Vega v5, 460 × 240, a title, and its values as data set 'v'. */
+function chartFrame(title: string, values: unknown[]) {
+  return {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 460,
     height: 240,
     padding: 8,
     title: { text: title, fontSize: 12 },
     data: [{ name: 'v', values }],
+  };
+}
+
+/** Lines (with points) of several series; y in [0, 1] shown as %. */
+export function lineChart(title: string, xTitle: string, yTitle: string, values: SeriesPoint[], percent = true): Promise<string> {
+  return renderSvg({
+    ...chartFrame(title, values),
     scales: [
       { name: 'x', type: 'linear', domain: { data: 'v', field: 'x' }, range: 'width', zero: false, nice: true },
       { name: 'y', type: 'linear', domain: { data: 'v', field: 'y' }, range: 'height', zero: percent ? false : true, nice: true },
@@ -61,12 +68,7 @@ export function groupedBars(title: string, yTitle: string, values: BarValue[], l
   // Log scale: zero has no place on the axis; such bars are left out (the tables beside give the 0).
   const v = log ? values.filter((r) => r.value > 0) : values;
   return renderSvg({
-    $schema: 'https://vega.github.io/schema/vega/v5.json',
-    width: 460,
-    height: 240,
-    padding: 8,
-    title: { text: title, fontSize: 12 },
-    data: [{ name: 'v', values: v }],
+    ...chartFrame(title, v),
     scales: [
       { name: 'x', type: 'band', domain: { data: 'v', field: 'group' }, range: 'width', padding: 0.2 },
       log
