@@ -19,8 +19,8 @@
 //   inspect  regionPtr(region, k) · countersPtr() · countersReset()
 // Setup calls return 0 or a negative code from errors.ts; the step calls do not check again.
 import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
-import { isqrt, mulShift } from './fixed';
-import { sigmoidQ, tanhQ, expNegQ, ACT_RELU } from './activation';
+import { isqrt } from './fixed';
+import { ACT_RELU } from './activation';
 import { rngSeed, rngNext } from './rng';
 import { COUNTERS, setCounting } from './counters';
 import { forward, inputU8, argmax } from './forward';
@@ -138,16 +138,3 @@ export function evaluateU8(x: usize, y: usize, count: i32): i32 {
   return correct;
 }
 
-// Kernels exported for golden-value tests.
-export function qSigmoid(z: i32): i32 {
-  return sigmoidQ(z);
-}
-export function qTanh(z: i32): i32 {
-  return tanhQ(z);
-}
-export function qExpNeg(x: i32): i32 {
-  return expNegQ(x);
-}
-export function qMulShift(a: i32, b: i32, s: i32): i32 {
-  return mulShift(a, b, s);
-}

@@ -50,10 +50,6 @@ export interface EngineExports {
   setActivationRange(kMin: number, kMax: number, cMin: number, cMax: number): number;
   setPairStep(dzQ16: number): number;
   setTemperature(invTQ16: number): number;
-  qSigmoid(z: number): number;
-  qTanh(z: number): number;
-  qExpNeg(x: number): number;
-  qMulShift(a: number, b: number, s: number): number;
 }
 
 export const Region = { W: 0, B: 1, VW: 2, VB: 3, A: 4, Z: 5, D: 6, P: 7, BITS: 8, SLOPE: 9, SHIFT: 10 } as const;

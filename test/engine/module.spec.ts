@@ -1,11 +1,19 @@
 // The release module stays within its budget: ≤ 8 KiB, WebAssembly MVP only, integer only,
-// no memory growth, and the documented imports and exports only.
+// no memory growth, and the documented imports and exports only. The test build (the release ABI
+// plus the golden-value kernels) is checked for its exports only: it is not shipped.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import initWabt from 'wabt';
 import { WASM_PATH } from '../../host/engine/wasm-engine.ts';
+import { KERNEL_EXPORTS, readKernelsWasm } from '../support/kernels-module.ts';
 
 const SIZE_BUDGET = 8 * 1024;
+/** The release ABI (assembly/index.ts); the golden-value kernels are only in the test build. */
+const RELEASE_EXPORTS = [
+  'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'forwardLayer', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
+  'predict', 'regionPtr', 'rngNext', 'rngSeed', 'scheduleTrainingMemory',
+  'setActivationRange', 'setDecay', 'setDeltaClip', 'setEpoch', 'setLearningRate', 'setPairStep', 'setProbabilityFloor', 'setTemperature', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
+];
 const MVP_ONLY = {
   exceptions: false, mutable_globals: false, sat_float_to_int: false, sign_extension: false, simd: false, threads: false,
   function_references: false, multi_value: false, tail_call: false, bulk_memory: false, reference_types: false,
@@ -39,12 +47,15 @@ describe('release module', async () => {
     const mod = new WebAssembly.Module(bytes);
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'mtj_sample', kind: 'function' }]);
     const exports = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
-    expect(exports).toEqual(
-      [
-        'configure', 'countersPtr', 'countersReset', 'evaluateU8', 'forwardLayer', 'heapBase', 'initWeights', 'inputU8', 'layoutSet', 'memory',
-        'predict', 'qExpNeg', 'qMulShift', 'qSigmoid', 'qTanh', 'regionPtr', 'rngNext', 'rngSeed', 'scheduleTrainingMemory',
-        'setActivationRange', 'setDecay', 'setDeltaClip', 'setEpoch', 'setLearningRate', 'setPairStep', 'setProbabilityFloor', 'setTemperature', 'sizeofTrainingMemory', 'trainBackward', 'trainEpochU8', 'trainForward', 'trainStep',
-      ].sort(),
-    );
+    expect(exports).toEqual([...RELEASE_EXPORTS].sort());
+  });
+});
+
+describe('test build (build/spintrain.kernels.wasm)', () => {
+  it('is the release ABI plus the fixed-point kernels, with the same import', () => {
+    const mod = new WebAssembly.Module(readKernelsWasm());
+    expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'mtj_sample', kind: 'function' }]);
+    const exports = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
+    expect(exports).toEqual([...RELEASE_EXPORTS, ...KERNEL_EXPORTS].sort());
   });
 });
