@@ -17,6 +17,7 @@ import { backwardMulAdd, keptFraction } from '../engine/counters.ts';
 import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
 import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
 import { DEVICE_OPTIONS, DEVICE_USAGE, parseDeviceOption, type DeviceSpec } from './device-option.ts';
+import { ACTIVATION_RANGE_USAGE, chooseActivationRange } from './activation-range-option.ts';
 import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
 import { writeTrainRun } from '../report/train-run-record.ts';
 
@@ -27,6 +28,7 @@ export const TRAIN_USAGE = `spintrain train [options]
   --algo bp|pgaf|pair        (default pgaf; pair: MTJ-pair finite differences, simulated pairs)
   --relu-sampled             pgaf ReLU draws Bernoulli(σ(z))   --pair-step DZ   pair: ΔI in pre-activation units (default 0.1)
   --trainable-activation     a = f(k(z + c)) with k, c trained per hidden neuron (bp, pgaf)
+${ACTIVATION_RANGE_USAGE}
   --teacher FILE             distil from a teacher's weights file: soft targets at --temperature T (default 4),
                              weight --alpha A (default 0.9) on the soft part
   --epochs N                 (default 10)              --seed S          (default 1)
@@ -55,6 +57,8 @@ interface TrainJob {
   resume?: string;
   json: boolean;
   device: DeviceSpec;
+  /** Where config.activationRange came from (--activation-range or the device), when set. */
+  activationRangeFrom?: string;
   teacher?: { file: string; temperature: number; alpha: number };
   report?: string;
 }
@@ -71,6 +75,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       'relu-sampled': { type: 'boolean' },
       'pair-step': { type: 'string' },
       'trainable-activation': { type: 'boolean' },
+      'activation-range': { type: 'string' },
       teacher: { type: 'string' },
       temperature: { type: 'string' },
       alpha: { type: 'string' },
@@ -120,6 +125,9 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     if (lr.length !== 1 && lr.length !== L) throw new CliError('--lr', `expected 1 or ${L} rates (one per weight layer), got ${lr.length}`);
     learningRate = lr.length === 1 ? new Array<number>(L).fill(lr[0]) : lr;
   }
+  const device = parseDeviceOption(values);
+  const trainable = values['trainable-activation'] ?? false;
+  const activationRange = chooseActivationRange(values['activation-range'], trainable, device);
   const config = {
     ...defaultNetworkConfig,
     layout,
@@ -134,7 +142,8 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
     pairs,
     seed,
-    ...(values['trainable-activation'] ? { trainableActivation: true } : {}),
+    ...(trainable ? { trainableActivation: true } : {}),
+    ...(activationRange ? { activationRange: activationRange.range } : {}),
     ...(algorithm === 'pair' ? { pairStep: numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16) } : {}),
   } as NetworkConfig; // pair: NetworkConfig<TrainingAlgorithm>, run by the same trainer
   if (values.teacher !== undefined && !existsSync(values.teacher)) throw new CliError('--teacher', `${values.teacher}: no such weights file`);
@@ -149,7 +158,8 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     checkpoint: values.checkpoint,
     resume: values.resume,
     json: values.json ?? false,
-    device: parseDeviceOption(values),
+    device,
+    activationRangeFrom: activationRange?.from,
     teacher: values.teacher === undefined ? undefined : {
       file: values.teacher,
       temperature: numberOption('--temperature', values.temperature, 4, 1, 100),
@@ -197,6 +207,11 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
   }
   log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
+  const r = config.trainableActivation ? config.activationRange : undefined;
+  if (r) {
+    const x = (v: number): string => String(Number(v.toFixed(3)));
+    log(`trainable activation: k in [${x(r.kMin)}, ${x(r.kMax)}], c in [${x(r.cMin)}, ${x(r.cMax)}] (from ${job.resume ?? job.activationRangeFrom})`);
+  }
   const teacher = job.teacher && (await Teacher.load(job.teacher.file));
   if (job.teacher) log(`distilling from ${job.teacher.file} (${teacher!.engine.layout.join('-')}), T = ${job.teacher.temperature}, α = ${job.teacher.alpha}`);
   const main = job.teacher

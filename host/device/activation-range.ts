@@ -9,6 +9,7 @@
  * so the range of k comes from the anisotropies available and that of c mostly from the pulse widths.
  */
 import type { ActivationRange } from '../engine/config.ts';
+import { defaultSimMtjConfig } from './sim-mtj.ts';
 
 export interface ActivationRangeInputs {
   /** Nominal anisotropy Δ0 and the realisable range [Δmin, Δmax]. */
@@ -35,4 +36,24 @@ export function activationRangeOf(inp: ActivationRangeInputs): ActivationRange {
   const lo = (w: number): number => Math.max(...[inp.deltaMin, inp.deltaMax].map((d) => slopeShiftOf(d, w, inp).c));
   const hi = (w: number): number => Math.min(...[inp.deltaMin, inp.deltaMax].map((d) => slopeShiftOf(d, w, inp).c));
   return { kMin: inp.deltaMin / inp.delta0, kMax: inp.deltaMax / inp.delta0, cMin: lo(inp.minWidthS), cMax: hi(inp.maxWidthS) };
+}
+
+/**
+ * The simulated SOT-MTJ array's inputs (`--device sim`, SimMtj's defaults): Δ0 = 50 with Δ ∈ [40, 60]
+ * (40 the practical minimum, 60 ten-year retention), τ0 = 1 ns, t_p0 = 10 ns with t_p ∈ [1, 100] ns
+ * (t_p ≥ τ0, where the logistic bridge holds).
+ */
+export const SIM_ACTIVATION_RANGE_INPUTS: Readonly<ActivationRangeInputs> = Object.freeze({
+  delta0: defaultSimMtjConfig.delta,
+  deltaMin: 40,
+  deltaMax: 60,
+  tau0S: defaultSimMtjConfig.tau0S,
+  pulseWidth0S: defaultSimMtjConfig.pulseWidthS,
+  minWidthS: 1e-9,
+  maxWidthS: 100e-9,
+});
+
+/** The k, c box of the simulated array: k ∈ [0.8, 1.2], c ∈ [−3.07, 2.04]. */
+export function simActivationRange(): ActivationRange {
+  return activationRangeOf(SIM_ACTIVATION_RANGE_INPUTS);
 }
