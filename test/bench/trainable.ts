@@ -2,14 +2,18 @@
  * Benchmark of the trainable activation a = σ(k(z + c)) (not part of the test suite).
  *
  * A. The paper's own setup (Xin et al., arXiv 2211.13391): MNIST 784-25-10, sigmoid hidden and output,
- *    per-output binary cross-entropy, full-batch gradient descent, lr 0.3, pixels/1000, init
- *    U(−0.12, 0.12) for w, b, k and c, fixed (k = 1, c = 0) vs trainable k, c of the hidden layer.
- *    Full batch in float64 here (the engine trains per sample): the inputs are stored sparse (CSR,
- *    ~19 % nonzero pixels), so an iteration over N samples costs ~2·N·150·25 multiply-adds.
- *    --iterations (default 1000) and --train N (default 60000) scale it down.
- * B. spintrain's usual SGD setup in the engine: MNIST 784-128-10 (and 784-25-10), sigmoid, softmax,
- *    bp and pgaf, fixed vs trainable k, c, --sgd-epochs epochs (default 5).
- * Results: build/bench/trainable.json. Usage: npx tsx test/bench/trainable.ts [--skip-full-batch] [--skip-sgd]
+ *    per-output binary cross-entropy, full-batch gradient descent, lr 0.3, 1000 iterations, pixels/1000,
+ *    init U(−0.12, 0.12) for w, b, k and c. Three runs: fixed (k = 1, c = 0), trainable from the
+ *    paper's init (k near 0), and trainable from the fixed sigmoid (k = 1 + U(−0.12, 0.12)).
+ *    Full batch in float64 (the engine is integer-only and trains per sample), in a SIMD WebAssembly
+ *    kernel (lib/full-batch-kernel.ts) checked against the scalar TypeScript iteration first; inputs
+ *    sparse (CSR, ~19 % nonzero pixels). --iterations (1000) and --train N (60000) scale it down.
+ * B. spintrain's usual SGD setup in the engine: MNIST 784-25-10 (3 seeds) and 784-128-10 (2 seeds),
+ *    sigmoid, softmax, bp and pgaf with the accuracy benchmark's schedule, --sgd-epochs epochs (default 10):
+ *    fixed σ(z), trainable k, c unconstrained, and trainable within the simulated SOT-MTJ's range
+ *    (host/device/activation-range.ts: k ∈ [0.8, 1.2], c ∈ [−3.07, 2.04]).
+ * Results: build/bench/trainable.json (or --out NAME). Usage: npx tsx test/bench/trainable.ts [--skip-full-batch] [--skip-sgd]
+ *   [--variants fixed,paper,slope1] [--iterations N] [--every N] [--train N] [--sgd-epochs N] [--out NAME]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +23,7 @@ import type { Split } from '../../host/data/index.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 import { defaultNetworkConfig, type Algorithm } from '../../host/engine/config.ts';
 import { Rng } from '../../host/rng.ts';
+import { simActivationRange } from '../../host/device/activation-range.ts';
 import { FullBatchKernel, type CsrSplit, type FullBatchParams } from './lib/full-batch-kernel.ts';
 
 const OUT = fileURLToPath(new URL('../../build/bench/', import.meta.url));
@@ -62,6 +67,7 @@ type Variant = 'fixed' | 'paper' | 'slope1';
 const VARIANTS: Variant[] = ['fixed', 'paper', 'slope1'];
 interface FullBatchPoint { iteration: number; testAccuracy: number; loss: number; kRange?: [number, number]; cRange?: [number, number] }
 const FB = { nIn: 784, H: 25, O: 10, lr: 0.3 };
+interface SgdRow { layout: number[]; algorithm: Algorithm; variant: string; seed: number; epochs: number; testAccuracy: number; seconds: number; kRange: number[]; cRange: number[] }
 
 /** The paper's initialisation: U(−0.12, 0.12) for W1 (drawn neuron by neuron), b1, W2, b2, then k and c per variant. */
 function initialParams(variant: Variant, seed: number): FullBatchParams {
@@ -161,30 +167,43 @@ async function fullBatch(variant: Variant, seed: number, train: CsrSplit, test: 
 mkdirSync(OUT, { recursive: true });
 const save = (): void => writeFileSync(OUT + (values.out ?? 'trainable.json'), JSON.stringify(results, null, 2) + '\n');
 if (!values['skip-sgd']) {
-  const epochs = Number(values['sgd-epochs'] ?? 5);
-  const rows: unknown[] = [];
-  for (const hidden of [25, 128]) {
+  // The accuracy benchmark's schedule (test/bench/accuracy.ts): lr/(1 + 0.1·epoch), bp 0.1, pgaf 0.01 hidden / 0.1 output.
+  const epochs = Number(values['sgd-epochs'] ?? 10);
+  const device = simActivationRange();
+  const variants = [
+    { name: 'fixed', trainableActivation: false },
+    { name: 'trainable', trainableActivation: true },
+    { name: 'trainable, simulated device range', trainableActivation: true, activationRange: device },
+  ] as const;
+  const rows: SgdRow[] = [];
+  for (const [hidden, seeds] of [[25, [1, 2, 3]], [128, [1, 2]]] as const) {
     for (const algorithm of ['bp', 'pgaf'] as Algorithm[]) {
-      for (const trainableActivation of [false, true]) {
-        const lr = algorithm === 'pgaf' ? [0.025, 0.1] : [0.1, 0.1];
-        const e = new SpintrainEngine({ ...defaultNetworkConfig, layout: [784, hidden, 10], algorithm, activation: 'sigmoid', learningRate: lr, decay: 0.5, seed: 1, trainableActivation });
-        const tr = e.loadSplit(data.train), te = e.loadSplit(data.test);
-        const rng = new Rng(2654435761);
-        const t0 = performance.now();
-        for (let ep = 0; ep < epochs; ep++) {
-          e.setEpoch(ep);
-          await e.trainEpoch(tr, rng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i)));
+      for (const v of variants) {
+        for (const seed of seeds) {
+          const lr = algorithm === 'pgaf' ? [0.01, 0.1] : [0.1, 0.1];
+          const e = new SpintrainEngine({
+            ...defaultNetworkConfig, layout: [784, hidden, 10], algorithm, activation: 'sigmoid', learningRate: lr, decay: 0.1, seed,
+            trainableActivation: v.trainableActivation, ...('activationRange' in v ? { activationRange: v.activationRange } : {}),
+          });
+          const tr = e.loadSplit(data.train), te = e.loadSplit(data.test);
+          const rng = new Rng((seed * 2654435761) >>> 0);
+          const t0 = performance.now();
+          for (let ep = 0; ep < epochs; ep++) {
+            e.setEpoch(ep);
+            await e.trainEpoch(tr, rng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i)));
+          }
+          const acc = e.evaluate(te) / data.test.n;
+          const k = v.trainableActivation ? [...e.slopes(1)].map((x) => x / 2 ** 24) : [1];
+          const c = v.trainableActivation ? [...e.shifts(1)].map((x) => x / 2 ** 24) : [0];
+          const row: SgdRow = { layout: [784, hidden, 10], algorithm, variant: v.name, seed, epochs, testAccuracy: acc, seconds: (performance.now() - t0) / 1000, kRange: [Math.min(...k), Math.max(...k)], cRange: [Math.min(...c), Math.max(...c)] };
+          rows.push(row);
+          console.log(JSON.stringify(row));
+          e.freeSplits();
         }
-        const acc = e.evaluate(te) / data.test.n;
-        const k = trainableActivation ? [...e.slopes(1)].map((v) => v / 2 ** 24) : [1];
-        const c = trainableActivation ? [...e.shifts(1)].map((v) => v / 2 ** 24) : [0];
-        const row = { layout: [784, hidden, 10], algorithm, trainableActivation, epochs, testAccuracy: acc, seconds: (performance.now() - t0) / 1000, kRange: [Math.min(...k), Math.max(...k)], cRange: [Math.min(...c), Math.max(...c)] };
-        rows.push(row);
-        console.log(JSON.stringify(row));
       }
     }
   }
-  results.sgd = rows;
+  results.sgd = { schedule: 'lr/(1 + 0.1·epoch); bp 0.1; pgaf 0.01 hidden, 0.1 output', deviceRange: device, rows };
   save();
 }
 if (!values['skip-full-batch']) {
