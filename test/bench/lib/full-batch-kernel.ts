@@ -130,6 +130,17 @@ export function evaluate(n: i32, ptr: usize, idx: usize, val: usize, labels: usi
 }
 `;
 
+let module: Promise<WebAssembly.Module> | undefined;
+/** The kernel, compiled once per process (release optimisation, SIMD enabled). */
+function compiled(): Promise<WebAssembly.Module> {
+  module ??= (async () => {
+    const r = await asc.compileString(KERNEL_AS, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, initialMemory: 1, enable: ['simd'] });
+    if (r.error || !r.binary) throw new Error(`full-batch kernel did not compile: ${r.error?.message}\n${r.stderr.toString()}`);
+    return WebAssembly.compile(r.binary as Uint8Array<ArrayBuffer>);
+  })();
+  return module;
+}
+
 interface KernelExports {
   memory: WebAssembly.Memory;
   setup(nIn: number, h: number, hp: number, o: number, base: number): number;
@@ -177,9 +188,7 @@ export class FullBatchKernel {
   ) {}
 
   static async create(p: FullBatchParams, train: CsrSplit, test: CsrSplit): Promise<FullBatchKernel> {
-    const r = await asc.compileString(KERNEL_AS, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, initialMemory: 1, enable: ['simd'] });
-    if (r.error || !r.binary) throw new Error(`full-batch kernel did not compile: ${r.error?.message}\n${r.stderr.toString()}`);
-    const { instance } = await WebAssembly.instantiate(r.binary as Uint8Array<ArrayBuffer>, { env: { abort: () => { throw new Error('full-batch kernel aborted'); } } });
+    const instance = await WebAssembly.instantiate(await compiled(), { env: { abort: () => { throw new Error('full-batch kernel aborted'); } } });
     const x = instance.exports as unknown as KernelExports;
     const h = p.b1.length, o = p.b2.length, nIn = p.w1t.length / h, hp = h + (h & 1);
     let top = 1 << 16;
