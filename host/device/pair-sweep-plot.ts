@@ -21,7 +21,7 @@ export async function renderSweepPlot(title: string, xTitle: string, points: Swe
     data: [{ name: 'points', values: points }],
     scales: [
       { name: 'x', type: xLog ? 'log' : 'linear', domain: { data: 'points', field: 'x' }, range: 'width', zero: false, nice: !xLog },
-      { name: 'y', type: 'linear', domain: [Math.max(0, Math.floor(Math.min(...ys) * 20) / 20), 1], range: 'height' },
+      { name: 'y', type: 'linear', domain: [Math.max(0, Math.floor(Math.min(...ys) * 20) / 20), 1], range: 'height', zero: false },
       { name: 'color', type: 'ordinal', domain: { data: 'points', field: 'series' }, range: 'category' },
     ],
     axes: [

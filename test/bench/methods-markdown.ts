@@ -4,8 +4,8 @@
  * Every figure comes from the run's JSON; nothing is typed in by hand.
  */
 import type { MachineInfo } from './lib/machine.ts';
+import type { SweepPoint } from '../../host/device/pair-sweep-plot.ts';
 
-interface SweepPoint { series: string; x: number; accuracy: number }
 interface IrisResult {
   schedule: { epochs: number; lr: number; decay: number; calibrate: boolean; step: number; splits: number };
   pair1: number; pair2: number; bpTanh1: number; bpTanh2: number;

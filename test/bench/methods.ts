@@ -5,19 +5,21 @@
  *                                             two at a time, then collects
  *   npx tsx test/bench/methods.ts             collects their latest outputs in build/bench/ into
  *                                             build/bench/methods-latest.json and re-renders the README
- *   npx tsx test/bench/methods.ts --record    also keeps the run (JSON and the pair plots) in test/bench/results/
+ *   npx tsx test/bench/methods.ts --record    also keeps the run in test/bench/results/ (JSON, and the pair
+ *                                             plots rendered from it)
  *   npx tsx test/bench/methods.ts --from F    re-renders the README from a recorded run F, running nothing
  *
  * Outputs read: pair.json (Iris; and MNIST when run whole) or pair-mnist.json (--skip-iris),
  * trainable.json or trainable-fullbatch.json + trainable-sgd.json, distill.json.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { machineInfo } from './lib/machine.ts';
 import { methodsMarkdown, methodTargets, replaceMethods, type MethodsRun, type PairBench, type TrainableBench, type DistillBench } from './methods-markdown.ts';
 import { writeFileAtomic } from '../../host/io/atomic-write.ts';
+import { mismatchPlot, stepPlot } from './lib/pair-plots.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
@@ -85,7 +87,8 @@ if (values.from) {
     const dir = `${root}test/bench/results/`;
     const stamp = run.date.slice(0, 10);
     writeFileSync(`${dir}methods-${stamp}.json`, JSON.stringify(run, null, 1) + '\n');
-    for (const svg of ['pair-step.svg', 'pair-mismatch.svg']) if (existsSync(OUT + svg)) copyFileSync(OUT + svg, dir + svg);
+    if (run.pair.stepSweep) writeFileSync(dir + 'pair-step.svg', await stepPlot(run.pair.stepSweep));
+    if (run.pair.mismatchSweep) writeFileSync(dir + 'pair-mismatch.svg', await mismatchPlot(run.pair.mismatchSweep));
     log(`recorded in test/bench/results/methods-${stamp}.json`);
   }
 }

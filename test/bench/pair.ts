@@ -24,7 +24,8 @@ import { SpintrainEngine, type Draws } from '../../host/engine/wasm-engine.ts';
 import { defaultNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
 import { simPairDraws } from '../../host/device/sim-pair-draws.ts';
 import type { PairIvConfig } from '../../host/device/pair-iv-model.ts';
-import { renderSweepPlot, type SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import type { SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import { mismatchPlot, stepPlot } from './lib/pair-plots.ts';
 import { Rng } from '../../host/rng.ts';
 
 const OUT = fileURLToPath(new URL('../../build/bench/', import.meta.url));
@@ -68,7 +69,7 @@ for (const step of [0.01, 0.03, 0.1, 0.3, 1]) {
   }
 }
 results.stepSweep = stepPoints;
-writeFileSync(OUT + 'pair-step.svg', await renderSweepPlot('Iris 4-16-3, pair algorithm: accuracy vs ΔI (Δz = ΔI·b, 8 splits)', 'Δz (ΔI in pre-activation units)', stepPoints, true));
+writeFileSync(OUT + 'pair-step.svg', await stepPlot(stepPoints));
 
 // 2. mismatch × noise
 const mmPoints: SweepPoint[] = [];
@@ -80,7 +81,7 @@ for (const noise of [0, 0.5e-3, 2e-3, 5e-3]) {
   }
 }
 results.mismatchSweep = mmPoints;
-writeFileSync(OUT + 'pair-mismatch.svg', await renderSweepPlot('Iris 4-16-3, pair algorithm (Δz = 0.1): accuracy vs twin mismatch and read noise (8 splits)', 'gain CV (offset σ = CV / b)', mmPoints));
+writeFileSync(OUT + 'pair-mismatch.svg', await mismatchPlot(mmPoints));
 
 // 3. one and two hidden layers, pair vs the exact-bp tanh reference, same schedule. The decay is what the
 //    two-hidden-layer nets need (a lower constant lr, 0.01, also works); it does not hurt one hidden layer.
