@@ -3,7 +3,7 @@
  * board glue for a board that runs WebAssembly (host/deploy/build-board.ts). Exit 0 built, 2 bad input.
  */
 import { parseArgs } from 'node:util';
-import { ACTIVATIONS, ALGORITHMS, OUTPUTS, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
 import { buildForBoard, DEFAULT_BOARD_LAYOUT } from '../deploy/build-board.ts';
 import { DeployError } from '../deploy/errors.ts';
 import { usableLinearBytes } from '../deploy/linear-budget.ts';
@@ -18,7 +18,9 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --out DIR                  output directory (files replaced atomically)
   --weights FILE             start from these weights (a spintrain weights file or checkpoint; its
                              configuration is used); default: the seeded initial weights
-  --activation sigmoid|tanh|relu  --output softmax|sigmoid  --algo bp|pgaf  --relu-sampled
+  --activation sigmoid|tanh|relu  --output softmax|sigmoid  --algo bp|pgaf|pair  --relu-sampled
+  --pair-step DZ             pair: twin B's offset Δz in pre-activation units (default ${DEFAULT_PAIR_STEP}); pair
+                             needs a board profile with mtjPairs
   --lr X[,X...]  --momentum M  --decay D  --p-floor E  --delta-clip C  --seed S
   --draws mtj|prng           p-GAF draws on the board: env.mtj_sample (MTJ circuit, or the chip's RNG
                              when none answers; default) or the module's own generator
@@ -34,7 +36,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
         activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
         lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },
         'delta-clip': { type: 'string' }, seed: { type: 'string' }, draws: { type: 'string' }, wasm: { type: 'string' },
-        calibration: { type: 'string' }, help: { type: 'boolean' },
+        calibration: { type: 'string' }, 'pair-step': { type: 'string' }, help: { type: 'boolean' },
       },
       strict: true,
     });
@@ -44,11 +46,13 @@ export async function buildCommand(argv: string[]): Promise<number> {
     }
     if (!values.board) throw new CliError('--board', `required: one of ${BOARDS.map((b) => b.id).join(', ')}`);
     if (!values.out) throw new CliError('--out', 'required: the output directory');
-    const network: Partial<NetworkConfig> = {};
+    const network: Partial<NetworkConfig<TrainingAlgorithm>> = {};
     if (values.layout) network.layout = numberListOption('--layout', values.layout, 1, 8192, true);
     if (values.activation) network.activation = choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid');
     if (values.output) network.output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-    if (values.algo) network.algorithm = choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+    // pair is matched first so that the refusal message keeps listing the module-only algorithms (as train)
+    if (values.algo) network.algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+    if (values['pair-step']) network.pairStep = numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16);
     if (values['relu-sampled']) network.reluSampled = true;
     if (values.lr) {
       const lr = numberListOption('--lr', values.lr, 1e-6, 32767);

@@ -95,7 +95,8 @@ export function measureTrainingMemory(wasm: Uint8Array, n: SetupNetwork): Traini
     const r = e.layoutSet(k, w);
     if (r < 0) throw new RangeError(`layout[${k}] = ${w}: the engine refuses it (code ${r})`);
   });
-  const r = (e.configure as (...a: number[]) => number)(...configureArgs(n, 0));
+  // pair takes its activations from env.mtj_sample (source 1); the plan does not depend on the source
+  const r = (e.configure as (...a: number[]) => number)(...configureArgs(n, n.algorithm === 'pair' ? 1 : 0));
   if (r < 0) throw new RangeError(`configure: the engine refuses the network (code ${r})`);
   const planBytes = e.sizeofTrainingMemory();
   if (planBytes < 0) throw new RangeError(`sizeofTrainingMemory: code ${planBytes}`);

@@ -14,26 +14,27 @@ import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { findBoard } from '../../boards/index.ts';
-import type { BoardProfile } from '../../boards/board-profile.ts';
-import { defaultNetworkConfig, validateNetworkConfig, type NetworkConfig } from '../engine/config.ts';
-import { SpintrainEngine } from '../engine/wasm-engine.ts';
+import { validateBoardProfile, type BoardProfile } from '../../boards/board-profile.ts';
+import { DEFAULT_PAIR_STEP, defaultNetworkConfig, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
+import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { applyWeightsFile, configOf, engineToWeightsFile } from '../engine/checkpoint.ts';
 import { loadWeights, encodeWeights, type WeightsFile } from '../io/weights-file.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { loadCalibration, type Calibration } from '../device/calibration.ts';
 import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, measureTrainingMemory, type BoardBuildInfo, type TrainingMemory } from './board-module.ts';
 import { cByteArrayHeader } from './c-byte-array.ts';
-import { cConfigHeader, type BoardDrawSource } from './c-config-header.ts';
+import { cConfigHeader, checkBoardNetwork, type BoardDrawSource } from './c-config-header.ts';
 import { cBoardHeader } from './c-board-header.ts';
 import { GLUE_DIR } from './glue-sources.ts';
 import { usableLinearBytes } from './linear-budget.ts';
 import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError } from './errors.ts';
 
 export interface BoardBuildRequest {
-  board: string;
+  /** A board id or alias (boards/index.ts), or a profile (e.g. one with mtjPairs wired; validated). */
+  board: string | BoardProfile;
   outDir: string;
-  /** Network settings (layout, activation, …); the weights file's configuration wins where given. */
-  network?: Partial<NetworkConfig>;
+  /** Network settings (layout, activation, …, algorithm pair); the weights file's configuration wins where given. */
+  network?: Partial<NetworkConfig<TrainingAlgorithm>>;
   /** Start from these weights (a spintrain weights file / checkpoint); else the seeded initial weights. */
   weightsFile?: string;
   /** Use this prebuilt board module instead of compiling (checked against board and layout). */
@@ -46,7 +47,7 @@ export interface BoardBuildRequest {
 
 export interface BoardBuildResult {
   board: BoardProfile;
-  network: NetworkConfig;
+  network: NetworkConfig<TrainingAlgorithm>;
   memory: TrainingMemory;
   info: BoardBuildInfo;
   files: string[];
@@ -55,7 +56,7 @@ export interface BoardBuildResult {
 export const DEFAULT_BOARD_LAYOUT = [64, 32, 10];
 
 /** Linear-memory need of a network on a board, or LayoutTooLargeError. */
-export function checkFits(board: BoardProfile, network: NetworkConfig, memory: TrainingMemory): void {
+export function checkFits(board: BoardProfile, network: NetworkConfig<TrainingAlgorithm>, memory: TrainingMemory): void {
   if (board.runtime.kind === 'host-tethered') return;
   const budget = usableLinearBytes(board);
   if (memory.linearBytes > budget) {
@@ -84,13 +85,17 @@ async function readWeights(path: string, layout: number[] | undefined): Promise<
 
 export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildResult> {
   // 1. Check every input; nothing is written until all pass.
-  const board = findBoard(req.board);
+  const board = typeof req.board === 'string' ? findBoard(req.board) : validateBoardProfile(req.board);
   requireWasmRuntime(board);
   const weights = req.weightsFile ? await readWeights(req.weightsFile, req.network?.layout) : undefined;
-  const network = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
+  const network: NetworkConfig<TrainingAlgorithm> = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
   const calibration: Calibration | undefined = req.calibrationFile ? loadCalibration(req.calibrationFile, board.id) : undefined;
   const budget = usableLinearBytes(board);
   const draws = req.draws ?? 'import';
+  checkBoardNetwork(network, draws);
+  if (network.algorithm === 'pair' && !board.mtjPairs) {
+    throw new BuildArgumentError('--algo', `pair reads MTJ pairs, and board ${board.id} has none: add mtjPairs (bias pins and ADC channels per twin) to its profile`);
+  }
 
   let wasm: Uint8Array;
   let info: BoardBuildInfo;
@@ -108,8 +113,10 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit }));
   }
 
-  // 2. Weights in the project's format, through an engine running the board module itself.
-  const engine = new SpintrainEngine(network, { kind: 'prng' }, wasm);
+  // 2. Weights in the project's format, through an engine running the board module itself (pair: a
+  // pair source that is never read, since nothing trains here).
+  const engineDraws: Draws = network.algorithm === 'pair' ? { kind: 'pair', source: { stepZ: network.pairStep ?? DEFAULT_PAIR_STEP, readLayer: () => {} }, via: 'import' } : { kind: 'prng' };
+  const engine = new SpintrainEngine(network, engineDraws, wasm);
   if (weights) applyWeightsFile(engine, weights.file, req.weightsFile!);
   const weightsBytes = encodeWeights(engineToWeightsFile(engine, { board: board.id, source: weights ? `weights ${req.weightsFile}` : `initial, seed ${network.seed}` }));
 

@@ -5,10 +5,18 @@
  * the circuit's limits, code = round(I / I_fullscale · (2^bits − 1)). I50 and k come from the array's
  * calibration (host/device/calibration.ts) when given, else from a nominal centre (mid-range) and slope
  * (±4 logits over the range) — recalibrate on the board.
+ * MTJ pairs (the profile's optional mtjPairs, for the pair algorithm): per pair the twins' PWM bias pins
+ * and ADC inputs, and fixed-point constants for the conversions of J5Mtj.readPair and MtjPairSource:
+ * PWM code = (midV + z·I_z·R)/V_pwm·(2^bits − 1), activation = (code_adc·V_ref/2^bits − adcOffsetV)/V_u,
+ * |z| ≤ I_max/I_z. I_z (current per pre-activation unit) and V_u (volts per activation unit) are the
+ * nominal device's (pair-iv-model.ts: 1/b = 100 µA, a = 0.2 V, as sim-pair-draws.ts) unless given.
  */
 import type { BoardProfile } from '../../boards/board-profile.ts';
-import { currentCodeMax, fullScaleCurrentA } from '../../boards/board-profile.ts';
+import { currentCodeMax, fullScaleCurrentA, pairMaxCurrentA } from '../../boards/board-profile.ts';
 import type { Calibration } from '../device/calibration.ts';
+import { defaultPairIvConfig } from '../device/pair-iv-model.ts';
+import type { MtjPairScale } from '../device/mtj-pair-source.ts';
+import { BuildArgumentError } from './errors.ts';
 
 /** Arduino-core pin expression for an ADC channel of the profile. */
 function analogInput(board: BoardProfile, channel: number): string {
@@ -30,7 +38,45 @@ export function nominalCalibration(board: BoardProfile): { i50A: number; kPerA: 
   return m.read.adcPins.map(() => ({ i50A: m.limits.minCurrentA + span / 2, kPerA: 8 / span }));
 }
 
-export function cBoardHeader(board: BoardProfile, calibration?: Calibration): string {
+/** The nominal pair scale: I_z = 1/b, V_u = a of pair-iv-model.ts's default device (as simPairDraws). */
+export function nominalPairScale(): MtjPairScale {
+  return { currentPerUnitA: 1 / defaultPairIvConfig.saturationPerA, voltsPerUnit: defaultPairIvConfig.swingV };
+}
+
+/** The pair wiring's lines of spintrain_board.h (ST_MTJ_PAIRS 0 without mtjPairs). */
+function pairLines(board: BoardProfile, analog: (channel: number) => string, scale: MtjPairScale): string[] {
+  const pw = board.mtjPairs;
+  if (!pw) return ['#define ST_MTJ_PAIRS 0 /* no mtjPairs: the pair algorithm cannot run (pair reads trap) */'];
+  const m = board.mtj;
+  if (m && Math.log2(currentCodeMax(m) + 1) !== pw.pwmBits) {
+    throw new BuildArgumentError('mtjPairs.pwmBits', `${pw.pwmBits} differs from the MTJ write current's ${Math.log2(currentCodeMax(m) + 1)} bits: an Arduino core has one analogWriteResolution`);
+  }
+  if ((scale.centreCurrentA ?? 0) !== 0 || (scale.offsetV ?? 0) !== 0) throw new BuildArgumentError('pairScale', 'the board glue supports I_c = 0 and V_c = 0 only');
+  const P = pw.biasPins.length;
+  const codeMax = 2 ** pw.pwmBits - 1;
+  const iz = scale.currentPerUnitA;
+  const vu = scale.voltsPerUnit;
+  const int64 = (x: number): string => `INT64_C(${x})`;
+  return [
+    `/* MTJ pairs: twin A at I(z), twin B at I(z + Δz); I = z · ${iz} A, V = ${vu} V per activation unit${iz === nominalPairScale().currentPerUnitA && vu === nominalPairScale().voltsPerUnit ? ' (nominal device: measure yours)' : ''} */`,
+    `#define ST_MTJ_PAIRS ${P}`,
+    `#define ST_MTJ_PAIR_PWM_BITS ${pw.pwmBits}`,
+    `#define ST_MTJ_PAIR_CODE_MAX ${codeMax}`,
+    `static const uint8_t ST_MTJ_PAIR_BIAS_PINS[${P}][2] = { ${pw.biasPins.map(([a, b]) => `{ ${a}, ${b} }`).join(', ')} };`,
+    `static const uint8_t ST_MTJ_PAIR_ADC_INPUTS[${P}][2] = { ${pw.adcPins.map(([a, b]) => `{ ${analog(a)}, ${analog(b)} }`).join(', ')} };`,
+    `#define ST_MTJ_PAIR_SETTLE_US ${Math.round(pw.settleS * 1e6)}u`,
+    `/* code = (midV ${pw.midV} V + I · ${pw.senseOhm} Ω) / ${pw.pwmHighV} V · ${codeMax}, in Q16 codes */`,
+    `#define ST_MTJ_PAIR_CODE_MID_Q16 ${int64(Math.round((pw.midV / pw.pwmHighV) * codeMax * 65536))}`,
+    `#define ST_MTJ_PAIR_CODE_PER_UNIT_Q16 ${int64(Math.round(((iz * pw.senseOhm) / pw.pwmHighV) * codeMax * 65536))}`,
+    `/* |I| ≤ ${pairMaxCurrentA(pw)} A */`,
+    `#define ST_MTJ_PAIR_Z_MAX_Q16 ${Math.floor((pairMaxCurrentA(pw) / iz) * 65536)}`,
+    `/* activation = (adc · ${board.adc.referenceV} V / 2^${board.adc.bits} − ${pw.adcOffsetV} V) / ${vu} V */`,
+    `#define ST_MTJ_PAIR_UNITS_PER_LSB_Q24 ${int64(Math.round((board.adc.referenceV / 2 ** board.adc.bits / vu) * 2 ** 24))}`,
+    `#define ST_MTJ_PAIR_UNITS_OFFSET_Q16 ${Math.round((pw.adcOffsetV / vu) * 65536)}`,
+  ];
+}
+
+export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pairScale: MtjPairScale = nominalPairScale()): string {
   const rt = board.runtime;
   if (rt.kind === 'host-tethered') throw new RangeError(`${board.id} runs no WebAssembly runtime`);
   const lines = [
@@ -43,9 +89,10 @@ export function cBoardHeader(board: BoardProfile, calibration?: Calibration): st
     `#define ST_SERIAL_BAUD ${rt.baud ?? 115200}`,
     `#define ST_ADC_BITS ${board.adc.bits}`,
   ];
+  const pairs = pairLines(board, (c) => analogInput(board, c), pairScale);
   const m = board.mtj;
   if (!m) {
-    lines.push('#define ST_MTJ_DEVICES 0 /* no MTJ circuit: on-chip random draws */', '#endif', '');
+    lines.push('#define ST_MTJ_DEVICES 0 /* no MTJ circuit: on-chip random draws */', ...pairs, '#endif', '');
     return lines.join('\n');
   }
   const devices = m.read.adcPins.length;
@@ -78,6 +125,7 @@ export function cBoardHeader(board: BoardProfile, calibration?: Calibration): st
     `static const uint16_t ST_MTJ_CODE[${cal.length}][256] = {`,
     table.join(',\n'),
     '};',
+    ...pairs,
     '#endif',
     '',
   );

@@ -1,15 +1,21 @@
 /**
  * spintrain_config.h: the st_config (boards/glue/portable/st_config.h) a board runs, from the host's
- * NetworkConfig, so the glue replays SpintrainEngine's setup with the same codes and Q16 numbers.
+ * NetworkConfig, so the glue replays SpintrainEngine's setup (engine-setup.ts) with the same codes and
+ * Q16 numbers. The glue replays configure and the tuning calls up to setPairStep; it does not replay
+ * setActivationRange or a temperature other than 1, so a network needing them is refused here.
  */
-import { ACTIVATIONS, ALGORITHMS, OUTPUTS, learningRates, validateNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, DEFAULT_PAIR_STEP, OUTPUTS, TRAINING_ALGORITHMS, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
 import { configureArgs, q16, q24 } from '../engine/engine-setup.ts';
+import { BuildArgumentError } from './errors.ts';
 
-/** Where the board's p-GAF draws come from: the module's PRNG, or env.mtj_sample (MTJs / on-chip random / simulation). */
+/**
+ * Where the board's draws come from: the module's PRNG, or env.mtj_sample (MTJs / on-chip random /
+ * simulation; for the pair algorithm, the MTJ pairs, which it requires).
+ */
 export type BoardDrawSource = 'prng' | 'import';
 
 export interface BoardEngineConfig {
-  network: NetworkConfig;
+  network: NetworkConfig<TrainingAlgorithm>;
   draws: BoardDrawSource;
   /** Bytes of linear memory the board gives the module. */
   linearMemoryLimit: number;
@@ -17,15 +23,26 @@ export interface BoardEngineConfig {
 
 export { q16, q24 } from '../engine/engine-setup.ts';
 
+/** Refuses what the board glue cannot replay (st_session_open). */
+export function checkBoardNetwork(n: NetworkConfig<TrainingAlgorithm>, draws: BoardDrawSource): void {
+  if (n.algorithm === 'pair' && draws !== 'import') {
+    throw new BuildArgumentError('--draws', 'the pair algorithm reads MTJ pairs through env.mtj_sample: it needs the board draws (mtj), not prng');
+  }
+  if (n.trainableActivation) throw new BuildArgumentError('trainableActivation', 'the board glue does not replay the trainable activation (setActivationRange)');
+  if (n.activationRange) throw new BuildArgumentError('activationRange', 'the board glue does not replay setActivationRange');
+  if ((n.temperature ?? 1) !== 1) throw new BuildArgumentError('temperature', 'a board trains at temperature 1 (the glue does not replay setTemperature)');
+}
+
 export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
   const n = validateNetworkConfig(c.network);
+  checkBoardNetwork(n, c.draws);
   const pad = (xs: number[], len: number) => [...xs, ...new Array<number>(len - xs.length).fill(0)];
   const fields = [
     `.layers = ${n.layout.length}`,
     `.layout = { ${pad(n.layout, 6).join(', ')} }`,
     `.activation = ${ACTIVATIONS.indexOf(n.activation)} /* ${n.activation} */`,
     `.output = ${OUTPUTS.indexOf(n.output)} /* ${n.output} */`,
-    `.algorithm = ${ALGORITHMS.indexOf(n.algorithm)} /* ${n.algorithm} */`,
+    `.algorithm = ${TRAINING_ALGORITHMS.indexOf(n.algorithm)} /* ${n.algorithm} */`,
     `.source = ${c.draws === 'prng' ? 0 : 1} /* ${c.draws === 'prng' ? 'module PRNG' : 'env.mtj_sample'} */`,
     `.flags = ${n.reluSampled ? 1 : 0}`,
     `.pairs_log2 = ${configureArgs(n, 0)[7]}`,
@@ -33,6 +50,8 @@ export function cConfigHeader(c: BoardEngineConfig, comment: string): string {
     `.decay_q16 = ${q16(n.decay)}`,
     `.probability_floor_q16 = ${q16(n.probabilityFloor)}`,
     `.delta_clip_q24 = ${q24(n.deltaClip)}`,
+    // the host calls setPairStep for every algorithm (engine-setup.ts tuningCalls); so does the board
+    `.pair_step_q16 = ${q16(n.pairStep ?? DEFAULT_PAIR_STEP)} /* Δz = ${n.pairStep ?? DEFAULT_PAIR_STEP} */`,
     `.lr_q16 = { ${pad(learningRates(n).map(q16), 5).join(', ')} }`,
     `.seed = ${n.seed >>> 0}u`,
     `.linear_memory_limit = ${c.linearMemoryLimit}u`,

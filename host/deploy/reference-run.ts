@@ -3,17 +3,20 @@
  * through SpintrainEngine, the host path. Every other runtime must reproduce these weights bit for bit.
  */
 import { SpintrainEngine, type Parameters, type Draws } from '../engine/wasm-engine.ts';
-import type { NetworkConfig } from '../engine/config.ts';
-import { SimulatedMtjHal } from './simulated-mtj-hal.ts';
+import { DEFAULT_PAIR_STEP, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
+import { SimulatedMtjHal, SimulatedMtjPairHal } from './simulated-mtj-hal.ts';
 import type { StreamSplit } from './serial-stream.ts';
 
 export interface TrainingRun {
   name: string;
-  network: NetworkConfig;
+  network: NetworkConfig<TrainingAlgorithm>;
   data: StreamSplit;
   epochs: number;
-  /** 'prng': the module's generator (source 0); 'sim-hal': env.mtj_sample served by SimulatedMtjHal(halSeed). */
-  draws: 'prng' | 'sim-hal';
+  /**
+   * 'prng': the module's generator (source 0); 'sim-hal': env.mtj_sample served by SimulatedMtjHal(halSeed);
+   * 'sim-hal-pair' (algorithm pair): env.mtj_sample with draws = 0 served by SimulatedMtjPairHal(halSeed).
+   */
+  draws: 'prng' | 'sim-hal' | 'sim-hal-pair';
   halSeed: number;
 }
 
@@ -30,6 +33,10 @@ export function epochDrawSeed(seed: number, epoch: number): number {
 }
 
 export function drawsOf(run: TrainingRun): Draws {
+  if (run.draws === 'sim-hal-pair') {
+    const n = run.network;
+    return { kind: 'pair', source: new SimulatedMtjPairHal(run.halSeed, n.layout.slice(1, -1), n.pairStep ?? DEFAULT_PAIR_STEP), via: 'import' };
+  }
   return run.draws === 'prng' ? { kind: 'prng' } : { kind: 'host', source: new SimulatedMtjHal(run.halSeed), via: 'import' };
 }
 

@@ -3,6 +3,8 @@
  * `-n spintrain`), wabt's stock runtime (wasm-rt-impl.c), the portable glue, the simulated MTJ HAL and
  * native/st_native_main.c, compiled with the system C compiler. The module and glue are compiled to
  * objects once; each configuration only recompiles the small main (its spintrain_config.h differs).
+ * withHal swaps the HAL: the simulated one built with other flags (e.g. without MTJ pairs), or the GPIO
+ * HAL with a board header and a port that simulates the circuit at the pins.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,10 @@ import { parseBoardReport, type BoardReport } from './serial-stream.ts';
 
 export interface NativeObjects {
   dir: string;
+  /** Module, wasm2c runtime, portable glue, runtime adapter. */
   objects: string[];
+  /** The MTJ HAL (and, for the GPIO HAL, its port). */
+  hal: string[];
   includes: string[];
   cc: string;
 }
@@ -29,13 +34,30 @@ export function compileNativeObjects(wasm: Uint8Array, dir: string, cc = 'cc'): 
   writeFileSync(join(dir, 'spintrain.wasm'), wasm);
   runTool(systemCommand('wasm2c'), ['-n', 'spintrain', join(dir, 'spintrain.wasm'), '-o', join(dir, 'spintrain.c')]);
   const includes = [`-I${dir}`, `-I${glue('portable')}`, `-I${rt}`];
-  const sources = [join(dir, 'spintrain.c'), join(rt, 'wasm-rt-impl.c'), ...[...PORTABLE_SOURCES, 'hal/st_hal_sim.c', 'runtime/st_wasm2c.c'].map((s) => glue(s))];
+  const sources = [join(dir, 'spintrain.c'), join(rt, 'wasm-rt-impl.c'), ...[...PORTABLE_SOURCES, 'runtime/st_wasm2c.c'].map((s) => glue(s))];
   const objects = sources.map((src, i) => {
     const obj = join(dir, `${i}-${src.split('/').pop()!.replace(/\.c$/, '.o')}`);
     runTool(cc, [...CFLAGS, ...includes, '-c', src, '-o', obj]);
     return obj;
   });
-  return { dir, objects, includes, cc };
+  const hal = join(dir, 'hal-st_hal_sim.o');
+  runTool(cc, [...CFLAGS, ...includes, '-c', glue('hal/st_hal_sim.c'), '-o', hal]);
+  return { dir, objects, hal: [hal], includes, cc };
+}
+
+/**
+ * The same objects with another HAL: `sources` (paths) compiled into dir/name with extra flags, e.g.
+ * [glue('hal/st_hal_sim.c')] with -DST_HAL_SIM_NO_PAIRS, or the GPIO HAL and a port with -I<dir of spintrain_board.h>.
+ */
+export function withHal(objs: NativeObjects, name: string, sources: string[], flags: string[] = []): NativeObjects {
+  const dir = join(objs.dir, `hal-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const hal = sources.map((src, i) => {
+    const obj = join(dir, `${i}-${src.split('/').pop()!.replace(/\.c$/, '.o')}`);
+    runTool(objs.cc, [...CFLAGS, ...flags, ...objs.includes, '-c', src, '-o', obj]);
+    return obj;
+  });
+  return { ...objs, hal };
 }
 
 /** Links a native executable for one configuration header. */
@@ -44,7 +66,7 @@ export function linkNative(objs: NativeObjects, configHeader: string, name: stri
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'spintrain_config.h'), configHeader);
   const exe = join(dir, 'st-native');
-  runTool(objs.cc, [...CFLAGS, `-I${dir}`, ...objs.includes, glue('native/st_native_main.c'), ...objs.objects, '-o', exe, '-lm']);
+  runTool(objs.cc, [...CFLAGS, `-I${dir}`, ...objs.includes, glue('native/st_native_main.c'), ...objs.objects, ...objs.hal, '-o', exe, '-lm']);
   return exe;
 }
 

@@ -17,6 +17,7 @@ const OUT = fileURLToPath(new URL('../../build/test-cortex-m/', import.meta.url)
 /** The linker script reserves 16 KiB of stack (counted by arm-none-eabi-size as bss). */
 const STACK_RESERVED = 16 * 1024;
 const TOOLS = ['wasm2c', 'armGcc', 'armNewlib', 'qemuArm'] as const;
+// includes iris20-pair-tanh-mtj-pairs: the pair algorithm on the simulated HAL's MTJ pairs, integer only
 const runs = edgeRuns().filter((r) => r.name.startsWith('xor-pgaf-tanh') || r.name.startsWith('iris20'));
 
 describe.skipIf(skipReason(TOOLS))(`Cortex-M3 (QEMU mps2-an385) ${skipReason(TOOLS) || ''}`, () => {

@@ -1,8 +1,8 @@
 /**
  * The fixed training runs every runtime must reproduce bit for bit (short: XOR, a 20-sample Iris
- * subset, a 20-sample MNIST subset), and the board module the edge tests run: the release module
- * rebuilt with --lowMemoryLimit for a 48 KiB budget (as for the Nano 33 BLE), memory fixed at the
- * pages the largest run needs including its data.
+ * subset with pgaf and with the pair algorithm, a 20-sample MNIST subset), and the board module the
+ * edge tests run: the release module rebuilt with --lowMemoryLimit for a 48 KiB budget (as for the
+ * Nano 33 BLE), memory fixed at the pages the largest run needs including its data.
  */
 import { loadXor } from '../../host/data/xor.ts';
 import { loadIris } from '../../host/data/iris.ts';
@@ -33,6 +33,12 @@ export function edgeRuns(): TrainingRun[] {
       name: 'iris20-pgaf-tanh-momentum-prng',
       network: { ...defaultNetworkConfig, layout: [4, 8, 3], activation: 'tanh', output: 'softmax', algorithm: 'pgaf', reluSampled: false, learningRate: [0.25, 0.5], momentum: 0.9, decay: 0.5, probabilityFloor: 0.01, seed: 3 },
       data: sub(iris.train, 4, 20), epochs: 3, draws: 'prng', halSeed: 0,
+    },
+    {
+      // the pair algorithm: env.mtj_sample with draws = 0, MTJ pairs of the simulated HAL (two hidden layers, so the pair mapping spans layers)
+      name: 'iris20-pair-tanh-mtj-pairs',
+      network: { ...defaultNetworkConfig, layout: [4, 8, 6, 3], activation: 'tanh', output: 'softmax', algorithm: 'pair', reluSampled: false, learningRate: 0.1, momentum: 0.5, decay: 0.1, probabilityFloor: 0, pairStep: 0.1, seed: 13 },
+      data: sub(iris.train, 4, 20), epochs: 3, draws: 'sim-hal-pair', halSeed: 5,
     },
     {
       name: 'mnist20-bp-relu-prng',

@@ -7,10 +7,25 @@
  *   ⇒ AP ⇒ 1), reset (back to P).
  * No daughter board answering (st_port_mtj_present() == 0): bit = (random32 >> 16) < p from the chip's
  * hardware random generator, the same Bernoulli(p) without the physics.
+ *
+ * MTJ pairs (the pair algorithm; the profile's mtjPairs, ST_MTJ_PAIRS > 0), as J5Mtj.readPair on the host:
+ *   neuron j of hidden layer h is served by pair st_mtj_hidden_index(h, j) mod ST_MTJ_PAIRS (the host's
+ *   MtjPairSource mapping); z is clamped to [−Z_max, Z_max − Δz] (the converter's ±I_max); twin A's bias
+ *   pin gets the PWM code of I(z) = z·I_z, twin B's that of I(z + Δz), code = round((midV + I·R)/V_pwm ·
+ *   (2^bits − 1)) in fixed point (ST_MTJ_PAIR_CODE_*); when a code changed, wait ST_MTJ_PAIR_SETTLE_US;
+ *   then one conversion per twin's ADC channel, V = code·V_ref/2^bits − adcOffsetV, sent as V/V_u in Q16.
+ *   I_z and V_u are the nominal device's scale (spintrain_board.h). No twin calibration, and no presence
+ *   probe: the pair algorithm has no fallback without the pairs.
+ * Without mtjPairs, a pair read returns ST_ERR_NO_PAIRS and the import traps.
  */
 #include "../portable/st_mtj.h"
+#include "../portable/st_errors.h"
 #include "../portable/st_port.h"
 #include "../portable/spintrain_board.h"
+
+#ifndef ST_MTJ_PAIRS
+#define ST_MTJ_PAIRS 0
+#endif
 
 void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q16_le, uint8_t *bits, uint32_t draws) {
   int mtj = ST_MTJ_DEVICES > 0 && st_port_mtj_present();
@@ -34,3 +49,47 @@ void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q
 #endif
   }
 }
+
+#if ST_MTJ_PAIRS > 0
+/* PWM code of each twin's bias pin, 0 = not written yet (codes are stored + 1). */
+static uint32_t pair_code[ST_MTJ_PAIRS][2];
+
+/* floor(v / 2^s) for either sign */
+static int64_t floor_shr(int64_t v, int s) { return v >= 0 ? v >> s : -((-v + ((int64_t)1 << s) - 1) >> s); }
+
+/* Bias code for pre-activation z (Q16): round(CODE_MID + z·CODE_PER_UNIT), clamped to the PWM range. */
+static uint16_t pair_bias_code(int32_t z_q16) {
+  int64_t c = ST_MTJ_PAIR_CODE_MID_Q16 + floor_shr((int64_t)z_q16 * ST_MTJ_PAIR_CODE_PER_UNIT_Q16, 16);
+  c = floor_shr(c + 32768, 16);
+  return (uint16_t)(c < 0 ? 0 : c > ST_MTJ_PAIR_CODE_MAX ? ST_MTJ_PAIR_CODE_MAX : c);
+}
+
+/* ADC code → junction voltage in activation units (Q16): round(code·UNITS_PER_LSB) − OFFSET. */
+static int32_t pair_units_q16(uint16_t adc) {
+  return (int32_t)((((int64_t)adc * ST_MTJ_PAIR_UNITS_PER_LSB_Q24) + 128) >> 8) - ST_MTJ_PAIR_UNITS_OFFSET_Q16;
+}
+
+static int set_bias(uint32_t pair, int twin, uint16_t code) {
+  if (pair_code[pair][twin] == (uint32_t)code + 1u) return 0;
+  st_port_current_write(ST_MTJ_PAIR_BIAS_PINS[pair][twin], code);
+  pair_code[pair][twin] = (uint32_t)code + 1u;
+  return 1;
+}
+
+int st_hal_mtj_read_pair(uint32_t layer, uint32_t neuron, int32_t z_q16, int32_t dz_q16, int32_t *v1_q16, int32_t *v2_q16) {
+  uint32_t pair = st_mtj_hidden_index(layer, neuron) % ST_MTJ_PAIRS;
+  int32_t hi = ST_MTJ_PAIR_Z_MAX_Q16 - dz_q16;
+  int32_t z = z_q16 > hi ? hi : z_q16 < -ST_MTJ_PAIR_Z_MAX_Q16 ? -ST_MTJ_PAIR_Z_MAX_Q16 : z_q16;
+  int changed = set_bias(pair, 0, pair_bias_code(z));
+  changed |= set_bias(pair, 1, pair_bias_code(z + dz_q16));
+  if (changed) st_port_delay_us(ST_MTJ_PAIR_SETTLE_US);
+  *v1_q16 = pair_units_q16(st_port_adc_read(ST_MTJ_PAIR_ADC_INPUTS[pair][0]));
+  *v2_q16 = pair_units_q16(st_port_adc_read(ST_MTJ_PAIR_ADC_INPUTS[pair][1]));
+  return ST_OK;
+}
+#else
+int st_hal_mtj_read_pair(uint32_t layer, uint32_t neuron, int32_t z_q16, int32_t dz_q16, int32_t *v1_q16, int32_t *v2_q16) {
+  (void)layer; (void)neuron; (void)z_q16; (void)dz_q16; (void)v1_q16; (void)v2_q16;
+  return ST_ERR_NO_PAIRS;
+}
+#endif

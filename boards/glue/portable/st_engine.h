@@ -28,6 +28,7 @@ typedef enum {
   ST_FN_INPUT_U8,                 /* (ptr)                          */
   ST_FN_TRAIN_STEP,               /* (label) -> i32 predicted class */
   ST_FN_PREDICT,                  /* () -> i32 class                */
+  ST_FN_SET_PAIR_STEP,            /* (dzQ16) -> i32                 */
   ST_FN_COUNT
 } st_export;
 

@@ -1,12 +1,15 @@
 #include "st_session.h"
 #include "st_errors.h"
 #include "st_weights.h"
+#include "st_mtj.h"
 
 static int call(const st_engine *e, st_export fn, const int32_t *args, int32_t *result) {
   int32_t r = 0;
   int rc = e->call(e->ctx, fn, args, &r);
   if (result) *result = r;
-  return rc;
+  /* a trap raised by env.mtj_sample: report why (bounds, no MTJ pairs) rather than a bare trap */
+  int why = st_mtj_take_error();
+  return rc == ST_ERR_RUNTIME && why != ST_OK ? why : rc;
 }
 
 /* A setup call returning 0 or a negative engine code. */
@@ -50,6 +53,10 @@ int st_session_open(st_session *s, const st_engine *e, const st_config *cfg) {
   TRY(call(e, ST_FN_SET_DECAY, &cfg->decay_q16, 0));
   TRY(setup(e, ST_FN_SET_PROBABILITY_FLOOR, &cfg->probability_floor_q16));
   TRY(setup(e, ST_FN_SET_DELTA_CLIP, &cfg->delta_clip_q24));
+  /* host order (engine-setup.ts): … setDeltaClip · setPairStep · setTemperature(1) · initWeights; the
+   * temperature stays the module's 1 on a board. A config without a step keeps the module's 1/16. */
+  if (cfg->pair_step_q16 != 0) TRY(setup(e, ST_FN_SET_PAIR_STEP, &cfg->pair_step_q16));
+  st_mtj_configure(cfg->layout, cfg->layers, cfg->pair_step_q16);
   int32_t seed = (int32_t)cfg->seed;
   TRY(setup(e, ST_FN_INIT_WEIGHTS, &seed));
   int32_t draws_seed = (int32_t)(cfg->seed ^ 0x5bd1e995u);

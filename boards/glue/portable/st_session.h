@@ -3,8 +3,11 @@
  * SpintrainEngine's constructor) call for call, so a board starting from the same config and seed
  * holds bit-identical weights to the host:
  *   layoutSet(k, n[k]) · configure(…) · sizeofTrainingMemory() · scheduleTrainingMemory(align8(heapBase()))
- *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · setDeltaClip(c)
+ *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · setDeltaClip(c) · setPairStep(Δz)
  *   initWeights(seed) · rngSeed(seed ^ 0x5bd1e995)
+ * (setActivationRange and setTemperature are not replayed: a board trains without a trainable
+ * activation and at temperature 1, the module's default.) The pair step and the layout also go to
+ * st_mtj_configure, which serves the pair reads (env.mtj_sample with draws = 0).
  * Each epoch (st_session_set_epoch): setEpoch(e) · rngSeed((seed ^ 0x5bd1e995) · 0x9e3779b1 + e).
  * Linear memory: [static data | plan (sizeofTrainingMemory) | input buffer n[0] bytes].
  */

@@ -34,9 +34,9 @@ static uint8_t *st_memory(void *ctx, uint32_t *size) {
 static void st_wamr_mtj_sample(wasm_exec_env_t exec_env, int32_t hidden, int32_t count, int32_t probs, int32_t bits, int32_t draws) {
   uint32_t size = 0;
   uint8_t *base = st_memory(&wr, &size);
-  if (st_mtj_sample(base, size, hidden, count, probs, bits, draws) != ST_OK) {
-    wasm_runtime_set_exception(wasm_runtime_get_module_inst(exec_env), "mtj_sample: pointer outside linear memory");
-  }
+  /* draws ≥ 1: p-GAF bits; draws = 0: MTJ-pair voltages (st_mtj.h) */
+  int rc = st_mtj_sample(base, size, hidden, count, probs, bits, draws);
+  if (rc != ST_OK) wasm_runtime_set_exception(wasm_runtime_get_module_inst(exec_env), st_strerror(rc));
 }
 
 static NativeSymbol natives[] = {

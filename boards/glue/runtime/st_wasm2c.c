@@ -20,11 +20,12 @@ struct Z_env_instance_t {
 static Z_spintrain_instance_t instance;
 static struct Z_env_instance_t env = { &instance };
 
+/* draws ≥ 1: p-GAF bits; draws = 0: MTJ-pair voltages (st_mtj.h). A failure traps: OOB for a pointer
+ * outside linear memory, unreachable for a pair read on a HAL without pairs (st_mtj_take_error says which). */
 void Z_envZ_mtj_sample(struct Z_env_instance_t *e, u32 hidden, u32 count, u32 probs, u32 bits, u32 draws) {
   wasm_rt_memory_t *m = Z_spintrainZ_memory(e->module);
-  if (st_mtj_sample(m->data, m->size, (int32_t)hidden, (int32_t)count, (int32_t)probs, (int32_t)bits, (int32_t)draws) != ST_OK) {
-    wasm_rt_trap(WASM_RT_TRAP_OOB);
-  }
+  int rc = st_mtj_sample(m->data, m->size, (int32_t)hidden, (int32_t)count, (int32_t)probs, (int32_t)bits, (int32_t)draws);
+  if (rc != ST_OK) wasm_rt_trap(rc == ST_ERR_NO_PAIRS ? WASM_RT_TRAP_UNREACHABLE : WASM_RT_TRAP_OOB);
 }
 
 static int st_call(void *ctx, st_export fn, const int32_t *a, int32_t *result) {
@@ -50,6 +51,7 @@ static int st_call(void *ctx, st_export fn, const int32_t *a, int32_t *result) {
     case ST_FN_INPUT_U8: Z_spintrainZ_inputU8(m, (u32)a[0]); break;
     case ST_FN_TRAIN_STEP: r = Z_spintrainZ_trainStep(m, (u32)a[0]); break;
     case ST_FN_PREDICT: r = Z_spintrainZ_predict(m); break;
+    case ST_FN_SET_PAIR_STEP: r = Z_spintrainZ_setPairStep(m, (u32)a[0]); break;
     default: return ST_ERR_RUNTIME;
   }
   *result = (int32_t)r;

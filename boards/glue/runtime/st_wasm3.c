@@ -28,7 +28,11 @@ m3ApiRawFunction(st_wasm3_mtj_sample) {
   m3ApiGetArg(int32_t, draws);
   uint32_t size = 0;
   uint8_t *mem = m3_GetMemory(runtime, &size, 0);
-  if (!mem || st_mtj_sample(mem, size, hidden, count, probs, bits, draws) != ST_OK) m3ApiTrap(m3Err_trapOutOfBoundsMemoryAccess);
+  if (!mem) m3ApiTrap(m3Err_trapOutOfBoundsMemoryAccess);
+  /* draws ≥ 1: p-GAF bits; draws = 0: MTJ-pair voltages (st_mtj.h) */
+  int rc = st_mtj_sample(mem, size, hidden, count, probs, bits, draws);
+  if (rc == ST_ERR_NO_PAIRS) m3ApiTrap("[trap] mtj_sample: pair read (draws = 0), but this HAL has no MTJ pairs");
+  if (rc != ST_OK) m3ApiTrap(m3Err_trapOutOfBoundsMemoryAccess);
   m3ApiSuccess();
 }
 

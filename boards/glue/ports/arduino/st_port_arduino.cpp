@@ -78,6 +78,14 @@ extern "C" void st_port_begin(void) {
   pinMode(ST_MTJ_RESET_PIN, OUTPUT);
   for (int d = 0; d < ST_MTJ_DEVICES; d++) st_port_current_write(ST_MTJ_CURRENT_PINS[d], 0);
 #endif
+#if defined(ST_MTJ_PAIRS) && ST_MTJ_PAIRS > 0
+  /* MTJ pairs: same PWM resolution as the write current (spintrain build checks), bias at I = 0 */
+  analogWriteResolution(ST_MTJ_PAIR_PWM_BITS);
+  analogReadResolution(ST_ADC_BITS);
+  for (int p = 0; p < ST_MTJ_PAIRS; p++) {
+    for (int t = 0; t < 2; t++) st_port_current_write(ST_MTJ_PAIR_BIAS_PINS[p][t], (uint16_t)((ST_MTJ_PAIR_CODE_MID_Q16 + 32768) >> 16));
+  }
+#endif
 #if defined(ARDUINO_TEENSY41) || defined(ARDUINO_TEENSY40)
   Entropy.Initialize();
 #endif
