@@ -9,10 +9,10 @@
  *                                             plots rendered from it)
  *   npx tsx test/bench/methods.ts --from F    re-renders the README from a recorded run F, running nothing
  *
- * Outputs read: pair.json (Iris; and MNIST when run whole) or pair-mnist.json (--skip-iris),
+ * Outputs read: pair.json (Iris; and MNIST when run whole), pair-mnist*.json (--skip-iris, by seed),
  * trainable.json or trainable-fullbatch.json + trainable-sgd.json, distill.json.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -52,11 +52,18 @@ function collect(): MethodsRun {
   const parts: MethodsRun['parts'] = [];
   const pair: PairBench = { ...(read<PairBench>('pair.json') ?? {}) };
   if (existsSync(OUT + 'pair.json')) parts.push({ name: 'pair' + (pair.mnist ? '' : ', Iris'), command: `npx tsx test/bench/pair.ts${pair.mnist ? '' : ' --skip-mnist'}`, finished: finished('pair.json') });
-  const mnist = read<PairBench>('pair-mnist.json');
-  if (mnist?.mnist?.runs && (!pair.mnist || finished('pair-mnist.json') > finished('pair.json'))) {
-    pair.mnist = mnist.mnist;
-    parts.push({ name: 'pair, MNIST', command: `npx tsx test/bench/pair.ts --skip-iris --mnist-seeds ${mnist.mnist.runs.map((r) => r.seed).join(',')}`, finished: finished('pair-mnist.json') });
+  // MNIST runs: pair.json's own, or those of pair-mnist*.json (--skip-iris, one or more seeds per file), by seed.
+  const mnistFiles = readdirSync(OUT).filter((f) => /^pair-mnist.*\.json$/.test(f)).sort();
+  for (const f of mnistFiles) {
+    const m = read<PairBench>(f)?.mnist;
+    if (!m?.runs) continue;
+    if (!pair.mnist) pair.mnist = { ...m, runs: [] };
+    const seen = new Set(pair.mnist.runs.map((r) => r.seed));
+    pair.mnist.runs.push(...m.runs.filter((r) => !seen.has(r.seed)));
+    if (m.pairUncalibrated.epochs > pair.mnist.pairUncalibrated.epochs) pair.mnist.pairUncalibrated = m.pairUncalibrated;
+    parts.push({ name: `pair, MNIST, seed ${m.runs.map((r) => r.seed).join(', ')}`, command: `npx tsx test/bench/pair.ts --skip-iris --mnist-seeds ${m.runs.map((r) => r.seed).join(',')}${f === 'pair-mnist.json' ? '' : ` --out ${f}`}`, finished: finished(f) });
   }
+  pair.mnist?.runs.sort((a, b) => a.seed - b.seed);
   const trainable: TrainableBench = {};
   for (const [file, command] of [
     ['trainable.json', 'npx tsx test/bench/trainable.ts'],

@@ -12,7 +12,7 @@
  *      large here: bp tanh stalled at 83% after 5 epochs with 0.05, and reached 97.1% with 0.01)
  * Results: build/bench/pair.json (pair-mnist.json with --skip-iris).
  * Usage: npx tsx test/bench/pair.ts [--skip-iris] [--skip-mnist] [--mnist-epochs 20] [--mnist-seeds 1,2] [--uncalibrated-epochs 2]
- *        [--mnist-train N] [--splits 8]
+ *        [--mnist-train N] [--splits 8] [--out NAME]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ import { mismatchPlot, stepPlot } from './lib/pair-plots.ts';
 import { Rng } from '../../host/rng.ts';
 
 const OUT = fileURLToPath(new URL('../../build/bench/', import.meta.url));
-const { values } = parseArgs({ options: { 'skip-mnist': { type: 'boolean' }, 'skip-iris': { type: 'boolean' }, 'mnist-epochs': { type: 'string' }, 'mnist-train': { type: 'string' }, 'mnist-seeds': { type: 'string' }, 'uncalibrated-epochs': { type: 'string' }, splits: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'skip-mnist': { type: 'boolean' }, 'skip-iris': { type: 'boolean' }, 'mnist-epochs': { type: 'string' }, 'mnist-train': { type: 'string' }, 'mnist-seeds': { type: 'string' }, 'uncalibrated-epochs': { type: 'string' }, out: { type: 'string' }, splits: { type: 'string' } } });
 const SPLITS = Number(values.splits ?? 8);
 
 async function trainOnce(d: Dataset, hidden: number[], algorithm: TrainingAlgorithm, seed: number, epochs: number, lr: number, step: number, iv: Partial<PairIvConfig>, decay = 0, calibrate = false, deviceSeed = seed): Promise<number> {
@@ -124,4 +124,4 @@ if (!values['skip-mnist']) {
   results.mnist = { layout: [784, ...hidden, 10], epochs, lr, decay, train: d.train.n, runs, pairUncalibrated: { epochs: uncalibratedEpochs, testAccuracy: pairUncalibrated } };
   console.log('mnist', JSON.stringify(results.mnist));
 }
-writeFileSync(OUT + (values['skip-iris'] ? 'pair-mnist.json' : 'pair.json'), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(OUT + (values.out ?? (values['skip-iris'] ? 'pair-mnist.json' : 'pair.json')), JSON.stringify(results, null, 2) + '\n');
