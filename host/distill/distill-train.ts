@@ -1,17 +1,21 @@
 /**
- * Student training on a teacher's soft targets: the trainer's loop (host/train/trainer.ts: same
- * shuffle, schedule, evaluation and report) with every step on y = α·softmax(z_teacher/T) + (1 − α)·onehot.
- * The student's softmax runs at the same T during training (config.temperature; prediction does not
- * depend on T), so δ = p_T − y; the T² of Hinton's loss becomes a factor T on the learning rates
- * (∂(T²·CE)/∂z = T·(p_T − y)).
+ * Student training on a teacher's soft targets (Hinton, Vinyals & Dean 2015): the trainer's loop
+ * (host/train/trainer.ts: same shuffle, schedule, evaluation and report) with every step on
+ *   L = α·T²·CE(q, softmax(z/T)) + (1 − α)·CE(onehot(label), softmax(z))
+ * z the student's logits, q = softmax(z_teacher/T). Its gradient with respect to z,
+ *   δ_k = α·T·(softmax(z/T)_k − q_k) + (1 − α)·(p_k − [k = label]),
+ * is formed on the host from the module's z and p = softmax(z) (the student's softmax runs at T = 1)
+ * and handed back through the soft-target path (SpintrainEngine.trainOutputGradient), so the module's
+ * backward pass and update run on exactly this δ (to Q16) with the configured learning rates.
+ * α = 0 is plain training, bit for bit.
  */
 import type { Dataset } from '../data/index.ts';
 import { Rng } from '../rng.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
-import { learningRates, type NetworkConfig } from '../engine/config.ts';
+import type { NetworkConfig } from '../engine/config.ts';
 import type { OpCounters } from '../engine/counters.ts';
 import { addCounters, epochReport, type EpochReport, type TrainResult } from '../train/trainer.ts';
-import type { Teacher } from './teacher.ts';
+import { softmaxAt, type Teacher } from './teacher.ts';
 import { DistillationError } from './errors.ts';
 
 export interface DistillOptions {
@@ -25,9 +29,28 @@ export interface DistillOptions {
   onEpoch?: (r: EpochReport) => void;
 }
 
-/** The student's configuration for distillation: temperature T and learning rates × T. */
-export function studentConfig(config: NetworkConfig, temperature: number): NetworkConfig {
-  return { ...config, temperature, learningRate: learningRates(config).map((lr) => lr * temperature) };
+/** The student's configuration: the network's own, with the softmax at T = 1 (the temperature is the loss's). */
+export function studentConfig(config: NetworkConfig): NetworkConfig {
+  const { temperature: _unused, ...student } = config;
+  return student;
+}
+
+/**
+ * δ = ∂L/∂z of the distillation loss above, written into out: z the student's logits and p its
+ * probabilities softmax(z) (both Q16, as the module holds them), q the teacher's soft targets at T.
+ */
+export function distillationGradient(
+  zQ16: ArrayLike<number>, pQ16: ArrayLike<number>, q: ArrayLike<number>, label: number, temperature: number, alpha: number, out: Float64Array,
+): Float64Array {
+  const n = out.length;
+  for (let k = 0; k < n; k++) out[k] = (1 - alpha) * (pQ16[k] / 65536 - (k === label ? 1 : 0));
+  if (alpha > 0) {
+    const z = new Float64Array(n);
+    for (let k = 0; k < n; k++) z[k] = zQ16[k] / 65536;
+    const pT = softmaxAt(z, temperature, z);
+    for (let k = 0; k < n; k++) out[k] += alpha * temperature * (pT[k] - q[k]);
+  }
+  return out;
 }
 
 export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opts: DistillOptions): Promise<TrainResult> {
@@ -38,14 +61,13 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
     throw new DistillationError(`the teacher is ${teacher.inputs} → ${teacher.classes}, the data set ${data.inputs} → ${data.classes}`);
   }
   if (config.output !== 'softmax') throw new DistillationError('the student needs a softmax output for soft targets');
-  const student = studentConfig(config, T);
+  const student = studentConfig(config);
   const engine = new SpintrainEngine(student, opts.draws ?? { kind: 'prng' });
   // Soft targets once per sample (the teacher is fixed): n × classes floats.
   const n0 = data.inputs;
-  const targets = new Float64Array(data.train.n * data.classes);
-  for (let i = 0; i < data.train.n; i++) {
-    teacher.softTarget(data.train.x.subarray(i * n0, (i + 1) * n0), data.train.y[i], T, alpha, targets.subarray(i * data.classes, (i + 1) * data.classes));
-  }
+  const C = data.classes;
+  const targets = new Float64Array(data.train.n * C);
+  if (alpha > 0) for (let i = 0; i < data.train.n; i++) teacher.softTarget(data.train.x.subarray(i * n0, (i + 1) * n0), T, targets.subarray(i * C, (i + 1) * C));
   const testSplit = engine.loadSplit(data.test);
   const shuffleRng = new Rng((config.seed * 2654435761) >>> 0);
   const epochs: EpochReport[] = [];
@@ -58,8 +80,10 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
     let correct = 0;
     const t0 = performance.now();
     for (const i of order) {
-      const y = engine.trainSoftTarget(data.train.x.subarray(i * n0, (i + 1) * n0), targets.subarray(i * data.classes, (i + 1) * data.classes));
-      if (y === data.train.y[i]) correct++;
+      const label = data.train.y[i];
+      const q = targets.subarray(i * C, (i + 1) * C);
+      const y = engine.trainOutputGradient(data.train.x.subarray(i * n0, (i + 1) * n0), (z, p, delta) => distillationGradient(z, p, q, label, T, alpha, delta));
+      if (y === label) correct++;
     }
     const dt = (performance.now() - t0) / 1000;
     const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);

@@ -2,8 +2,8 @@
  * A teacher network for knowledge distillation (Hinton, Vinyals & Dean 2015): a spintrain weights
  * file (host/io/weights-file.ts, e.g. from `spintrain train --save`) loaded into its own engine on the
  * host. Its soft targets at temperature T:
- *   q_k = softmax(z_k / T)              z the teacher's output logits (the engine's Z[L], Q16)
- *   y_k = α·q_k + (1 − α)·[k = label]    α the weight of the soft part
+ *   q_k = softmax(z / T)_k              z the teacher's output logits (the engine's Z[L], Q16)
+ * (the student's loss that uses them: distill-train.ts).
  */
 import { SpintrainEngine } from '../engine/wasm-engine.ts';
 import { applyWeightsFile, loadCheckpoint } from '../engine/checkpoint.ts';
@@ -36,13 +36,18 @@ export class Teacher {
     return Float64Array.from(this.engine.preActivations(this.engine.layout.length - 1), (v) => v / 65536);
   }
 
-  /** y = α·softmax(z/T) + (1 − α)·onehot(label), written into out. */
-  softTarget(x: Uint8Array, label: number, temperature: number, alpha: number, out = new Float64Array(this.classes)): Float64Array {
-    const z = this.logits(x);
-    const m = Math.max(...z);
-    let sum = 0;
-    for (let k = 0; k < z.length; k++) sum += out[k] = Math.exp((z[k] - m) / temperature);
-    for (let k = 0; k < z.length; k++) out[k] = (alpha * out[k]) / sum + (k === label ? 1 - alpha : 0);
-    return out;
+  /** Soft targets q = softmax(z/T) of the teacher's logits z, written into out. */
+  softTarget(x: Uint8Array, temperature: number, out = new Float64Array(this.classes)): Float64Array {
+    return softmaxAt(this.logits(x), temperature, out);
   }
+}
+
+/** softmax(z/T) in float, written into out. */
+export function softmaxAt(z: ArrayLike<number>, temperature: number, out = new Float64Array(z.length)): Float64Array {
+  let m = -Infinity;
+  for (let k = 0; k < z.length; k++) if (z[k] > m) m = z[k];
+  let sum = 0;
+  for (let k = 0; k < z.length; k++) sum += out[k] = Math.exp((z[k] - m) / temperature);
+  for (let k = 0; k < z.length; k++) out[k] /= sum;
+  return out;
 }

@@ -101,6 +101,7 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   private arenaTop: number;
   private readonly arenaStart: number;
   private epoch = 0;
+  private gradientScratch?: Float64Array;
 
   constructor(config: NetworkConfig<A>, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
     this.config = validateNetworkConfig(config);
@@ -301,18 +302,49 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   trainSoftTarget(x: Uint8Array, target: ArrayLike<number>): number {
     const L = this.layout.length - 1;
     if (target.length !== this.layout[L]) throw new RangeError(`target: expected ${this.layout[L]} values, got ${target.length}`);
-    this.setInput(x);
-    let y: number;
-    if (this.pairViaBuffer()) y = this.forwardPairsSync();
-    else {
-      y = this.exports.trainForward();
-      if (this.draws.kind === 'host' && this.draws.via !== 'import' && this.usesDraws()) {
-        for (let k = 1; k <= this.hiddenLayers; k++) if (this.sampleHidden(k) instanceof Promise) throw new EngineError('trainSoftTarget', -7);
-      }
-    }
+    const y = this.trainingForward(x, 'trainSoftTarget');
     const d = this.deltas(L);
     for (let k = 0; k < d.length; k++) d[k] = Math.round(target[k] * 65536);
     this.exports.trainBackward(-1);
+    return y;
+  }
+
+  /**
+   * Training step on an output gradient computed by the host (e.g. a distillation loss): after the
+   * training forward pass, gradient(z, p, delta) gets the output pre-activations z and probabilities
+   * p (Q16, live views) and writes δ_k = ∂loss/∂z_k into delta. The module's backward pass and update
+   * then run on exactly round(δ·2^16) (its Q16 output error): the host writes y = p − δ into D[L]
+   * and calls trainBackward(−1), where δ_k = p_k − y_k (softmax output). Returns the class predicted
+   * before the update.
+   */
+  trainOutputGradient(x: Uint8Array, gradient: (z: Int32Array, p: Int32Array, delta: Float64Array) => void): number {
+    const L = this.layout.length - 1;
+    if (this.config.output !== 'softmax') throw new ConfigError('output', 'an output gradient needs the softmax output (δ = p − y)');
+    const y = this.trainingForward(x, 'trainOutputGradient');
+    const n = this.layout[L];
+    const delta = (this.gradientScratch ??= new Float64Array(n));
+    delta.fill(0);
+    const p = this.activations(L);
+    gradient(this.preActivations(L), p, delta);
+    const d = this.deltas(L);
+    for (let k = 0; k < n; k++) {
+      const e = Math.round(delta[k] * 65536);
+      // the module forms δ = (p − y) << 8 in Q24: |δ| < 128
+      if (!(Math.abs(e) < 2 ** 23)) throw new RangeError(`output gradient δ[${k}] = ${delta[k]}: expected a finite number in (−128, 128)`);
+      d[k] = p[k] - e;
+    }
+    this.exports.trainBackward(-1);
+    return y;
+  }
+
+  /** The training forward pass on one input (hidden draws from a synchronous source included); returns argmax. */
+  private trainingForward(x: Uint8Array, caller: string): number {
+    this.setInput(x);
+    if (this.pairViaBuffer()) return this.forwardPairsSync();
+    const y = this.exports.trainForward();
+    if (this.draws.kind === 'host' && this.draws.via !== 'import' && this.usesDraws()) {
+      for (let k = 1; k <= this.hiddenLayers; k++) if (this.sampleHidden(k) instanceof Promise) throw new EngineError(caller, -7);
+    }
     return y;
   }
 
