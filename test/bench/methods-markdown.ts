@@ -121,7 +121,7 @@ function pairSection(p: PairBench): string[] {
       ),
       '',
     );
-    out.push(`Uncalibrated twins: ${pct(m.pairUncalibrated.testAccuracy)} after ${m.pairUncalibrated.epochs} epoch(s); their mismatch enters f′ as (V_B − V_A)/ΔI and a deep net does not train.`, '');
+    out.push(`Uncalibrated twins (seed 1, their mismatch entering f′ as (V_B − V_A)/ΔI): ${pct(m.pairUncalibrated.testAccuracy)} after ${m.pairUncalibrated.epochs} epoch(s).`, '');
   }
   return out;
 }

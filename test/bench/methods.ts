@@ -61,7 +61,13 @@ function collect(): MethodsRun {
     const seen = new Set(pair.mnist.runs.map((r) => r.seed));
     pair.mnist.runs.push(...m.runs.filter((r) => !seen.has(r.seed)));
     if (m.pairUncalibrated.epochs > pair.mnist.pairUncalibrated.epochs) pair.mnist.pairUncalibrated = m.pairUncalibrated;
-    parts.push({ name: `pair, MNIST, seed ${m.runs.map((r) => r.seed).join(', ')}`, command: `npx tsx test/bench/pair.ts --skip-iris --mnist-seeds ${m.runs.map((r) => r.seed).join(',')}${f === 'pair-mnist.json' ? '' : ` --out ${f}`}`, finished: finished(f) });
+    const seeds = m.runs.map((r) => r.seed).join(',');
+    const out = f === 'pair-mnist.json' ? '' : ` --out ${f}`;
+    parts.push(
+      m.runs.length
+        ? { name: `pair, MNIST, seed ${seeds}`, command: `npx tsx test/bench/pair.ts --skip-iris --mnist-seeds ${seeds}${out}`, finished: finished(f) }
+        : { name: 'pair, MNIST, uncalibrated twins', command: `npx tsx test/bench/pair.ts --skip-iris --uncalibrated-only --uncalibrated-epochs ${m.pairUncalibrated.epochs}${out}`, finished: finished(f) },
+    );
   }
   pair.mnist?.runs.sort((a, b) => a.seed - b.seed);
   const trainable: TrainableBench = {};
