@@ -29,7 +29,7 @@ export const TRAIN_USAGE = `spintrain train [options]
   --relu-sampled             pgaf ReLU draws Bernoulli(σ(z))   --pair-step DZ   pair: ΔI in pre-activation units (default 0.1)
   --trainable-activation     a = f(k(z + c)) with k, c trained per hidden neuron (bp, pgaf)
 ${ACTIVATION_RANGE_USAGE}
-  --teacher FILE             distil from a teacher's weights file: soft targets at --temperature T (default 4),
+  --teacher FILE             distil from a teacher's weights file: soft targets at --temperature T (default 2),
                              weight --alpha A (default 0.9) on the soft part
   --epochs N                 (default 10)              --seed S          (default 1)
   --lr X[,X...]              learning rate, one per weight layer or one for all
@@ -162,7 +162,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     activationRangeFrom: activationRange?.from,
     teacher: values.teacher === undefined ? undefined : {
       file: values.teacher,
-      temperature: numberOption('--temperature', values.temperature, 4, 1, 100),
+      temperature: numberOption('--temperature', values.temperature, 2, 1, 100),
       alpha: numberOption('--alpha', values.alpha, 0.9, 0, 1),
     },
     report: values.report,
