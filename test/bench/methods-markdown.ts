@@ -5,6 +5,7 @@
  */
 import type { MachineInfo } from './lib/machine.ts';
 import type { SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import { replaceReadmeSection } from './lib/readme-section.ts';
 
 interface IrisResult {
   schedule: { epochs: number; lr: number; decay: number; calibrate: boolean; step: number; splits: number };
@@ -210,10 +211,5 @@ export function methodsMarkdown(run: MethodsRun): string {
 
 /** Replaces the text between the README's methods markers. */
 export function replaceMethods(readme: string, section: string): string {
-  const begin = '<!-- methods:begin -->';
-  const end = '<!-- methods:end -->';
-  const i = readme.indexOf(begin);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md: expected the markers ${begin} … ${end}`);
-  return readme.slice(0, i + begin.length) + '\n' + section + '\n' + readme.slice(j);
+  return replaceReadmeSection(readme, 'methods', section);
 }

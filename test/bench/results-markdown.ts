@@ -7,6 +7,7 @@ import type { SpeedResult } from './speed.ts';
 import type { ProfileResult } from './profile.ts';
 import type { BoardBenchResult } from './boards.ts';
 import type { MachineInfo } from './lib/machine.ts';
+import { replaceReadmeSection } from './lib/readme-section.ts';
 
 export interface BenchRun {
   date: string;
@@ -228,10 +229,5 @@ export function resultsMarkdown(run: BenchRun): string {
 
 /** Replaces the text between the README's results markers. */
 export function replaceResults(readme: string, section: string): string {
-  const begin = '<!-- results:begin -->';
-  const end = '<!-- results:end -->';
-  const i = readme.indexOf(begin);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md: expected the markers ${begin} … ${end}`);
-  return readme.slice(0, i + begin.length) + '\n' + section + '\n' + readme.slice(j);
+  return replaceReadmeSection(readme, 'results', section);
 }
