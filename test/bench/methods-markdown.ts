@@ -26,7 +26,10 @@ export interface TrainableBench {
   sgd?: { schedule: string; deviceRange: { kMin: number; kMax: number; cMin: number; cMax: number }; rows: SgdRow[] };
 }
 
-interface DistillRow { student: number[]; algorithm: string; epochs: number; temperature: number; alpha: number; seed?: number; withoutTeacher: number; withTeacher: number }
+/** One student setting; accuracies per seed (or one number for a single seed). */
+interface DistillRow { student: number[]; algorithm: string; epochs: number; temperature: number; alpha: number; learningRate?: number[]; seeds?: number[]; withoutTeacher: number | number[]; withTeacher: number | number[] }
+const perSeed = (v: number | number[]): number[] => (Array.isArray(v) ? v : [v]);
+const distillGain = (rows: DistillRow[]): number => mean(rows.flatMap((s) => perSeed(s.withTeacher))) - mean(rows.flatMap((s) => perSeed(s.withoutTeacher)));
 export interface DistillBench { teacher: { layout: number[]; testAccuracy: number; epochs?: number }; students: DistillRow[]; [key: string]: unknown }
 
 export interface MethodsRun {
@@ -74,8 +77,12 @@ export function methodTargets(run: MethodsRun): MethodTarget[] {
   if (d) {
     for (const a of [...new Set(d.students.map((s) => s.algorithm))]) {
       const rows = d.students.filter((s) => s.algorithm === a);
-      const gain = mean(rows.map((s) => s.withTeacher - s.withoutTeacher));
-      t.push({ name: `distillation helps the ${a} student`, value: `${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(2)} points`, met: gain > 0 });
+      const gain = distillGain(rows);
+      // Per-seed gains (same initial weights and data order with and without the teacher): the gain counts
+      // when it exceeds two standard errors of their mean.
+      const gains = rows.flatMap((s) => perSeed(s.withTeacher).map((w, i) => w - perSeed(s.withoutTeacher)[i]));
+      const se = gains.length > 1 ? sd(gains) / Math.sqrt(gains.length) : 0;
+      t.push({ name: `distillation helps the ${a} student (gain > 2 standard errors over seeds)`, value: `${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(2)} ± ${(100 * se).toFixed(2)} points`, met: gain > 2 * se });
     }
   }
   return t;
@@ -176,7 +183,7 @@ function distillSection(d: DistillBench): string[] {
   const s0 = d.students[0];
   out.push(
     `Teacher ${d.teacher.layout.join('-')} (bp, sigmoid${d.teacher.epochs ? `, ${d.teacher.epochs} epochs` : ''}): ${pct(d.teacher.testAccuracy)}. ` +
-      (s0 ? `Students ${s0.student.join('-')}, ${s0.epochs} epochs, T = ${s0.temperature}, α = ${s0.alpha}, same seed, schedule and data order with and without the teacher.` : ''),
+      (s0 ? `Students ${s0.student.join('-')}, ${s0.epochs} epochs, T = ${s0.temperature}, α = ${s0.alpha}, mean ± sd over seeds; each seed has the same initial weights, schedule and data order with and without the teacher.` : ''),
     '',
   );
   const algos = [...new Set(d.students.map((s) => s.algorithm))];
@@ -185,8 +192,9 @@ function distillSection(d: DistillBench): string[] {
       ['student', 'without teacher', 'with teacher', 'difference'],
       algos.map((a) => {
         const rows = d.students.filter((s) => s.algorithm === a);
-        const gain = mean(rows.map((s) => s.withTeacher - s.withoutTeacher));
-        return [`${rows[0].student.join('-')} ${a}`, meanText(rows.map((s) => s.withoutTeacher)), meanText(rows.map((s) => s.withTeacher)), `${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(2)} points`];
+        const gain = distillGain(rows);
+        const lr = rows[0].learningRate ? ` (lr ${rows[0].learningRate.join(' / ')})` : '';
+        return [`${rows[0].student.join('-')} ${a}${lr}`, meanText(rows.flatMap((s) => perSeed(s.withoutTeacher))), meanText(rows.flatMap((s) => perSeed(s.withTeacher))), `${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(2)} points`];
       }),
     ),
     '',
