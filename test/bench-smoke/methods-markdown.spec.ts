@@ -28,10 +28,10 @@ describe('methods section', () => {
     expect(t['pair, Iris 1 hidden layer, validation ≥ 93.3% (mean of splits)'].met).toBe(true);
     expect(t['pair, Iris 2 hidden layers, validation ≥ 93.3%'].met).toBe(false);
     expect(t['pair, MNIST 4 hidden layers ≥ 97.9%']).toMatchObject({ met: true, value: '97.95% ± 0.08 (n = 2)' });
-    expect(t['paper setup, fixed sigmoid ≈ 88%'].met).toBe(true);
+    expect(t['paper setup, fixed sigmoid ≈ 88% at 1000 iterations'].met).toBe(true);
     // pgaf per-seed gains +1, −1, +0.5 points: mean +0.17, standard error 0.6 → not a gain
     expect(t['distillation helps the pgaf student (gain > 2 standard errors over seeds)']).toMatchObject({ met: false, value: '+0.17 ± 0.60 points' });
-    expect(t["paper setup, trainable k, c (paper's init) ≥ 91.3%"].met).toBe(false);
+    expect(t["paper setup, trainable k, c (paper's init) ≥ 91.3% at 1000 iterations"].met).toBe(false);
     expect(t['distillation helps the bp student (gain > 2 standard errors over seeds)']).toMatchObject({ met: true, value: '+0.50 ± 0.00 points' });
   });
 

@@ -54,6 +54,9 @@ function table(header: string[], rows: (string | number)[][]): string {
   return [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
 }
 
+/** Iterations of the paper's full-batch setup. */
+const PAPER_ITERATIONS = 1000;
+
 export interface MethodTarget { name: string; value: string; met: boolean }
 
 export function methodTargets(run: MethodsRun): MethodTarget[] {
@@ -69,10 +72,12 @@ export function methodTargets(run: MethodsRun): MethodTarget[] {
     t.push({ name: `pair, MNIST ${m.layout.length - 2} hidden layers ≥ 97.9%`, value: meanText(p), met: mean(p) >= 0.979 });
   }
   const fb = run.trainable.fullBatch?.runs;
-  const last = (c?: FullBatchPoint[]): number | undefined => c?.[c.length - 1]?.testAccuracy;
-  if (fb?.fixed) t.push({ name: 'paper setup, fixed sigmoid ≈ 88%', value: pct(last(fb.fixed)!), met: Math.abs(last(fb.fixed)! - 0.88) <= 0.01 });
-  if (fb?.paper) t.push({ name: "paper setup, trainable k, c (paper's init) ≥ 91.3%", value: pct(last(fb.paper)!), met: last(fb.paper)! >= 0.913 });
-  if (fb?.slope1) t.push({ name: 'paper setup, trainable k, c (from k = 1) ≥ 91.3%', value: pct(last(fb.slope1)!), met: last(fb.slope1)! >= 0.913 });
+  // The paper's budget: 1000 iterations (curves may run on past it).
+  const last = (c?: FullBatchPoint[]): number | undefined => c?.find((q) => q.iteration === PAPER_ITERATIONS)?.testAccuracy;
+  const fixed = last(fb?.fixed), paper = last(fb?.paper), slope1 = last(fb?.slope1);
+  if (fixed !== undefined) t.push({ name: 'paper setup, fixed sigmoid ≈ 88% at 1000 iterations', value: pct(fixed), met: Math.abs(fixed - 0.88) <= 0.01 });
+  if (paper !== undefined) t.push({ name: "paper setup, trainable k, c (paper's init) ≥ 91.3% at 1000 iterations", value: pct(paper), met: paper >= 0.913 });
+  if (slope1 !== undefined) t.push({ name: 'paper setup, trainable k, c (from k = 1) ≥ 91.3% at 1000 iterations', value: pct(slope1), met: slope1 >= 0.913 });
   const d = run.distill;
   if (d) {
     for (const a of [...new Set(d.students.map((s) => s.algorithm))]) {
@@ -140,7 +145,7 @@ function trainableSection(t: TrainableBench): string[] {
   if (fb) {
     out.push(
       `**The paper's setup** (${fb.layout.join('-')}, sigmoid hidden and output, per-output cross-entropy, full-batch GD, lr ${fb.lr}, ` +
-        `${fb.iterations} iterations, pixels/1000, init U(−0.12, 0.12), ${fb.train.toLocaleString('en-US')} training samples; float64, ` +
+        `${PAPER_ITERATIONS} iterations${fb.iterations > PAPER_ITERATIONS ? ` (continued to ${fb.iterations} here)` : ''}, pixels/1000, init U(−0.12, 0.12), ${fb.train.toLocaleString('en-US')} training samples; float64, ` +
         `kernel checked against the TypeScript iteration to ${fb.kernelCheck.toExponential(0)}): test accuracy by iteration`,
       '',
     );
@@ -154,8 +159,8 @@ function trainableSection(t: TrainableBench): string[] {
       ),
       '',
     );
-    const tail = present.filter((v) => v !== 'fixed').map((v) => { const q = fb.runs[v]!.at(-1)!; return `${names[v]}: k ∈ ${range(q.kRange)}, c ∈ ${range(q.cRange)}`; });
-    if (tail.length) out.push(`Trained ranges at the end: ${tail.join('; ')}.`, '');
+    const tail = present.filter((v) => v !== 'fixed').map((v) => { const q = fb.runs[v]!.at(-1)!; return `${names[v]}: k ∈ ${range(q.kRange)}, c ∈ ${range(q.cRange)} (iteration ${q.iteration})`; });
+    if (tail.length) out.push(`Trained ranges: ${tail.join('; ')}.`, '');
   }
   const sgd = t.sgd;
   if (sgd) {

@@ -74,11 +74,19 @@ function collect(): MethodsRun {
   for (const [file, command] of [
     ['trainable.json', 'npx tsx test/bench/trainable.ts'],
     ['trainable-fullbatch.json', 'npx tsx test/bench/trainable.ts --skip-sgd --out trainable-fullbatch.json'],
+    ['trainable-fullbatch-2000.json', 'npx tsx test/bench/trainable.ts --skip-sgd --iterations 2000 --variants paper,fixed,slope1 --out trainable-fullbatch-2000.json'],
     ['trainable-sgd.json', 'npx tsx test/bench/trainable.ts --skip-full-batch --out trainable-sgd.json'],
   ] as const) {
     const t = read<TrainableBench>(file);
     if (!t) continue;
-    if (t.fullBatch) trainable.fullBatch = t.fullBatch;
+    // Full-batch runs are deterministic (same seed, same kernel): per variant, the longest curve is kept.
+    if (t.fullBatch) {
+      const fb = (trainable.fullBatch ??= { ...t.fullBatch, runs: {} });
+      fb.iterations = Math.max(fb.iterations, t.fullBatch.iterations);
+      for (const [v, curve] of Object.entries(t.fullBatch.runs) as [keyof typeof fb.runs, NonNullable<(typeof fb.runs)['fixed']>][]) {
+        if ((fb.runs[v]?.length ?? 0) < curve.length) fb.runs[v] = curve;
+      }
+    }
     if (t.sgd) trainable.sgd = t.sgd;
     if (t.fullBatch || t.sgd) parts.push({ name: `trainable activation${t.fullBatch ? ', paper setup' : ''}${t.sgd ? ', SGD setup' : ''}`, command, finished: finished(file) });
   }
