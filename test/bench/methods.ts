@@ -93,6 +93,7 @@ function collect(): MethodsRun {
   const distill = read<DistillBench>('distill.json');
   if (distill) parts.push({ name: 'distillation', command: 'npx tsx test/bench/distill.ts', finished: finished('distill.json') });
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root }).toString().trim();
+  parts.sort((a, b) => a.finished.localeCompare(b.finished));
   return { date: new Date().toISOString(), commit, machine: machineInfo(), parts, pair, trainable, distill };
 }
 
