@@ -115,21 +115,22 @@ function pairSection(p: PairBench): string[] {
     );
     if (iris.pair2OtherDevices?.length) out.push(`4-16-16-3 with ${iris.pair2OtherDevices.length} other mismatch draws of the simulated twins: ${iris.pair2OtherDevices.map(pct).join(', ')}.`, '');
   }
-  const sweep = (title: string, pts: SweepPoint[] | undefined, xName: string): void => {
+  const sweep = (title: string, pts: SweepPoint[] | undefined, xName: string, plot: string): void => {
     if (!pts?.length) return;
     const xs = [...new Set(pts.map((q) => q.x))];
     const series = [...new Set(pts.map((q) => q.series))];
     out.push(title, '');
     out.push(table([xName, ...series], xs.map((x) => [x, ...series.map((s) => { const q = pts.find((r) => r.x === x && r.series === s); return q ? pct(q.accuracy) : '–'; })])), '');
+    out.push(`![${xName} sweep](test/bench/results/${plot})`, '');
   };
-  sweep('**Step ΔI** (Iris 4-16-3, constant lr 0.05, 300 epochs, twins uncalibrated; Δz = ΔI·b in pre-activation units; plot `test/bench/results/pair-step.svg`)', p.stepSweep, 'Δz');
-  sweep('**Mismatch and read noise** (Iris 4-16-3, Δz = 0.1, same schedule; gain CV of the twins, offset σ = CV/b; plot `test/bench/results/pair-mismatch.svg`)', p.mismatchSweep, 'gain CV');
+  sweep('**Step ΔI** (Iris 4-16-3, constant lr 0.05, 300 epochs, twins uncalibrated; Δz = ΔI·b in pre-activation units; plot below)', p.stepSweep, 'Δz', 'pair-step.svg');
+  sweep('**Mismatch and read noise** (Iris 4-16-3, Δz = 0.1, same schedule; gain CV of the twins, offset σ = CV/b; plot below)', p.mismatchSweep, 'gain CV', 'pair-mismatch.svg');
   const m = p.mnist;
   if (m) {
     out.push(`**MNIST, ${m.layout.length - 2} hidden layers** (${m.layout.join('-')}, tanh, ${m.epochs} epochs, lr ${m.lr}/(1 + ${m.decay}·epoch), ${m.train.toLocaleString('en-US')} training samples, default mismatch)`, '');
     out.push(
       table(
-        ['seed', 'pair, twins calibrated', 'exact bp, tanh', 'pair training time'],
+        ['seed', 'pair, twins calibrated', 'exact bp, tanh', 'pair training, wall clock (machine shared with other runs)'],
         m.runs.map((r) => [r.seed, pct(r.pairCalibrated), pct(r.bpTanh), `${Math.round(r.pairSeconds)} s`]),
       ),
       '',
