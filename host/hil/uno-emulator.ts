@@ -170,7 +170,8 @@ export class UnoEmulator {
     }
   }
 
+  /** Starts the next queued byte on the RX line; a byte the USART refuses (receiver off) stays queued. */
   private feedRx(): void {
-    if (this.rxQueue.length && !this.usart.rxBusy) this.usart.writeByte(this.rxQueue.shift()!);
+    if (this.rxQueue.length && !this.usart.rxBusy && this.usart.writeByte(this.rxQueue[0])) this.rxQueue.shift();
   }
 }
