@@ -59,6 +59,15 @@ export class UnoEmulator {
   /** Bytes the firmware transmitted since the last flush go here at the end of each chunk. */
   onSerialOut: ((bytes: Buffer) => void) | null = null;
   private readonly rxQueue: number[] = [];
+  /** A received byte waits in UDR until the firmware reads it. */
+  private rxUnread = false;
+  /**
+   * Received bytes overwritten before the firmware read them. avr8js keeps one received byte and
+   * overwrites it unread, where the ATmega328P has a receive FIFO: a firmware that takes longer than one
+   * character time (174 µs at 57,600 baud) to read UDR loses a host → board byte here that a real Uno
+   * keeps. Counted so that tests can tell such an emulator loss from a host fault.
+   */
+  rxOverruns = 0;
   private readonly txBuffer: number[] = [];
   private readonly waiters: { cycles: number; resolve: () => void }[] = [];
   private readonly chunkCycles: number;
@@ -80,7 +89,16 @@ export class UnoEmulator {
     this.usart = new AVRUSART(this.cpu, usart0Config, UNO_CLOCK_HZ);
     this.twi = new AVRTWI(this.cpu, twiConfig, UNO_CLOCK_HZ);
     this.usart.onByteTransmit = (b) => this.txBuffer.push(b);
-    this.usart.onRxComplete = () => this.feedRx();
+    this.usart.onRxComplete = () => {
+      if (this.rxUnread) this.rxOverruns++;
+      this.rxUnread = true;
+      this.feedRx();
+    };
+    const readUdr = this.cpu.readHooks[usart0Config.UDR];
+    this.cpu.readHooks[usart0Config.UDR] = (addr) => {
+      this.rxUnread = false;
+      return readUdr(addr);
+    };
     this.chunkCycles = Math.round((options.chunkS ?? 0.5e-3) * UNO_CLOCK_HZ);
   }
 
@@ -170,8 +188,7 @@ export class UnoEmulator {
     }
   }
 
-  /** Starts the next queued byte on the RX line; a byte the USART refuses (receiver off) stays queued. */
   private feedRx(): void {
-    if (this.rxQueue.length && !this.usart.rxBusy && this.usart.writeByte(this.rxQueue[0])) this.rxQueue.shift();
+    if (this.rxQueue.length && !this.usart.rxBusy) this.usart.writeByte(this.rxQueue.shift()!);
   }
 }

@@ -5,8 +5,9 @@
  * session code as `spintrain train --device <port>` (the port path resolved to the emulated link).
  * Emulated time only. The draw sequence is NOT bit-reproducible across runs, though: one run of this
  * test reached 100 % at epoch 24 of its first attempt, another stalled at 50 % in all three 25-epoch
- * attempts, and one run saw one pulse fewer on the pulse pin than the host wrote. Where the run-to-run
- * variation comes from was not traced. p-GAF-BP on XOR from 4 points is a
+ * attempts, and one run saw one pulse fewer on the pulse pin than the host wrote (a received byte
+ * overwritten in avr8js's USART, see UnoEmulator.rxOverruns). Where the run-to-run variation comes from
+ * was not traced; such overruns are one candidate. p-GAF-BP on XOR from 4 points is a
  * stochastic search: with this recipe and the module's own generator it first reaches 100 % within 60
  * epochs for 18 of 24 seeds (median 32). So a run gets up to 60 epochs, and a stalled run restarts from
  * the next seed's initialisation on the same board (at most ATTEMPTS runs).
@@ -53,6 +54,7 @@ describe('XOR through the emulated Uno (StandardFirmata)', () => {
       );
       expect(session.draws).toMatchObject({ kind: 'host', via: 'buffer' });
       const pulses0 = hil.circuit.pulses;
+      const overruns0 = hil.emulator.rxOverruns;
       const t0 = hil.emulator.timeS;
       let accuracy = 0;
       let draws = 0;
@@ -75,13 +77,15 @@ describe('XOR through the emulated Uno (StandardFirmata)', () => {
       const emulatedS = hil.emulator.timeS - t0;
       expect(accuracy).toBe(1);
       expect(draws).toBe(epochs * 4 * 4 * 2); // 4 samples × 4 hidden neurons × 2 draws
-      // Every draw was a pulse on the board: 2 rounds of 4 parallel junctions per sample. One clean-clone
-      // run saw 679 rising edges for 680 pulses written (a Firmata digital write the emulated board never
-      // applied; not traced, see the header), so up to 1 in 500 may be missing, and never an extra one.
+      // Every draw was a pulse on the board: 2 rounds of 4 parallel junctions per sample. The one exception:
+      // avr8js overwrites a received byte the firmware has not read yet (no receive FIFO, unlike the
+      // ATmega328P), so a pulse write can be lost in the emulator; one clean-clone run saw 679 of 680.
+      // Each missing pulse must be matched by such a counted overrun, and there is never an extra pulse.
       const pulses = hil.circuit.pulses - pulses0;
+      const overruns = hil.emulator.rxOverruns - overruns0;
       expect(pulses).toBeLessThanOrEqual(draws / 4);
-      expect(pulses).toBeGreaterThanOrEqual(Math.floor((draws / 4) * 0.998));
-      console.log(`XOR via HIL: 100 % after ${epochs} epochs (${attempts} attempt(s)), ${draws} draws, ${emulatedS.toFixed(1)} s emulated, ${(draws / emulatedS).toFixed(0)} bits/s emulated`);
+      expect(draws / 4 - pulses).toBeLessThanOrEqual(overruns);
+      console.log(`XOR via HIL: 100 % after ${epochs} epochs (${attempts} attempt(s)), ${draws} draws, ${overruns} emulator RX overrun(s), ${emulatedS.toFixed(1)} s emulated, ${(draws / emulatedS).toFixed(0)} bits/s emulated`);
     } finally {
       hil.stop();
     }
