@@ -3,7 +3,8 @@
  * J5Mtj on a real board). Call mtjContract(name, factory) inside a spec file.
  * Statistical checks use 4-sigma binomial bounds: |k − n p| ≤ 4 √(n p (1 − p)) + 1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openForSuite } from './open-for-suite.ts';
 import {
   CurrentOutOfRangeError,
   DeviceIndexError,
@@ -40,14 +41,9 @@ export function mtjContract(name: string, factory: () => Promise<MtjContractFixt
     // Sweep result per device: currents and high counts, shared by later tests.
     const sweep: { currentA: number[]; high: number[][] } = { currentA: [], high: [] };
 
-    beforeAll(async () => {
-      fx = await factory();
-      a = fx.array;
-      await a.open();
-    });
-    afterAll(async () => {
-      if (a?.isOpen) await a.close();
-      await fx?.cleanup?.();
+    openForSuite(factory, (f) => {
+      fx = f;
+      a = f.array;
     });
 
     it('opens with at least one device and consistent limits', () => {

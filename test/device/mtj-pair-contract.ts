@@ -3,7 +3,8 @@
  * apart from mtj-contract.ts so the sampling suite (and the emulated-Uno run) is unchanged.
  * Call mtjPairContract(name, factory) inside a spec file. Noise bounds are 4σ of the reader's stated noise.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openForSuite } from './open-for-suite.ts';
 import { CurrentOutOfRangeError, DeviceIndexError, DeviceNotOpenError } from '../../host/device/errors.ts';
 import type { MtjArray, MtjPairReader } from '../../host/device/mtj-array.ts';
 
@@ -19,14 +20,9 @@ export function mtjPairContract(name: string, factory: () => Promise<MtjPairCont
   describe.skipIf(options.skip ?? false)(`MtjPairReader contract: ${name}`, () => {
     let fx: MtjPairContractFixture;
     let a: MtjArray & MtjPairReader;
-    beforeAll(async () => {
-      fx = await factory();
-      a = fx.array;
-      await a.open();
-    });
-    afterAll(async () => {
-      if (a?.isOpen) await a.close();
-      await fx?.cleanup?.();
+    openForSuite(factory, (f) => {
+      fx = f;
+      a = f.array;
     });
 
     it('has at least one pair and a positive current range', () => {
