@@ -15,58 +15,22 @@
  * channels as junction voltages (minus mtjPairs.adcOffsetV).
  * Waits use a DeviceClock (wall clock by default; the emulated board's clock in HIL tests).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { type BoardProfile, currentCodeMax, fullScaleCurrentA, pairMaxCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
 import { type DeviceClock, wallClock } from './device-clock.ts';
+import { type FirmataIo, type FirmataLink, type J5Board, type SerialPortLike, openFirmataLink } from './firmata-link.ts';
 import {
   BoardProfileError,
   BoardResponseTimeoutError,
   DeviceNotOpenError,
   FirmwareTimeoutError,
   MtjDeviceError,
-  PortNotFoundError,
   TransportClosedError,
 } from './errors.ts';
 import { type MtjArray, type MtjLimits, type MtjPairReader, type SampleRequest, validateBias, validatePairRead, validateSampleRequests } from './mtj-array.ts';
 
-/** The part of johnny-five's Board we use. */
-
-/** johnny-five's wall-clock connect timeout [ms]; the driver's readyTimeoutS (device clock) is the real one. */
-export const J5_WALL_TIMEOUT_MS = 3_600_000;
-export interface J5Board {
-  io: J5Io;
-  isReady?: boolean;
-  on(event: string, cb: (...args: unknown[]) => void): unknown;
-  once(event: string, cb: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, cb: (...args: unknown[]) => void): unknown;
-  timer?: NodeJS.Timeout;
-}
-
-/** The part of an IO plugin (firmata-io) we use. */
-export interface J5Io {
-  MODES: { OUTPUT: number; PWM: number; ANALOG: number };
-  pinMode(pin: number, mode: number): void;
-  digitalWrite(pin: number, value: number): void;
-  pwmWrite?(pin: number, value: number): void;
-  analogWrite?(pin: number, value: number): void;
-  analogRead(ch: number, cb: (value: number) => void): void;
-  reportAnalogPin?(ch: number, on: 0 | 1): void;
-  reportVersion?(cb: () => void): void;
-  setSamplingInterval?(ms: number): void;
-  on(event: string, cb: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, cb: (...args: unknown[]) => void): unknown;
-  transport?: { close?(cb?: () => void): void; isOpen?: boolean };
-  reportVersionTimeoutId?: NodeJS.Timeout;
-}
-
-/** A serial-port-like object (node-serialport or host/hil/emulated-serial-port.ts). */
-export interface SerialPortLike {
-  path: string;
-  write(data: Buffer, cb?: (err?: Error | null) => void): unknown;
-  close(cb?: (err?: Error | null) => void): void;
-  on(event: string, cb: (...args: unknown[]) => void): unknown;
-}
+/** The parts of johnny-five's Board and of an IO plugin (firmata-io) the driver uses. */
+export type { J5Board, SerialPortLike } from './firmata-link.ts';
+export type J5Io = FirmataIo;
 
 export interface J5MtjOptions {
   profile: BoardProfile;
@@ -99,6 +63,8 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   private board: J5Board | null;
   private readonly ownsBoard: boolean;
   private io: J5Io | null = null;
+  /** The Firmata link this driver opened (none when the caller passed a board). */
+  private link: FirmataLink | null = null;
   private open_ = false;
   private closedReason: string | null = null;
   private closeWaiters: ((e: Error) => void)[] = [];
@@ -150,17 +116,19 @@ export class J5Mtj implements MtjArray, MtjPairReader {
 
   async open(): Promise<void> {
     if (this.open_) return;
-    const port = this.options.port;
-    if (typeof port === 'string' && !existsSync(port)) throw new PortNotFoundError(port);
+    this.closedReason = null;
     if (!this.board) {
-      const five = createRequire(import.meta.url)('johnny-five');
-      // johnny-five's own connect timeout runs on the wall clock (10 s by default); ours below runs on
-      // the device clock (emulated time under emulation), so j5's is pushed out of the way.
-      this.board = new five.Board({ port, repl: false, debug: false, sigint: false, timeout: J5_WALL_TIMEOUT_MS }) as J5Board;
+      this.link = await openFirmataLink({
+        port: this.options.port!,
+        clock: this.clock,
+        readyTimeoutS: this.options.readyTimeoutS,
+        error: (m) => new MtjDeviceError(m),
+      });
+      this.board = this.link.board;
     }
     const board = this.board;
-    this.closedReason = null;
     if (!board.isReady) {
+      // A board the caller constructed: wait for its `ready` on the device clock.
       const ready = new Promise<void>((resolve, reject) => {
         board.once('ready', () => resolve());
         board.once('error', (e) => reject(new MtjDeviceError(`board on ${this.portName}: ${(e as Error)?.message ?? e}`)));
@@ -168,14 +136,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       const timeout = this.clock.delay(this.options.readyTimeoutS ?? 10).then(() => {
         throw new FirmwareTimeoutError(this.portName, this.options.readyTimeoutS ?? 10);
       });
-      try {
-        await Promise.race([ready, timeout]);
-      } catch (e) {
-        this.releaseTimers();
-        if (this.ownsBoard) this.board.io?.transport?.close?.();
-        this.board = this.ownsBoard ? null : this.board;
-        throw e;
-      }
+      await Promise.race([ready, timeout]);
     }
     const io = board.io;
     this.io = io;
@@ -298,12 +259,12 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       }
     }
     this.open_ = false;
-    this.releaseTimers();
     const transportOpen = this.closedReason === null;
     this.closedReason ??= 'close()'; // before the transport's 'close' event: a deliberate close is not a fault
-    if (this.ownsBoard && io?.transport?.close && transportOpen) {
-      await new Promise<void>((resolve) => io.transport!.close!(() => resolve()));
-    }
+    const link = this.link;
+    this.link = null;
+    if (this.ownsBoard) this.board = null;
+    if (link && transportOpen) await link.close();
   }
 
   private async runRound(requests: readonly SampleRequest[], round: number[], out: Uint8Array): Promise<void> {
@@ -415,11 +376,5 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   private pulse(pin: number): void {
     this.io!.digitalWrite(pin, 1);
     this.io!.digitalWrite(pin, 0);
-  }
-
-  private releaseTimers(): void {
-    const b = this.board;
-    if (b?.timer) clearTimeout(b.timer);
-    if (b?.io?.reportVersionTimeoutId) clearTimeout(b.io.reportVersionTimeoutId);
   }
 }

@@ -2,9 +2,19 @@
  * A serial-port-like object in process, for johnny-five / firmata-io: `path`, `isOpen`, `write(buf, cb)`,
  * `close(cb)`, emitting 'open', 'data', 'close', 'error'. Bytes written go to the emulated board's RX;
  * bytes the board transmits are emitted as 'data'. `disconnect()` emulates a cable pulled mid-way.
+ * Opening resets the board, as opening a real Uno's port does (DTR → 100 nF → RESET): the firmware boots
+ * and StandardFirmata announces its version. `resetOnOpen: false` models a board that does not reset
+ * (native USB, or the reset capacitor cut).
  */
 import { EventEmitter } from 'node:events';
 import type { UnoEmulator } from './uno-emulator.ts';
+
+export interface EmulatedSerialPortOptions {
+  /** Serial port path shown in errors. Default 'emulated:uno'. */
+  path?: string;
+  /** Reset the board when the port opens. Default true. */
+  resetOnOpen?: boolean;
+}
 
 export class EmulatedSerialPort extends EventEmitter {
   readonly path: string;
@@ -13,15 +23,17 @@ export class EmulatedSerialPort extends EventEmitter {
 
   constructor(
     readonly board: UnoEmulator,
-    path = 'emulated:uno',
+    options: EmulatedSerialPortOptions | string = {},
   ) {
     super();
-    this.path = path;
+    const o = typeof options === 'string' ? { path: options } : options;
+    this.path = o.path ?? 'emulated:uno';
     board.onSerialOut = (bytes) => {
       if (this.open_) this.emit('data', bytes);
     };
     // Like node-serialport: opens on the next turn of the event loop.
     setImmediate(() => {
+      if (o.resetOnOpen ?? true) board.reset();
       this.open_ = true;
       this.emit('open');
     });

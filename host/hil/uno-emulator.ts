@@ -26,6 +26,9 @@ import {
 } from 'avr8js';
 import intelHex from 'nrf-intel-hex';
 
+/** avr8js's interrupt descriptor (not exported by its index). */
+type AVRInterruptConfig = Parameters<CPU['setInterruptFlag']>[0];
+
 // nrf-intel-hex is CommonJS (`module.exports = MemoryMap`) but its typings say `export default`:
 // under NodeNext the default import is the class at run time and the namespace for the type checker.
 type MemoryMapClass = typeof intelHex.default;
@@ -34,6 +37,8 @@ const MemoryMap: MemoryMapClass = ((intelHex as unknown as { default?: MemoryMap
 
 export const UNO_CLOCK_HZ = 16_000_000;
 const FLASH_BYTES = 0x8000;
+/** Characters the ATmega328P's receiver holds unread: the two-level UDR0 FIFO and the shift register. */
+const RX_HELD_CHARS = 3;
 
 export interface UnoEmulatorOptions {
   /** Emulated seconds per event-loop turn. Default 0.5 ms. */
@@ -58,16 +63,24 @@ export class UnoEmulator {
   readonly timers: AVRTimer[];
   /** Bytes the firmware transmitted since the last flush go here at the end of each chunk. */
   onSerialOut: ((bytes: Buffer) => void) | null = null;
-  private readonly rxQueue: number[] = [];
-  /** A received byte waits in UDR until the firmware reads it. */
-  private rxUnread = false;
+  /** Bytes the host wrote that are still on the wire (the USB bridge sends them back to back at the baud rate). */
+  private readonly rxWire: number[] = [];
+  /** A character is being shifted in. */
+  private rxShifting = false;
   /**
-   * Received bytes overwritten before the firmware read them. avr8js keeps one received byte and
-   * overwrites it unread, where the ATmega328P has a receive FIFO: a firmware that takes longer than one
-   * character time (174 µs at 57,600 baud) to read UDR loses a host → board byte here that a real Uno
-   * keeps. Counted so that tests can tell such an emulator loss from a host fault.
+   * The receiver's two-level buffer (UDR0 FIFO) plus the receive shift register: the ATmega328P holds two
+   * received characters unread in the FIFO and a third complete one in the shift register (ATmega328P datasheet,
+   * USART0, receiving frames and the DOR0 flag). avr8js keeps only one and overwrites it, so this class models the FIFO itself.
+   */
+  private readonly rxFifo: number[] = [];
+  /**
+   * Received characters lost because the firmware left the FIFO and the shift register full when the next
+   * character arrived (the DOR condition of the datasheet). A firmware that reads UDR0 in its RX interrupt,
+   * as every Arduino core does, never overruns; the HIL tests assert this stays 0.
    */
   rxOverruns = 0;
+  /** avr8js's RX-complete interrupt of USART0 (private there; its flag is RXC0 in UCSR0A). */
+  private readonly rxcInterrupt: AVRInterruptConfig;
   private readonly txBuffer: number[] = [];
   private readonly waiters: { cycles: number; resolve: () => void }[] = [];
   private readonly chunkCycles: number;
@@ -89,16 +102,8 @@ export class UnoEmulator {
     this.usart = new AVRUSART(this.cpu, usart0Config, UNO_CLOCK_HZ);
     this.twi = new AVRTWI(this.cpu, twiConfig, UNO_CLOCK_HZ);
     this.usart.onByteTransmit = (b) => this.txBuffer.push(b);
-    this.usart.onRxComplete = () => {
-      if (this.rxUnread) this.rxOverruns++;
-      this.rxUnread = true;
-      this.feedRx();
-    };
-    const readUdr = this.cpu.readHooks[usart0Config.UDR];
-    this.cpu.readHooks[usart0Config.UDR] = (addr) => {
-      this.rxUnread = false;
-      return readUdr(addr);
-    };
+    this.cpu.readHooks[usart0Config.UDR] = () => this.readUdr();
+    this.rxcInterrupt = (this.usart as unknown as { RXC: AVRInterruptConfig }).RXC;
     this.chunkCycles = Math.round((options.chunkS ?? 0.5e-3) * UNO_CLOCK_HZ);
   }
 
@@ -113,8 +118,33 @@ export class UnoEmulator {
 
   /** Queue bytes for the board's RX line (host → board). */
   serialIn(data: Uint8Array | number[]): void {
-    for (const b of data) this.rxQueue.push(b);
-    this.feedRx();
+    for (const b of data) this.rxWire.push(b);
+    this.shiftNext();
+  }
+
+  /**
+   * External reset, as a real Uno's when the host opens its port (DTR → 100 nF → RESET): the program restarts
+   * at address 0 and the I/O registers return to their reset values (pins become inputs; timers, ADC,
+   * USART and TWI stop; bytes in flight are lost). The peripherals outside the MCU stay as they are.
+   */
+  reset(): void {
+    const cpu = this.cpu;
+    for (const port of Object.values(this.ports)) {
+      // through the write hooks, so pin listeners (the MTJ circuit) see the pins released
+      cpu.writeData(port.portConfig.PORT, 0);
+      cpu.writeData(port.portConfig.DDR, 0);
+    }
+    cpu.reset(); // PC = 0, SP = RAMEND, pending interrupts and clock events dropped
+    cpu.data.fill(0, 0, 0x100); // registers and I/O space; SRAM keeps its contents as on the chip
+    cpu.SP = cpu.data.length - 1;
+    for (const timer of this.timers) timer.reset();
+    this.usart.reset();
+    (this.adc as unknown as { converting: boolean }).converting = false;
+    (this.twi as unknown as { busy: boolean }).busy = false;
+    this.rxWire.length = 0;
+    this.rxFifo.length = 0;
+    this.rxShifting = false;
+    this.txBuffer.length = 0;
   }
 
   /** Resolves after `seconds` of emulated time (immediately if not running: time does not pass). */
@@ -188,7 +218,39 @@ export class UnoEmulator {
     }
   }
 
-  private feedRx(): void {
-    if (this.rxQueue.length && !this.usart.rxBusy) this.usart.writeByte(this.rxQueue.shift()!);
+  /** Start shifting in the next byte on the wire, one character time (start + 8 data + stop bits) long. */
+  private shiftNext(): void {
+    if (this.rxShifting || !this.rxWire.length) return;
+    const byte = this.rxWire.shift()!;
+    if (!this.usart.rxEnable) return void this.shiftNext(); // receiver off: the character passes unseen
+    this.rxShifting = true;
+    this.cpu.addClockEvent(() => {
+      this.rxShifting = false;
+      this.received(byte);
+      this.shiftNext();
+    }, this.characterCycles());
+  }
+
+  /** One character time [CPU cycles]: (UBRR0 + 1)·(16 or 8 with U2X0)·(start + data + parity + stop bits). */
+  private characterCycles(): number {
+    return (this.usart as unknown as { cyclesPerChar: number }).cyclesPerChar;
+  }
+
+  /** A character complete in the shift register: into the FIFO, or lost if FIFO and shift register are full. */
+  private received(byte: number): void {
+    if (this.rxFifo.length === RX_HELD_CHARS) {
+      this.rxFifo.pop(); // the unread character in the shift register is overwritten (DOR)
+      this.rxOverruns++;
+    }
+    this.rxFifo.push(byte);
+    this.cpu.setInterruptFlag(this.rxcInterrupt);
+  }
+
+  /** Reading UDR0 pops the FIFO; RXC0 stays set while characters remain. */
+  private readUdr(): number {
+    const byte = this.rxFifo.shift() ?? 0;
+    if (this.rxFifo.length) this.cpu.setInterruptFlag(this.rxcInterrupt);
+    else this.cpu.clearInterrupt(this.rxcInterrupt);
+    return byte;
   }
 }

@@ -105,7 +105,7 @@ describe('faults while training on the emulated Uno', () => {
     let err: unknown;
     try {
       saveCalibration(cal, physicsCalibration(hil));
-      atPulse(hil, 8 + 3, () => hil.emulator.cpu.reset()); // during the second epoch
+      atPulse(hil, 8 + 3, () => hil.emulator.reset()); // during the second epoch: the firmware reboots, analog reporting is off
       quietStdout();
       const argv = [...HIL_XOR_TRAIN_ARGS, '--seed', '9', '--epochs', '3', '--checkpoint', cp, '--calibration', cal, '--json', '--device', hil.port.path];
       err = await trainCommand(argv, undefined, connectTo(hil)).catch((e) => e);
