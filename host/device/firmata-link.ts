@@ -103,7 +103,8 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
   const { port, clock } = options;
   const portName = typeof port === 'string' ? port : port.path;
   const readyTimeoutS = options.readyTimeoutS ?? 10;
-  const fail = options.error ?? ((m: string) => new MtjDeviceError(m));
+  const make = options.error ?? ((m: string) => new MtjDeviceError(m));
+  const fail = (e: unknown) => make(`cannot open the board on ${portName}: ${String((e as Error)?.message ?? e).replace(/^Error: /, '')}`);
   if (typeof port === 'string') checkSerialPortPath(port);
   const require = createRequire(import.meta.url);
   const Firmata = require('firmata').Board;
@@ -112,11 +113,11 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
   const handshake = new Promise<void>((resolve, reject) => {
     try {
       io = new Firmata(port, { reportVersionTimeout: WALL_NEVER_MS }, (e?: Error) => {
-        if (e) reject(fail(`board on ${portName}: ${e.message ?? e}`));
+        if (e) reject(fail(e));
         else resolve();
       });
     } catch (e) {
-      reject(fail(`board on ${portName}: ${(e as Error)?.message ?? e}`));
+      reject(fail(e));
     }
   });
   // After the handshake a transport error is the driver's concern; before it, it is reported above.

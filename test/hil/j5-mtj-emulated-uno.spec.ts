@@ -3,8 +3,9 @@
  * (avr8js), with the simulated MTJ circuit on its pins: the same contract suite as the simulation,
  * plus the faults (wrong firmware, missing port, transport closed mid-way).
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FirmwareTimeoutError, PortNotFoundError, TransportClosedError } from '../../host/device/errors.ts';
+import { FirmwareTimeoutError, MtjDeviceError, PortNotFoundError, TransportClosedError } from '../../host/device/errors.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
 import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
@@ -25,6 +26,17 @@ describe('J5Mtj faults', () => {
     const m = new J5Mtj({ profile: arduinoUno, port: '/dev/ttySPINTRAIN-NOPE' });
     await expect(m.open()).rejects.toBeInstanceOf(PortNotFoundError);
     await expect(m.open()).rejects.toThrow('/dev/ttySPINTRAIN-NOPE');
+  });
+
+  it('a path that is not a serial port → a clean error naming it, at once', async () => {
+    const path = fileURLToPath(import.meta.url); // a regular file
+    const file = new J5Mtj({ profile: arduinoUno, port: path });
+    await expect(file.open()).rejects.toThrow(`serial port ${path} not found: it is not a serial port`);
+    // /dev/null is a character device, but node-serialport cannot set its baud rate.
+    const devNull = new J5Mtj({ profile: arduinoUno, port: '/dev/null' });
+    const err = await devNull.open().catch((e) => e);
+    expect(err).toBeInstanceOf(MtjDeviceError);
+    expect(err.message).toMatch(/^cannot open the board on \/dev\/null: /);
   });
 
   it('wrong firmware (no Firmata version report) → FirmwareTimeoutError after the emulated timeout', async () => {
