@@ -25,6 +25,7 @@ import { activationInput, slopeDelta, updateSlopeShift } from './trainable-activ
 import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import {
+  requirePlaced,
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
   bitSource, flags, momentumQ16, trainable, ALGO_PGAF, ALGO_PAIR, pFloorQ16, dFloorQ16, deltaClipQ24, pairShift, drawsPerNeuron, NZI, NZV, KEPT_A, KEPT_B, OUT_SOFTMAX, ALGO_BP, SRC_PRNG, SRC_IMPORT, FLAG_RELU_SAMPLED,
 } from './plan';
@@ -226,6 +227,7 @@ function updateLayer(l: i32, rows: usize, count: i32): void {
 
 /** Backward pass and update for a label, after forward() (and drawMasks() for pgaf). */
 export function backward(label: i32): void {
+  requirePlaced();
   const L = layerCount - 1;
   let up = KEPT_A;
   let down = KEPT_B;

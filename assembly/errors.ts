@@ -1,5 +1,6 @@
 // Compact error codes of the spintrain engine. Setup functions return 0 (OK) or one of these
-// negative codes; the step functions never fail (everything is validated once, at setup).
+// negative codes; the step functions never fail once the plan is placed (everything is validated
+// once, at setup), and trap before it is (ERR_NOT_PLACED's case: plan.ts, requirePlaced).
 // host/engine/errors.ts maps each code to a message.
 
 @inline export const OK: i32 = 0;

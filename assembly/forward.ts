@@ -10,7 +10,7 @@
 import { sat32, shr, ONE_A } from './fixed';
 import { activate, sigmoidQ, expNegQ, ACT_SIGMOID, ACT_TANH } from './activation';
 import { ops, PH_FORWARD } from './counters';
-import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, algo, bitSource, trainable, OUT_SOFTMAX, ALGO_PAIR, SRC_IMPORT, SRC_BUFFER, NZI, NZV } from './plan';
+import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, algo, bitSource, trainable, requirePlaced, OUT_SOFTMAX, ALGO_PAIR, SRC_IMPORT, SRC_BUFFER, NZI, NZV } from './plan';
 import { activationInput } from './trainable-activation';
 import { readPairs, finishPairs } from './pair-gradient';
 import { inverseTemperatureQ16 } from './distillation';
@@ -33,6 +33,7 @@ export function gatherNonzero(k: i32): i32 {
 
 /** Writes u8 features (0..255) as Q16 inputs: x · 257 = x/255 · 65535. */
 export function inputU8(src: usize): void {
+  requirePlaced();
   const n = width(0);
   const a = aPtr(0);
   for (let i = 0; i < n; i++) store<i32>(a + (<usize>i << 2), <i32>load<u8>(src + <usize>i) * 257);
@@ -127,6 +128,7 @@ function outputForward(n: i32, z: usize, a: usize): void {
 
 /** Runs every layer on the input in A[0]. */
 export function forward(): void {
+  requirePlaced();
   for (let l = 0; l < layerCount - 1; l++) layerForward(l);
 }
 
@@ -135,6 +137,7 @@ export function forward(): void {
  * voltages the host wrote into BITS[l] (l ≥ 1), then computes layer l + 1. Returns its width.
  */
 export function forwardLayer(l: i32): i32 {
+  requirePlaced();
   if (l > 0 && algo == ALGO_PAIR && bitSource == SRC_BUFFER) finishPairs(l);
   layerForward(l);
   return width(l + 1);

@@ -17,7 +17,8 @@
 //            trainEpochU8(x, y, order, count) → correct · evaluateU8(x, y, count) → correct
 //            predict() → class
 //   inspect  regionPtr(region, k) · countersPtr() · countersReset()
-// Setup calls return 0 or a negative code from errors.ts; the step calls do not check again.
+// Setup calls return 0 or a negative code from errors.ts. The step calls trap (unreachable) before the
+// plan is placed (plan.ts, requirePlaced); otherwise they do not check again.
 import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
 import { isqrt } from './fixed';
 import { ACT_RELU } from './activation';

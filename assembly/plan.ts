@@ -80,6 +80,16 @@ export function setDeltaClip(c: i32): i32 {
   return OK;
 }
 export let placed: bool = false;
+
+/**
+ * Step calls (inputU8, every forward layer, backward) trap with `unreachable` before the plan is placed
+ * (scheduleTrainingMemory, or again after layoutSet/configure): the region table is still zero then, so
+ * with noAssert they would write from address 0 over the static data. A trap, not ERR_NOT_PLACED,
+ * because inputU8 and trainBackward return nothing; it costs ~6 bytes per guard of the 8 KiB budget.
+ */
+@inline export function requirePlaced(): void {
+  if (!placed) unreachable();
+}
 export let maxWidth: i32 = 0;
 export let NZI: usize = 0;
 export let NZV: usize = 0;

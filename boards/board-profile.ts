@@ -10,8 +10,11 @@ import { BoardProfileError } from '../host/device/errors.ts';
 export type BoardRuntime =
   /** The host runs the WASM trainer; the board only drives the MTJ circuit over Firmata (johnny-five). */
   | { kind: 'host-tethered'; transport: 'firmata'; baud: number }
-  /** The board runs the WASM module itself. */
-  | { kind: 'wasm3' | 'wamr'; wasmMemoryLimitBytes: number; transport: 'serial' | 'ble' | 'wifi' | 'usb'; baud?: number };
+  /**
+   * The board runs the WASM module itself. wamrInterpreter (WAMR only, default 'fast'): which interpreter the
+   * WAMR build has; it sizes WAMR's pool (host/deploy/wamr-pool.ts).
+   */
+  | { kind: 'wasm3' | 'wamr'; wasmMemoryLimitBytes: number; transport: 'serial' | 'ble' | 'wifi' | 'usb'; baud?: number; wamrInterpreter?: 'fast' | 'classic' };
 
 /** Write-current source: current = V_out / R_sense (V→I converter). */
 export type WriteCurrentSource =
@@ -136,6 +139,10 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     const lim = pos(rt.wasmMemoryLimitBytes, 'runtime.wasmMemoryLimitBytes');
     if (lim > (mem.ramBytes as number)) fail('runtime.wasmMemoryLimitBytes', `(${lim}) exceeds memory.ramBytes (${mem.ramBytes})`);
     if (!['serial', 'ble', 'wifi', 'usb'].includes(rt.transport as string)) fail('runtime.transport', 'must be serial, ble, wifi or usb');
+    if (rt.wamrInterpreter !== undefined) {
+      if (rt.kind !== 'wamr') fail('runtime.wamrInterpreter', 'applies to WAMR only');
+      if (rt.wamrInterpreter !== 'fast' && rt.wamrInterpreter !== 'classic') fail('runtime.wamrInterpreter', 'must be "fast" or "classic"');
+    }
   } else fail('runtime.kind', 'must be "host-tethered", "wasm3" or "wamr"');
   const adc = obj(b.adc, 'adc');
   const adcBits = int(adc.bits, 'adc.bits', 6, 24);

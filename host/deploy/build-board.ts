@@ -25,9 +25,12 @@ import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, meas
 import { cByteArrayHeader } from './c-byte-array.ts';
 import { cConfigHeader, checkBoardNetwork, type BoardDrawSource } from './c-config-header.ts';
 import { cBoardHeader } from './c-board-header.ts';
+import { wamrInterpreterOf, wamrPoolBytes, wamrRamBytes } from './wamr-pool.ts';
+import { MAX_FRAME_PAYLOAD } from './serial-stream.ts';
 import { GLUE_DIR } from './glue-sources.ts';
 import { usableLinearBytes } from './linear-budget.ts';
-import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError } from './errors.ts';
+import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError, ModuleMismatchError, RuntimeRamError } from './errors.ts';
+import { RegularFileError, readRegularFileSync } from '../io/regular-file.ts';
 
 export interface BoardBuildRequest {
   /** A board id or alias (boards/index.ts), or a profile (e.g. one with mtjPairs wired; validated). */
@@ -93,6 +96,9 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   const budget = usableLinearBytes(board);
   const draws = req.draws ?? 'import';
   checkBoardNetwork(network, draws);
+  if (1 + network.layout[0] > MAX_FRAME_PAYLOAD) {
+    throw new BuildArgumentError('--layout', `${network.layout[0]} inputs: a board's serial frame carries at most ${MAX_FRAME_PAYLOAD - 1} (ST_FRAME_MAX_PAYLOAD in boards/glue/portable/st_frame.h)`);
+  }
   if (network.algorithm === 'pair' && !board.mtjPairs) {
     throw new BuildArgumentError('--algo', `pair reads MTJ pairs, and board ${board.id} has none: add mtjPairs (bias pins and ADC channels per twin) to its profile`);
   }
@@ -101,7 +107,12 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   let info: BoardBuildInfo;
   let memory: TrainingMemory;
   if (req.wasmFile) {
-    wasm = new Uint8Array(readFileSync(req.wasmFile));
+    try {
+      wasm = new Uint8Array(readRegularFileSync(req.wasmFile));
+    } catch (e) {
+      if (e instanceof RegularFileError) throw new ModuleMismatchError(req.wasmFile, 'file', e.reason);
+      throw e;
+    }
     info = checkBoardModule(wasm, req.wasmFile, board.id, network.layout);
     memory = measureTrainingMemory(wasm, network);
     checkFits(board, network, memory);
@@ -111,6 +122,11 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     checkFits(board, network, memory);
     const lowMemoryLimit = boardAscFlags(budget).length ? budget : undefined;
     ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit }));
+  }
+  if (board.runtime.kind === 'wamr') {
+    const interp = wamrInterpreterOf(board);
+    const need = wamrRamBytes(wasm.length, info.pages, interp);
+    if (need > board.memory.ramBytes) throw new RuntimeRamError(board.id, need, board.memory.ramBytes, `WAMR pool ${wamrPoolBytes(wasm.length, interp)} + linear memory ${info.pages} × 65536 + module copy ${wasm.length}`);
   }
 
   // 2. Weights in the project's format, through an engine running the board module itself (pair: a
@@ -130,7 +146,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   files.set(join(src, 'portable', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
   files.set(join(src, 'portable', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
   files.set(join(src, 'portable', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
-  files.set(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board, calibration));
+  files.set(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
   const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
   const glueFiles: [string, string][] = [
     ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), join(src, 'portable', f)] as [string, string]),

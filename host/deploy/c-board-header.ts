@@ -1,5 +1,6 @@
 /**
- * spintrain_board.h: the board profile as C for the glue — runtime choice, serial speed, and the MTJ
+ * spintrain_board.h: the board profile as C for the glue — runtime choice (and WAMR's pool, sized for the
+ * module: wamr-pool.ts), serial speed, and the MTJ
  * circuit (pins, ADC inputs, threshold code, settling time) with a write-current code table per
  * junction: ST_MTJ_CODE[d][r] is the code for p = (r + ½)/256, I = I50 + ln(p/(1 − p))/k clamped to
  * the circuit's limits, code = round(I / I_fullscale · (2^bits − 1)). I50 and k come from the array's
@@ -17,6 +18,35 @@ import type { Calibration } from '../device/calibration.ts';
 import { defaultPairIvConfig } from '../device/pair-iv-model.ts';
 import type { MtjPairScale } from '../device/mtj-pair-source.ts';
 import { BuildArgumentError } from './errors.ts';
+import { WAMR_FIXED_BYTES, WAMR_LOAD_FACTOR, WASM_STACK_BYTES, wamrInterpreterOf, wamrPoolBytes } from './wamr-pool.ts';
+
+/** What the runtime lines need to know of the module built for the board. */
+export interface BoardModuleInfo {
+  /** Module size [bytes]. */
+  bytes: number;
+  /** Linear-memory pages it declares (min = max). */
+  pages: number;
+}
+
+/** Default when no module is given: the module budget (module-checks.ts) and one page. */
+const MODULE_BUDGET: BoardModuleInfo = { bytes: 8 * 1024, pages: 1 };
+
+/** Runtime choice, the wasm stack, and for WAMR its pool (wamr-pool.ts) with the formula. */
+function runtimeLines(board: BoardProfile, module: BoardModuleInfo): string[] {
+  const stack = `#define ST_WASM_STACK_BYTES ${WASM_STACK_BYTES}u /* wasm stack the runtime gets [bytes] */`;
+  if (board.runtime.kind !== 'wamr') return ['#define ST_RUNTIME_WASM3 1', stack];
+  const interp = wamrInterpreterOf(board);
+  const k = WAMR_LOAD_FACTOR[interp];
+  return [
+    '#define ST_RUNTIME_WAMR 1',
+    stack,
+    `/* WAMR pool (loaded module, instance, exec env; host/deploy/wamr-pool.ts), ${interp} interpreter:`,
+    ` *   pool = ceil_KiB(9/8 * (stack ${WASM_STACK_BYTES} + ${k} * module ${module.bytes} + ${WAMR_FIXED_BYTES})) [bytes]`,
+    ` * Linear memory, ${module.pages} x 65536 B, comes from the platform heap (os_mmap -> os_malloc), not the pool. */`,
+    `#define ST_WAMR_POOL_BYTES ${wamrPoolBytes(module.bytes, interp)}u`,
+    `#define ST_WAMR_LINEAR_BYTES ${module.pages * 65536}u`,
+  ];
+}
 
 /** Arduino-core pin expression for an ADC channel of the profile. */
 function analogInput(board: BoardProfile, channel: number): string {
@@ -76,7 +106,7 @@ function pairLines(board: BoardProfile, analog: (channel: number) => string, sca
   ];
 }
 
-export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pairScale: MtjPairScale = nominalPairScale()): string {
+export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pairScale: MtjPairScale = nominalPairScale(), module: BoardModuleInfo = MODULE_BUDGET): string {
   const rt = board.runtime;
   if (rt.kind === 'host-tethered') throw new RangeError(`${board.id} runs no WebAssembly runtime`);
   const lines = [
@@ -85,7 +115,7 @@ export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pai
     '#define SPINTRAIN_BOARD_H',
     '#include <stdint.h>',
     `#define ST_BOARD_ID "${board.id}"`,
-    rt.kind === 'wasm3' ? '#define ST_RUNTIME_WASM3 1' : '#define ST_RUNTIME_WAMR 1',
+    ...runtimeLines(board, module),
     `#define ST_SERIAL_BAUD ${rt.baud ?? 115200}`,
     `#define ST_ADC_BITS ${board.adc.bits}`,
   ];

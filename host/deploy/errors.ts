@@ -39,6 +39,13 @@ export class LayoutTooLargeError extends DeployError {
   }
 }
 
+/** The runtime's own memory plus the module's linear memory exceed the board's RAM. */
+export class RuntimeRamError extends DeployError {
+  constructor(readonly board: string, readonly neededBytes: number, readonly ramBytes: number, readonly detail: string) {
+    super(`board ${board}: the runtime and the module need ${neededBytes} bytes of RAM (${detail}), the board has ${ramBytes}`);
+  }
+}
+
 /** A prebuilt module (--wasm) was built for another layout/board, or is not a spintrain board module. */
 export class ModuleMismatchError extends DeployError {
   constructor(readonly file: string, readonly field: string, readonly detail: string) {

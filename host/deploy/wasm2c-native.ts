@@ -12,7 +12,9 @@ import { PORTABLE_SOURCES, glue, wasm2cRuntimeDir } from './glue-sources.ts';
 import { runTool } from './run-tool.ts';
 import { systemCommand } from './system-command.ts';
 import { DeployError } from './errors.ts';
-import { parseBoardReport, type BoardReport } from './serial-stream.ts';
+import { spawn } from 'node:child_process';
+import { parseBoardReport, type BoardCommand, type BoardReport } from './serial-stream.ts';
+import { FrameSender, type FrameLinkOptions, type FrameLinkStats } from './frame-link.ts';
 
 export interface NativeObjects {
   dir: string;
@@ -75,4 +77,50 @@ export function runNative(exe: string, stream: Uint8Array, layout: number[], arg
   const r = runTool(exe, args, { input: stream, allowFailure: true });
   if (r.status !== 0) throw new DeployError(`${exe} exited with ${r.status}:\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
   return { ...parseBoardReport(r.stdout, layout), seconds: r.seconds, raw: r.stdout };
+}
+
+/**
+ * Runs the executable as a host runs a board: frame by frame through FrameSender (ACKs, NAKs, resends).
+ * `channel` stands between the host and the board's input, e.g. one that drops or corrupts bytes; the
+ * board's replies come back intact. `received` is every byte the board was given, in order: replayed
+ * to another build of the glue (e.g. the emulated Cortex-M), it must answer the same.
+ */
+export async function runNativeLinked(
+  exe: string, commands: BoardCommand[], layout: number[],
+  opts: { args?: string[]; channel?: (frame: Uint8Array) => Uint8Array; link?: FrameLinkOptions; timeoutMs?: number } = {},
+): Promise<BoardReport & { seconds: number; raw: string; stats: FrameLinkStats; received: Uint8Array }> {
+  const t0 = performance.now();
+  const child = spawn(exe, opts.args ?? [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let raw = '';
+  let stderr = '';
+  let pending = '';
+  const received: Uint8Array[] = []; // what reached the board, in order (a replayable transcript)
+  const sender = new FrameSender(commands, (frame) => {
+    const bytes = opts.channel ? opts.channel(frame) : frame;
+    received.push(bytes);
+    child.stdin.write(bytes);
+  }, opts.link);
+  child.stdin.on('error', () => undefined); // the board quit: later resends have nowhere to go
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    raw += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) sender.onLine(line);
+  });
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  void exited.then((code) => sender.fail(new DeployError(`${exe} exited with ${code} before every frame was acknowledged:\n${raw.slice(-2000)}${stderr.slice(-2000)}`)));
+  const kill = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  try {
+    const stats = await sender.run();
+    child.stdin.end();
+    const code = await exited;
+    if (code !== 0) throw new DeployError(`${exe} exited with ${code}:\n${raw.slice(-2000)}${stderr.slice(-2000)}`);
+    return { ...parseBoardReport(raw, layout), seconds: (performance.now() - t0) / 1000, raw, stats, received: Buffer.concat(received) };
+  } finally {
+    clearTimeout(kill);
+    child.kill();
+  }
 }

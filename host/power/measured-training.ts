@@ -6,18 +6,20 @@
  * Timeline (PowerClock): idle baseline (baselineS, marker LOW) → sync pulse (syncS, HIGH) → per sample:
  * forward pass (LOW; the module's forward + the p-GAF draws, which it takes from its own generator or the
  * simulated array), backward pass + update (HIGH) → end (LOW) → tail (until the last readings arrive).
+ * The samples are the first steps of `spintrain train` with the same config and seed: same epoch orders,
+ * setEpoch at every epoch start (marked-training.ts).
  * Each phase lasts at least dwellS: the host computes in microseconds, while the sensor reports every
  * few ms, so on a host-tethered board a dwell makes single phases visible in the trace (0 = as fast as
  * the host runs; phase energies then come from many short intervals).
  */
 import type { BoardProfile } from '../../boards/board-profile.ts';
 import type { Dataset } from '../data/index.ts';
-import type { SerialPortLike } from '../device/j5-mtj.ts';
+import type { SerialPortLike } from '../device/firmata-link.ts';
 import type { OpCounters } from '../engine/counters.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { SpintrainEngine } from '../engine/wasm-engine.ts';
-import { Rng } from '../rng.ts';
 import { openFirmataBoard } from './firmata-board.ts';
+import { runMarkedSteps } from './marked-training.ts';
 import { Ina219 } from './ina219.ts';
 import { type MeasuredEnergy, measurePhaseEnergy } from './phase-energy.ts';
 import { type MarkerEvent, PhaseMarker } from './phase-marker.ts';
@@ -114,31 +116,20 @@ export async function measureTrainingPower(o: MeasuredTrainingOptions): Promise<
     await clock.delay(o.syncS ?? 0.02);
 
     const split = engine.loadSplit(o.data.train);
-    const e = engine.exports;
-    const n0 = o.config.layout[0];
-    const rng = new Rng((o.config.seed * 2654435761) >>> 0);
-    let order = rng.shuffle(Int32Array.from({ length: o.data.train.n }, (_v, i) => i));
     engine.resetCounters();
-    let correct = 0;
-    for (let k = 0; k < o.samples; k++) {
-      const pos = k % o.data.train.n;
-      if (pos === 0 && k > 0) {
-        engine.setEpoch(k / o.data.train.n);
-        order = rng.shuffle(order);
-      }
-      const i = order[pos];
-      let t0 = clock.now();
-      marker.mark('forward', k);
-      e.inputU8(split.x + i * n0);
-      const y = e.trainForward();
-      await hold(t0);
-      t0 = clock.now();
-      marker.mark('backward', k);
-      const label = o.data.train.y[i];
-      e.trainBackward(label);
-      if (y === label) correct++;
-      await hold(t0);
-    }
+    // The first o.samples steps of `spintrain train` with this config and seed (marked-training.ts).
+    const { correct } = await runMarkedSteps(engine, split, o.data.train.y, o.samples, o.config.seed, {
+      forward: (k) => {
+        const t0 = clock.now();
+        marker.mark('forward', k);
+        return () => hold(t0);
+      },
+      backward: (k) => {
+        const t0 = clock.now();
+        marker.mark('backward', k);
+        return () => hold(t0);
+      },
+    });
     marker.mark('end');
     const ops = engine.counters();
     const testAccuracy = engine.evaluate(engine.loadSplit(o.data.test)) / o.data.test.n;

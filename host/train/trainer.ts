@@ -4,7 +4,7 @@
  * chunks (for progress), evaluates on the test split, and reports accuracy, time and operations.
  */
 import type { Dataset } from '../data/index.ts';
-import { Rng } from '../rng.ts';
+import { EpochOrder } from './epoch-order.ts';
 import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
@@ -74,9 +74,9 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   const engine = opts.engine ?? new SpintrainEngine(config, opts.draws ?? { kind: 'prng' });
   const trainSplit = engine.loadSplit(data.train);
   const testSplit = engine.loadSplit(data.test);
-  const shuffleRng = new Rng((config.seed * 2654435761) >>> 0);
+  const orders = new EpochOrder(config.seed, data.train.n);
   const start = opts.startEpoch ?? 0;
-  for (let e = 0; e < start; e++) shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+  orders.skip(start);
   const curve: CurvePoint[] = [];
   let opsBefore = 0;
   const epochs: EpochReport[] = [];
@@ -86,7 +86,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   for (let epoch = start; epoch < opts.epochs; epoch++) {
     engine.setEpoch(epoch);
     engine.resetCounters();
-    const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+    const order = orders.next();
     let correct = 0;
     let trainMs = 0;
     const recording = opts.curve !== undefined && epoch - start < opts.curve.epochs;

@@ -96,15 +96,33 @@ describe('spintrain build --board nano33ble', () => {
   it.skipIf(skipReason(['cc']))('glue type-checks against wasm3 / WAMR / Arduino declarations (C and C++)', async () => {
     const decl = `-I${glue('api-decl')}`;
     const src = join(NANO, 'spintrain/src');
-    const cfiles = ['portable/st_app.c', 'portable/st_session.c', 'portable/st_protocol.c', 'portable/st_weights.c', 'portable/st_mtj.c', 'portable/st_engine.c', 'portable/st_errors.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c'];
+    const cfiles = [
+      'portable/st_app.c', 'portable/st_session.c', 'portable/st_protocol.c', 'portable/st_frame.c', 'portable/st_crc16.c', 'portable/st_weights.c', 'portable/st_mtj.c', 'portable/st_engine.c',
+      'portable/st_errors.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c',
+    ];
     runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, ...cfiles.map((f) => join(src, f))]);
     runTool('c++', ['-std=c++17', '-Wall', '-fsyntax-only', decl, '-x', 'c++', join(NANO, 'spintrain/st_port_arduino.cpp')]);
     runTool('c++', ['-std=c++17', '-fsyntax-only', decl, '-include', 'Arduino.h', '-x', 'c++', join(NANO, 'spintrain/spintrain.ino')]);
-    // The WAMR variant (Teensy 4.1): its adapter and app loop.
+    // Teensy 4.1 runs wasm3 too (WAMR has no Teensyduino platform layer); the WAMR variant: wamr-pool.spec.ts.
     const teensy = join(OUT, 'teensy41');
     expect((await build(['--board', 'teensy41', '--out', teensy, '--layout', '16,8,4'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(teensy, 'build.json'), 'utf8')).runtime).toBe('wasm3');
     const tSrc = join(teensy, 'spintrain/src');
-    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'portable/st_app.c'), join(tSrc, 'runtime/st_wamr.c'), join(tSrc, 'hal/st_hal_gpio.c')]);
+    expect(readFileSync(join(tSrc, 'portable/spintrain_board.h'), 'utf8')).toContain('#define ST_RUNTIME_WASM3 1');
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'portable/st_app.c'), join(tSrc, 'runtime/st_wasm3.c'), join(tSrc, 'hal/st_hal_gpio.c')]);
+  });
+});
+
+describe.skipIf(skipReason(['cc']))('the sketch without a host', () => {
+  it('runs standalone after a bounded wait when no host ever opens the USB port', () => {
+    // spintrain.ino's setup() against a stand-in Arduino core whose Serial never connects (native/st_native_arduino.cpp)
+    const exe = join(OUT, 'ino-no-host');
+    runTool('c++', ['-std=c++17', '-Wall', `-I${glue('api-decl')}`, '-include', 'Arduino.h', '-x', 'c++', join(NANO, 'spintrain/spintrain.ino'), '-x', 'c++', glue('native/st_native_arduino.cpp'), '-o', exe]);
+    const r = runTool(exe, [], { timeoutMs: 10_000 });
+    const m = /^setup returned at (\d+) ms, port begun 1, app set up 1$/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(2000);
+    expect(Number(m![1])).toBeLessThanOrEqual(2002);
   });
 });
 
@@ -134,7 +152,7 @@ describe('spintrain build refuses bad input, writing nothing', () => {
     expect(existsSync(join(OUT, 'never'))).toBe(false);
   });
 
-  it('a truncated or tampered weights file', async () => {
+  it('a truncated or tampered weights file: exit 1 naming the file and the field', async () => {
     const before = sentinel();
     const good = readFileSync(join(NANO, 'weights.stw'));
     writeFileSync(join(OUT, 'truncated.stw'), good.subarray(0, good.length - 9));
@@ -142,19 +160,19 @@ describe('spintrain build refuses bad input, writing nothing', () => {
     tampered[tampered.length - 12] ^= 0x40;
     writeFileSync(join(OUT, 'tampered.stw'), tampered);
     const t = await build([...args('--out', NANO, '--weights', join(OUT, 'truncated.stw'))]);
-    expect(t.code).toBe(2);
+    expect(t.code).toBe(1);
     expect(t.err).toMatch(/truncated\.stw: length: truncated/);
     const m = await build([...args('--out', NANO, '--weights', join(OUT, 'tampered.stw'))]);
-    expect(m.code).toBe(2);
+    expect(m.code).toBe(1);
     expect(m.err).toMatch(/tampered\.stw: checksum: .*corrupt or was modified/);
     await expect(buildForBoard({ board: 'nano33ble', outDir: NANO, weightsFile: join(OUT, 'tampered.stw') })).rejects.toBeInstanceOf(WeightsFileError);
     expect(sentinel()).toBe(before);
   });
 
-  it('a module built for another layout or board', async () => {
+  it('a module built for another layout or board: exit 1 naming the file and the field', async () => {
     const before = sentinel();
     const r = await build(['--board', 'nano33ble', '--layout', '4,8,3', '--out', NANO, '--wasm', join(NANO, 'spintrain.wasm')]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toContain('spintrain.wasm: layout: the module was built for layout 2-8-2, not 4-8-3');
     await expect(buildForBoard({ board: 'pico', outDir: NANO, network: { layout: LAYOUT }, wasmFile: join(NANO, 'spintrain.wasm') })).rejects.toBeInstanceOf(ModuleMismatchError);
     expect(sentinel()).toBe(before);
@@ -163,7 +181,70 @@ describe('spintrain build refuses bad input, writing nothing', () => {
   it('a weights file whose layout differs from --layout', async () => {
     const r = await build(['--board', 'nano33ble', '--layout', '4,8,3', '--out', NANO, '--weights', join(NANO, 'weights.stw')]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--layout: 4,8,3 differs from the layout of');
+    expect(r.err).toContain(`--layout: [4,8,3] differs from the weights file ${join(NANO, 'weights.stw')} ([2,8,2])`);
+  });
+});
+
+describe('spintrain build: option errors exit 2 naming the option, file errors exit 1 naming the file (issue 11)', () => {
+  it.each([
+    [['--layout', '4'], '--layout: expected inputs, 1 to 4 hidden widths and outputs (3 to 6 widths), got 1 ("4")'],
+    [['--layout', ''], '--layout[0]: expected an integer in 1..8192, got ""'],
+    [['--layout', '2,8,1'], '--layout: a softmax output needs at least 2 classes'],
+    [['--lr', '1e-7'], "--lr[0]: 1e-7 rounds to 0 in the engine's Q16 fixed point; expected at least 2^-17"],
+    [['--momentum', '1e-9'], "--momentum: 1e-9 rounds to 0 in the engine's Q16 fixed point; expected 0 or at least 2^-17"],
+    [['--delta-clip', '1e-9'], "--delta-clip: 1e-9 rounds to 0 in the engine's Q24 fixed point"],
+    [['--pair-step', '0.1'], '--pair-step: only applies with --algo pair'],
+    [['--seed', '1', '--seed', '2'], '--seed: given more than once'],
+    [['--draws', ''], '--draws: expected one of mtj, prng, got ""'],
+    [['--wasm', ''], '--wasm: expected a path, got ""'],
+    [['--relu-sampled=yes'], '--relu-sampled: is a flag and takes no value'],
+  ])('%j → exit 2: %s', async (extra, message) => {
+    const r = await build(['--board', 'nano33ble', '--out', join(OUT, 'never'), ...extra]);
+    expect(r.err).toContain(`spintrain build: ${message}`);
+    expect(r.code).toBe(2);
+    expect(existsSync(join(OUT, 'never'))).toBe(false);
+  });
+
+  it('an unknown board or one without a runtime names --board', async () => {
+    expect((await build(['--board', 'esp8266', '--out', join(OUT, 'never')])).err).toContain('spintrain build: --board: unknown board "esp8266"');
+    expect((await build(['--board', 'arduino-uno', '--out', join(OUT, 'never')])).err).toContain('spintrain build: --board: board arduino-uno cannot host');
+  });
+
+  it.each([
+    ['--weights', 'missing.stw', 'missing.stw: file: no such file'],
+    ['--wasm', 'missing.wasm', 'missing.wasm: file: no such file'],
+    ['--calibration', 'missing.json', 'missing.json'],
+  ])('a missing %s file → exit 1 naming it', async (option, name, message) => {
+    const r = await build([...args('--out', join(OUT, 'never'), option, join(OUT, name))]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(join(OUT, message));
+    expect(existsSync(join(OUT, 'never'))).toBe(false);
+  });
+
+  it('a network option that differs from the --weights file is refused, naming it; the same value is accepted', async () => {
+    const weights = join(NANO, 'weights.stw');
+    const r = await build(['--board', 'nano33ble', '--out', join(OUT, 'never'), '--weights', weights, '--lr', '0.5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`spintrain build: --lr: [0.5,0.5] differs from the weights file ${weights} ([1,1])`);
+    const same = await build(['--board', 'nano33ble', '--out', join(OUT, 'same'), '--weights', weights, '--lr', '1', '--seed', '9']);
+    expect(same.err).toBe('');
+    expect(same.code).toBe(0);
+  });
+
+  it('--wasm FILE works while the command line itself holds --wasm (the compiler read it from process.argv)', async () => {
+    const saved = process.argv;
+    process.argv = [...saved, '--wasm', join(NANO, 'spintrain.wasm')];
+    try {
+      const { loadAsc } = await import('../../host/deploy/load-asc.ts');
+      expect(typeof (await loadAsc()).default.main).toBe('function');
+      expect(process.argv.slice(-2)).toEqual(['--wasm', join(NANO, 'spintrain.wasm')]);
+      const r = await build([...args('--out', join(OUT, 'reused'), '--wasm', join(NANO, 'spintrain.wasm'))]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(OUT, 'reused', 'spintrain.wasm'))).toEqual(readFileSync(join(NANO, 'spintrain.wasm')));
+    } finally {
+      process.argv = saved;
+    }
   });
 });
 

@@ -23,7 +23,7 @@ import { SimulatedMtjPairHal, simTanhQ16 } from '../../host/deploy/simulated-mtj
 import { compileNativeObjects, linkNative, runNative, withHal, type NativeObjects } from '../../host/deploy/wasm2c-native.ts';
 import { cConfigHeader } from '../../host/deploy/c-config-header.ts';
 import { cBoardHeader } from '../../host/deploy/c-board-header.ts';
-import { encodeTrainingStream, parseBoardReport, type StreamSplit } from '../../host/deploy/serial-stream.ts';
+import { BoardDrawSourceError, encodeCommands, encodeTrainingStream, parseBoardReport, requireMtjDraws, trainingCommands, type StreamSplit } from '../../host/deploy/serial-stream.ts';
 import { glue } from '../../host/deploy/glue-sources.ts';
 import { buildForBoard } from '../../host/deploy/build-board.ts';
 import { buildCommand } from '../../host/commands/build.ts';
@@ -79,21 +79,9 @@ const withPairs: BoardProfile = validateBoardProfile({
   mtjPairs: { biasPins: [[25, 26], [27, 14], [12, 13], [4, 16]], adcPins: [[0, 1], [2, 3], [4, 5], [6, 7]], pwmBits: 12, pwmHighV: 3.3, midV: 1.65, senseOhm: 1650, settleS: 0.002, adcOffsetV: 1.2 },
 });
 
-/** Training epochs, then 'P' for every held-out sample, then the dump and quit. */
+/** Training epochs, then 'P' for every held-out sample, then the dump and quit (frames 0, 1, …). */
 function trainThenPredict(train: StreamSplit, test: StreamSplit, inputs: number, epochs: number): Uint8Array {
-  const t = encodeTrainingStream(train, inputs, epochs);
-  const body = t.subarray(0, t.length - 2); // without 'W' 'Q'
-  const out = new Uint8Array(body.length + test.n * (1 + inputs) + 2);
-  out.set(body);
-  let at = body.length;
-  for (let i = 0; i < test.n; i++) {
-    out[at++] = 0x50; // 'P'
-    out.set(test.x.subarray(i * inputs, (i + 1) * inputs), at);
-    at += inputs;
-  }
-  out[at++] = 0x57;
-  out[at++] = 0x51;
-  return out;
+  return encodeCommands(trainingCommands(train, inputs, epochs, test));
 }
 
 const boardPredictions = (raw: string): number[] => raw.split('\n').filter((l) => l.startsWith('p ')).map((l) => Number(l.slice(2)));
@@ -255,6 +243,8 @@ describe.skipIf(skipReason(TOOLS))(`pair on the board glue, wasm2c native ${skip
         const network = irisNetwork({ seed });
         const exe = linkNative(o, cConfigHeader({ network, draws: 'import', linearMemoryLimit: LINEAR }, 'gpio pairs'), `gpio-pairs-${seed}`);
         const got = runNative(exe, trainThenPredict(iris.train, iris.test, 4, EPOCHS), network.layout, ['--hal-seed', String(seed + 1)]);
+        expect(got.drawSource).toBe('mtj-pairs');
+        expect(() => requireMtjDraws(got)).not.toThrow();
         const heldOut = heldOutCorrect(boardPredictions(got.raw));
         const last = got.epochs[EPOCHS - 1].correct;
         console.log(`[pair board] seed ${seed}: GPIO HAL (4 pairs, 12-bit PWM and ADC) held out ${heldOut}/30, last epoch ${last}/120`);
@@ -270,7 +260,12 @@ describe.skipIf(skipReason(TOOLS))(`pair on the board glue, wasm2c native ${skip
       const xor = loadXor();
       const pgaf = { ...defaultNetworkConfig, layout: [2, 8, 2], activation: 'sigmoid' as const, algorithm: 'pgaf' as const, learningRate: 1 };
       const exe = linkNative(o, cConfigHeader({ network: pgaf, draws: 'import', linearMemoryLimit: LINEAR }, 'gpio pgaf'), 'gpio-pgaf');
-      expect(() => parseBoardReport(runTool(exe, [], { input: encodeTrainingStream(xor.train, 2, 3) }).stdout, pgaf.layout)).not.toThrow();
+      const report = parseBoardReport(runTool(exe, [], { input: encodeTrainingStream(xor.train, 2, 3) }).stdout, pgaf.layout);
+      // the profile has an MTJ circuit but its probe fails here (the port answers st_port_mtj_present() = 0):
+      // the board says so in its banner, and a host that needs the MTJs refuses the run
+      expect(report.drawSource).toBe('chip-rng-probe-failed');
+      expect(() => requireMtjDraws(report)).toThrow(BoardDrawSourceError);
+      expect(() => requireMtjDraws(report)).toThrow(/did not answer its probe/);
     });
 
     it('spintrain build for a board with mtjPairs: a pair sketch whose glue type-checks (C against the runtimes’ declarations, the port as C++)', async () => {

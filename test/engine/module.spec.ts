@@ -51,6 +51,38 @@ describe('release module', async () => {
   });
 });
 
+describe('step calls before the plan is placed', () => {
+  // With noAssert the region table is all zero until scheduleTrainingMemory: a step would write from
+  // address 0 over the static data. Each step traps instead (plan.ts, requirePlaced) and writes nothing.
+  type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
+  const fresh = (): Exports => {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(WASM_PATH)), { env: { mtj_sample: () => {} } });
+    return inst.exports as unknown as Exports;
+  };
+  const steps: [string, (e: Exports) => unknown][] = [
+    ['inputU8', (e) => e.inputU8(e.heapBase())], ['trainStep', (e) => e.trainStep(0)], ['trainForward', (e) => e.trainForward()],
+    ['trainBackward', (e) => e.trainBackward(0)], ['forwardLayer', (e) => e.forwardLayer(0)], ['predict', (e) => e.predict()],
+  ];
+
+  it('trap (unreachable) and leave memory untouched, before scheduleTrainingMemory and after a re-configure', () => {
+    const e = fresh();
+    [4, 3, 2].forEach((n, k) => expect(e.layoutSet(k, n)).toBe(0));
+    expect(e.configure(3, 0, 0, 0, 0, 0, 0, 0)).toBe(0);
+    const before = new Uint8Array(e.memory.buffer).slice();
+    for (const [name, call] of steps) expect(() => call(e), name).toThrow(/unreachable/);
+    expect(new Uint8Array(e.memory.buffer)).toEqual(before);
+    // placed: the same calls run
+    expect(e.scheduleTrainingMemory((e.heapBase() + 7) & ~7)).toBe(0);
+    expect(e.initWeights(1)).toBe(0);
+    e.inputU8(e.heapBase());
+    expect(e.trainStep(1)).toBeGreaterThanOrEqual(0);
+    expect(e.predict()).toBeGreaterThanOrEqual(0);
+    // configure un-places the plan (its regions may move): refused again
+    expect(e.configure(3, 0, 0, 0, 0, 0, 0, 0)).toBe(0);
+    for (const [name, call] of steps) expect(() => call(e), name).toThrow(/unreachable/);
+  });
+});
+
 describe('test build (build/spintrain.kernels.wasm)', () => {
   it('is the release ABI plus the fixed-point kernels, with the same import', () => {
     const mod = new WebAssembly.Module(readKernelsWasm());

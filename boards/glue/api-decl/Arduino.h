@@ -15,6 +15,7 @@ void analogWriteResolution(int bits);
 void analogReadResolution(int bits);
 void delayMicroseconds(unsigned int us);
 unsigned long micros(void);
+unsigned long millis(void);
 struct HardwareSerial {
   void begin(unsigned long baud);
   size_t write(const uint8_t *buf, size_t len);

@@ -38,10 +38,9 @@ int main(void) {
     st_protocol_error(&proto, rc);
     return 1;
   }
-  char line[96] = "ready wasm2c-cortex-m3 ", *at = line + 23;
-  put_u32(&at, session.linear_bytes);
-  *at++ = '\n';
-  st_port_serial_write(line, (uint32_t)(at - line));
+  proto.runtime = "wasm2c-cortex-m3";
+  st_protocol_hello(&proto);
+  char line[96], *at;
   for (uint32_t i = 0; i < st_stream_len; i++) {
     if (st_protocol_feed(&proto, st_stream[i])) break;
   }

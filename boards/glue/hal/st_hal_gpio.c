@@ -6,7 +6,8 @@
  *   circuit's limits, settles ST_MTJ_SETTLE_US, then per draw: pulse (write), read (ADC ≥ threshold
  *   ⇒ AP ⇒ 1), reset (back to P).
  * No daughter board answering (st_port_mtj_present() == 0): bit = (random32 >> 16) < p from the chip's
- * hardware random generator, the same Bernoulli(p) without the physics.
+ * hardware random generator, the same Bernoulli(p) without the physics. Not silently: the banner says
+ * "draws chip-rng-probe-failed" (st_hal_draw_source), and the host reports it.
  *
  * MTJ pairs (the pair algorithm; the profile's mtjPairs, ST_MTJ_PAIRS > 0), as J5Mtj.readPair on the host:
  *   neuron j of hidden layer h is served by pair st_mtj_hidden_index(h, j) mod ST_MTJ_PAIRS (the host's
@@ -26,6 +27,12 @@
 #ifndef ST_MTJ_PAIRS
 #define ST_MTJ_PAIRS 0
 #endif
+
+const char *st_hal_draw_source(int pairs) {
+  if (pairs) return ST_MTJ_PAIRS > 0 ? "mtj-pairs" : "none";
+  if (ST_MTJ_DEVICES == 0) return "chip-rng";
+  return st_port_mtj_present() ? "mtj" : "chip-rng-probe-failed";
+}
 
 void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q16_le, uint8_t *bits, uint32_t draws) {
   int mtj = ST_MTJ_DEVICES > 0 && st_port_mtj_present();

@@ -64,6 +64,14 @@ static uint32_t next(xoshiro *r) {
 #define PAIR_NOISE_SEED 0x6a09e667u /* xor-ed into the seed: the read-noise stream */
 #define PAIR_KEY_SEED 0xbb67ae85u   /* xor-ed into the seed: the junction-parameter hash key */
 
+const char *st_hal_draw_source(int pairs) {
+#ifdef ST_HAL_SIM_NO_PAIRS
+  if (pairs) return "none";
+#endif
+  (void)pairs;
+  return "sim";
+}
+
 void st_hal_sim_seed(uint32_t seed) {
   seed_rng(&bits_rng, seed);
   seed_rng(&noise_rng, seed ^ PAIR_NOISE_SEED);

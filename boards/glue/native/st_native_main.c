@@ -1,7 +1,7 @@
 /*
  * Host build of the board firmware (wasm2c translation + portable glue + simulated MTJ HAL): speaks
  * the serial protocol (portable/st_protocol.h) on stdin/stdout, so tests stream data exactly as a
- * host streams it to a board.
+ * host streams it to a board, at once (runNative) or frame by frame with ACKs (frame-link.ts).
  *   st-native [weights.stw] [--hal-seed N]
  * The configuration is compiled in (spintrain_config.h from `spintrain build` or the tests).
  */
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "../portable/st_errors.h"
 #include "../portable/st_protocol.h"
 #include "../runtime/st_wasm2c.h"
@@ -65,10 +66,16 @@ int main(int argc, char **argv) {
     st_protocol_error(&proto, rc);
     return 1;
   }
-  printf("ready %s %u\n", engine.runtime, session.linear_bytes);
-  int c;
-  while ((c = getchar()) != EOF) {
-    if (st_protocol_feed(&proto, (uint8_t)c)) break;
+  st_protocol_hello(&proto); /* "ready wasm2c <linear bytes> draws <source>" */
+  fflush(stdout);
+  /* Reads what has arrived and answers it: an interactive host (host/deploy/frame-link.ts) waits for the
+   * ACKs, so the replies are flushed after every chunk read. */
+  static uint8_t chunk[4096];
+  ssize_t n;
+  int quit = 0;
+  while (!quit && (n = read(0, chunk, sizeof chunk)) > 0) {
+    for (ssize_t i = 0; i < n && !quit; i++) quit = st_protocol_feed(&proto, chunk[i]);
+    fflush(stdout);
   }
   fflush(stdout);
   return 0;

@@ -15,7 +15,10 @@
 #endif
 
 #ifndef ST_WASM_STACK_BYTES
-#define ST_WASM_STACK_BYTES (8 * 1024)
+#define ST_WASM_STACK_BYTES (8 * 1024) /* wasm stack [bytes]; spintrain_board.h sets it */
+#endif
+#if defined(ST_RUNTIME_WAMR) && !defined(ST_WAMR_POOL_BYTES)
+#error "spintrain_board.h must define ST_WAMR_POOL_BYTES (spintrain build sizes it for the module: host/deploy/wamr-pool.ts)"
 #endif
 
 static st_engine engine;
@@ -30,8 +33,10 @@ int st_app_setup(void) {
   rc = st_wasm3_open(&engine, spintrain_module, spintrain_module_len, ST_CONFIG.linear_memory_limit, ST_WASM_STACK_BYTES);
 #else
   static uint8_t module_ram[sizeof spintrain_module]; /* WAMR patches bytecode while loading */
+  /* WAMR's own allocations; size per board from spintrain_board.h (formula in runtime/st_wamr.c) */
+  static uint64_t wamr_pool[(ST_WAMR_POOL_BYTES + 7u) / 8u];
   for (uint32_t i = 0; i < spintrain_module_len; i++) module_ram[i] = spintrain_module[i];
-  rc = st_wamr_open(&engine, module_ram, spintrain_module_len, ST_WASM_STACK_BYTES);
+  rc = st_wamr_open(&engine, module_ram, spintrain_module_len, ST_WASM_STACK_BYTES, wamr_pool, sizeof wamr_pool);
 #endif
   if (rc == ST_OK) rc = st_session_open(&session, &engine, &ST_CONFIG);
   if (rc == ST_OK) rc = st_session_load_weights(&session, spintrain_weights, spintrain_weights_len);
@@ -39,7 +44,7 @@ int st_app_setup(void) {
     st_protocol_error(&proto, rc);
     return rc;
   }
-  st_port_serial_write("ready\n", 6);
+  st_protocol_hello(&proto); /* "ready <runtime> <linear bytes> draws <source>" */
   ready = 1;
   return ST_OK;
 }

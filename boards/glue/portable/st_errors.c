@@ -7,8 +7,9 @@ const char *st_strerror(int code) {
     case ST_ERR_MEMORY: return "training memory exceeds the board's linear memory";
     case ST_ERR_LAYOUT: return "layout: 3..6 layers of width 1..8192 expected";
     case ST_ERR_BOUNDS: return "mtj_sample: pointer outside linear memory";
+    case ST_ERR_POOL: return "runtime: WAMR pool too small for module, instance and exec env (ST_WAMR_POOL_BYTES)";
     case ST_ERR_NO_PAIRS: return "mtj_sample: pair read (draws = 0), but this HAL has no MTJ pairs";
-    case ST_ERR_PROTOCOL: return "protocol: unknown command byte (expected S, P, E, R, W or Q)";
+    case ST_ERR_PROTOCOL: return "protocol: unknown command (expected S, P, E, R, W, H or Q)";
     case ST_ERR_WEIGHTS_MAGIC: return "weights: magic: not a spintrain weights file (STWT)";
     case ST_ERR_WEIGHTS_VERSION: return "weights: version: unsupported";
     case ST_ERR_WEIGHTS_LENGTH: return "weights: length: truncated or trailing bytes";

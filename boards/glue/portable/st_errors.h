@@ -8,7 +8,8 @@
 #define ST_ERR_MEMORY (-101)          /* plan + input buffer exceed the board's linear memory */
 #define ST_ERR_LAYOUT (-102)          /* config layout invalid (count or width)               */
 #define ST_ERR_BOUNDS (-103)          /* import pointer outside linear memory                 */
-#define ST_ERR_PROTOCOL (-104)        /* unknown command byte on the serial stream            */
+#define ST_ERR_PROTOCOL (-104)        /* reserved: bytes that start no frame are skipped (st_frame.h) */
+#define ST_ERR_POOL (-106)            /* WAMR: its pool (ST_WAMR_POOL_BYTES) cannot hold module, instance and exec env */
 #define ST_ERR_NO_PAIRS (-105)        /* pair read (mtj_sample, draws = 0): the HAL has no MTJ pairs */
 #define ST_ERR_WEIGHTS_MAGIC (-110)   /* not "STWT"                                          */
 #define ST_ERR_WEIGHTS_VERSION (-111) /* version 0 or newer than 1                           */

@@ -19,6 +19,10 @@ uint32_t st_mtj_hidden_index(uint32_t layer, uint32_t neuron) {
   return (layer < ST_MAX_LAYERS ? hidden_offset[layer] : 0u) + neuron;
 }
 
+const char *st_draw_source(const st_config *cfg) {
+  return cfg->source == 0 ? "module-prng" : st_hal_draw_source(cfg->algorithm == 2);
+}
+
 int st_mtj_take_error(void) {
   int e = last_error;
   last_error = ST_OK;

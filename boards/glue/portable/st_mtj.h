@@ -14,6 +14,7 @@
 #ifndef ST_MTJ_H
 #define ST_MTJ_H
 #include <stdint.h>
+#include "st_config.h"
 
 /* HAL: one hidden layer's draws. probs_q16 may be unaligned on some runtimes: read it with st_load_i32. */
 void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q16_le, uint8_t *bits, uint32_t draws);
@@ -26,6 +27,16 @@ void st_hal_sample_layer(uint32_t hidden, uint32_t count, const uint8_t *probs_q
  * Returns ST_OK, or ST_ERR_NO_PAIRS when the HAL has no pairs (the import then traps).
  */
 int st_hal_mtj_read_pair(uint32_t layer, uint32_t neuron, int32_t z_q16, int32_t dz_q16, int32_t *v1_q16, int32_t *v2_q16);
+
+/*
+ * HAL: where its draws come from, one word for the banner (st_protocol.h): pairs = 1 for the pair
+ * algorithm's reads, 0 for p-GAF draws. Simulated HAL "sim"; GPIO HAL "mtj" (daughter board answered the
+ * probe), "chip-rng-probe-failed" (it did not: the hardware random generator stands in), "chip-rng" (no
+ * MTJ circuit in the profile), "mtj-pairs", "none" (pair reads without pairs: they trap).
+ */
+const char *st_hal_draw_source(int pairs);
+/* The run's draw source: "module-prng" when the config draws from the module's generator (source 0), else the HAL's. */
+const char *st_draw_source(const st_config *cfg);
 
 /* Import body shared by all runtime adapters; returns ST_OK, or ST_ERR_BOUNDS / ST_ERR_NO_PAIRS (the adapter then traps). */
 int st_mtj_sample(uint8_t *mem, uint32_t mem_size, int32_t hidden, int32_t count, int32_t probs, int32_t bits, int32_t draws);

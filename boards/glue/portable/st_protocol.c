@@ -57,46 +57,54 @@ static void dump(st_protocol *p) {
   put(p, "w\n");
 }
 
-void st_protocol_init(st_protocol *p, st_session *s, st_write_fn write, st_clock_fn micros) {
-  p->session = s;
-  p->write = write;
-  p->micros = micros;
-  p->cmd = 0;
-  p->need = p->have = 0;
-  p->train_us = 0;
-  p->quit = 0;
-}
-
-/* Bytes each command carries after its letter. */
-static int payload(st_protocol *p, uint8_t cmd, uint32_t *need) {
-  uint32_t n0 = (uint32_t)p->session->cfg->layout[0];
+/* Payload bytes each command carries (st_frame_sink.payload_len); −1: not a command letter. */
+static int32_t payload_len(void *ctx, uint8_t cmd) {
+  st_protocol *p = (st_protocol *)ctx;
+  int32_t n0 = p->session->cfg->layout[0];
   switch (cmd) {
-    case 'S': *need = 1 + n0; return 1;
-    case 'P': *need = n0; return 1;
-    case 'E': *need = 2; return 1;
-    case 'R': case 'W': case 'Q': *need = 0; return 1;
-    default: return 0;
+    case 'S': return 1 + n0;
+    case 'P': return n0;
+    case 'E': return 2;
+    case 'R': case 'W': case 'Q': case 'H': return 0;
+    default: return -1;
   }
 }
 
-static void run(st_protocol *p) {
+void st_protocol_hello(st_protocol *p) {
   st_session *s = p->session;
-  switch (p->cmd) {
+  char line[96] = "ready ", *at = line + 6;
+  const char *name = p->runtime ? p->runtime : s->engine ? s->engine->runtime : "?";
+  const char *src = st_draw_source(s->cfg);
+  while (*name && at < line + 40) *at++ = *name++;
+  *at++ = ' ';
+  at = utoa10(at, s->linear_bytes);
+  for (const char *k = " draws "; *k;) *at++ = *k++;
+  while (*src && at < line + sizeof line - 1) *at++ = *src++;
+  *at++ = '\n';
+  p->write(line, (uint32_t)(at - line));
+}
+
+/* A new frame, in order (its ACK is written). */
+static void run(void *ctx, uint8_t cmd, const uint8_t *buf, uint32_t len) {
+  st_protocol *p = (st_protocol *)ctx;
+  st_session *s = p->session;
+  (void)len;
+  switch (cmd) {
     case 'S': {
       uint32_t t0 = p->micros ? p->micros() : 0;
-      int32_t y = st_session_train(s, p->buf + 1, p->buf[0]);
+      int32_t y = st_session_train(s, buf + 1, buf[0]);
       if (p->micros) p->train_us += p->micros() - t0;
       if (y < 0) st_protocol_error(p, y);
       break;
     }
     case 'P': {
-      int32_t y = st_session_predict(s, p->buf);
+      int32_t y = st_session_predict(s, buf);
       if (y < 0) st_protocol_error(p, y);
       else { uint32_t v = (uint32_t)y; put_uints(p, 'p', &v, 1); }
       break;
     }
     case 'E': {
-      uint32_t e = (uint32_t)p->buf[0] | ((uint32_t)p->buf[1] << 8);
+      uint32_t e = (uint32_t)buf[0] | ((uint32_t)buf[1] << 8);
       st_session_set_epoch(s, e);
       p->train_us = 0;
       put_uints(p, 'e', &e, 1);
@@ -104,23 +112,23 @@ static void run(st_protocol *p) {
     }
     case 'R': { uint32_t v[3] = { s->steps, s->correct, p->train_us }; put_uints(p, 'r', v, 3); break; }
     case 'W': dump(p); break;
+    case 'H': st_protocol_hello(p); break;
     case 'Q': put(p, "q\n"); p->quit = 1; break;
   }
 }
 
+void st_protocol_init(st_protocol *p, st_session *s, st_write_fn write, st_clock_fn micros) {
+  p->session = s;
+  p->write = write;
+  p->micros = micros;
+  p->runtime = 0;
+  p->train_us = 0;
+  p->quit = 0;
+  st_frame_sink sink = { p, payload_len, run, write };
+  st_frame_init(&p->framer, &sink);
+}
+
 int st_protocol_feed(st_protocol *p, uint8_t byte) {
-  if (p->quit) return 1;
-  if (p->cmd == 0) {
-    if (byte == '\n' || byte == '\r' || byte == ' ') return 0; /* tolerate line noise between commands */
-    if (!payload(p, byte, &p->need) || p->need > sizeof p->buf) { st_protocol_error(p, ST_ERR_PROTOCOL); return 0; }
-    p->cmd = byte;
-    p->have = 0;
-  } else {
-    p->buf[p->have++] = byte;
-  }
-  if (p->have == p->need) {
-    run(p);
-    p->cmd = 0;
-  }
+  if (!p->quit) st_frame_feed(&p->framer, byte);
   return p->quit;
 }

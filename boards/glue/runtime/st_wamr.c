@@ -3,16 +3,19 @@
  *   NativeSymbol {"mtj_sample", st_wamr_mtj_sample, "(iiiii)", NULL}, wasm_runtime_register_natives("env", …).
  * The module's memory is min = max = the pages the layout needs and it never grows; instantiate with
  * heap_size 0 (no app heap: the plan is placed by the glue above __heap_base).
+ * WAMR allocates from the pool the caller gives (Alloc_With_Pool): the loaded module (fast interpreter:
+ * ~5 bytes per module byte), the instance (~4.4 KiB) and the exec env (stack + up to ~3.2 KiB), so
+ *   pool = ceil_KiB(9/8 · (stack + k · module bytes + 9 KiB)), k = 5 fast interpreter, 1 classic,
+ * measured on WAMR 2.4.3 (host/deploy/wamr-pool.ts has the figures); spintrain build writes it into
+ * spintrain_board.h as ST_WAMR_POOL_BYTES (64 KiB for the 8,119-byte module and an 8 KiB stack). Linear memory
+ * (pages × 64 KiB) comes from the platform heap (os_mmap → os_malloc), not the pool. Out of pool memory,
+ * loading fails with "allocate memory failed" and creating the exec env with NULL: ST_ERR_POOL.
  */
 #include <string.h>
 #include "wasm_export.h"
 #include "st_wamr.h"
 #include "../portable/st_errors.h"
 #include "../portable/st_mtj.h"
-
-#ifndef ST_WAMR_POOL_BYTES
-#define ST_WAMR_POOL_BYTES (32 * 1024) /* WAMR's own allocations: module, instance, exec env (not linear memory) */
-#endif
 
 typedef struct {
   wasm_module_t module;
@@ -22,7 +25,6 @@ typedef struct {
 } st_wamr;
 
 static st_wamr wr;
-static char pool[ST_WAMR_POOL_BYTES];
 
 static uint8_t *st_memory(void *ctx, uint32_t *size) {
   st_wamr *w = (st_wamr *)ctx;
@@ -52,21 +54,26 @@ static int st_call(void *ctx, st_export fn, const int32_t *args, int32_t *result
   return ST_OK;
 }
 
-int st_wamr_open(st_engine *e, uint8_t *wasm, uint32_t len, uint32_t stack_bytes) {
-  char error[128];
+/* WAMR's message for a failed allocation ("… allocate memory failed") means the pool is too small. */
+static int load_error(const char *error) {
+  return strstr(error, "allocate memory") ? ST_ERR_POOL : ST_ERR_RUNTIME;
+}
+
+int st_wamr_open(st_engine *e, uint8_t *wasm, uint32_t len, uint32_t stack_bytes, void *pool, uint32_t pool_bytes) {
+  char error[128] = "";
   RuntimeInitArgs init;
   memset(&init, 0, sizeof init);
   init.mem_alloc_type = Alloc_With_Pool;
   init.mem_alloc_option.pool.heap_buf = pool;
-  init.mem_alloc_option.pool.heap_size = sizeof pool;
-  if (!wasm_runtime_full_init(&init)) return ST_ERR_RUNTIME;
+  init.mem_alloc_option.pool.heap_size = pool_bytes;
+  if (!wasm_runtime_full_init(&init)) return ST_ERR_POOL; /* the pool cannot even hold WAMR's heap structure */
   if (!wasm_runtime_register_natives("env", natives, sizeof natives / sizeof natives[0])) return ST_ERR_RUNTIME;
   wr.module = wasm_runtime_load(wasm, len, error, sizeof error);
-  if (!wr.module) return ST_ERR_RUNTIME;
+  if (!wr.module) return load_error(error);
   wr.inst = wasm_runtime_instantiate(wr.module, stack_bytes, 0, error, sizeof error);
-  if (!wr.inst) return ST_ERR_RUNTIME;
+  if (!wr.inst) return load_error(error);
   wr.exec_env = wasm_runtime_create_exec_env(wr.inst, stack_bytes);
-  if (!wr.exec_env) return ST_ERR_RUNTIME;
+  if (!wr.exec_env) return ST_ERR_POOL; /* its only failure: the stack does not fit the pool */
   for (int i = 0; i < ST_FN_COUNT; i++) {
     wr.fn[i] = wasm_runtime_lookup_function(wr.inst, st_export_names[i]);
     if (!wr.fn[i]) return ST_ERR_RUNTIME;

@@ -1,0 +1,25 @@
+/**
+ * The sample order of a training run, epoch by epoch: one generator per run,
+ * Rng((seed · 2654435761) mod 2^32), and each epoch a Fisher–Yates shuffle of a fresh identity 0..n−1
+ * (not of the previous epoch's order). `spintrain train` (trainer.ts) and the power-measured run
+ * (host/power/marked-training.ts) both take their orders from here, so the same seed gives the same run.
+ */
+import { Rng } from '../rng.ts';
+
+export class EpochOrder {
+  private readonly rng: Rng;
+
+  constructor(seed: number, readonly n: number) {
+    this.rng = new Rng((seed * 2654435761) >>> 0);
+  }
+
+  /** The next epoch's order (indices into the training split). */
+  next(): Int32Array {
+    return this.rng.shuffle(Int32Array.from({ length: this.n }, (_v, i) => i));
+  }
+
+  /** Skips `epochs` epochs (a resumed run starts where the checkpointed one stopped). */
+  skip(epochs: number): void {
+    for (let e = 0; e < epochs; e++) this.next();
+  }
+}
