@@ -3,5 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../cli.ts');
+const { main, installFatalHandlers } = await import('../cli.ts');
+installFatalHandlers();
 process.exitCode = await main(process.argv.slice(2));
+// The command is done: a handle a driver left open (a serial port, a timer) must not keep the process alive.
+setTimeout(() => process.exit(), 2000).unref();

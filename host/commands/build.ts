@@ -1,16 +1,20 @@
 /**
  * `spintrain build --board <name> [--layout 64,32,10] --out DIR`: the module, weights, C headers and
- * board glue for a board that runs WebAssembly (host/deploy/build-board.ts). Exit 0 built, 2 bad input.
+ * board glue for a board that runs WebAssembly (host/deploy/build-board.ts). Exit 0 built, 2 bad option, 1 bad file.
  */
-import { parseArgs } from 'node:util';
-import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
-import { buildForBoard, DEFAULT_BOARD_LAYOUT } from '../deploy/build-board.ts';
-import { DeployError } from '../deploy/errors.ts';
+import { ACTIVATIONS, ALGORITHMS, ConfigError, DEFAULT_PAIR_STEP, MAX_LAYERS, MAX_WIDTH, OUTPUTS, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
+import { buildForBoard, DEFAULT_BOARD_LAYOUT, type BoardBuildRequest } from '../deploy/build-board.ts';
+import { BoardCannotHostWasmError, BuildArgumentError, DeployError, LayoutTooLargeError, UnknownBoardError } from '../deploy/errors.ts';
 import { usableLinearBytes } from '../deploy/linear-budget.ts';
 import { BOARDS } from '../../boards/index.ts';
 import { WeightsFileError } from '../io/errors.ts';
 import { MtjDeviceError } from '../device/errors.ts';
 import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+import { parseOptions, pathOption } from './parse-options.ts';
+import { checkRepresentable, fixedOption } from './fixed-point-options.ts';
+import { checkSameConfig } from './resume-options.ts';
+import { loadWeights } from '../io/weights-file.ts';
+import { configOf } from '../engine/checkpoint.ts';
 
 export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --board NAME               ${BOARDS.map((b) => b.id).join(', ')}
@@ -27,60 +31,132 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --wasm FILE                reuse a module an earlier build wrote (must match board and layout)
   --calibration FILE         MTJ calibration (spintrain calibrate) for the write-current tables`;
 
-export async function buildCommand(argv: string[]): Promise<number> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        board: { type: 'string' }, layout: { type: 'string' }, out: { type: 'string' }, weights: { type: 'string' },
-        activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
-        lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },
-        'delta-clip': { type: 'string' }, seed: { type: 'string' }, draws: { type: 'string' }, wasm: { type: 'string' },
-        calibration: { type: 'string' }, 'pair-step': { type: 'string' }, help: { type: 'boolean' },
-      },
-      strict: true,
+/** The parseArgs options of `spintrain build`. */
+const BUILD_OPTIONS = {
+  board: { type: 'string' }, layout: { type: 'string' }, out: { type: 'string' }, weights: { type: 'string' },
+  activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
+  lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },
+  'delta-clip': { type: 'string' }, seed: { type: 'string' }, draws: { type: 'string' }, wasm: { type: 'string' },
+  calibration: { type: 'string' }, 'pair-step': { type: 'string' }, help: { type: 'boolean' },
+} as const;
+
+/** The network options' config fields, for the errors validateNetworkConfig reports about them. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  layout: '--layout', activation: '--activation', output: '--output', algorithm: '--algo', reluSampled: '--relu-sampled',
+  learningRate: '--lr', momentum: '--momentum', decay: '--decay', probabilityFloor: '--p-floor', deltaClip: '--delta-clip',
+  seed: '--seed', pairStep: '--pair-step',
+};
+
+export interface BuildJob {
+  request: BoardBuildRequest;
+  /** Options given (without --). */
+  given: Set<string>;
+}
+
+/** Parses and checks every option (CliError naming it, exit 2); reads no file. */
+export function parseBuildArgs(argv: string[]): BuildJob | 'help' {
+  const { values } = parseOptions(argv, BUILD_OPTIONS);
+  if (values.help) return 'help';
+  const boards = BOARDS.map((b) => b.id).join(', ');
+  if (values.board === undefined) throw new CliError('--board', `required: one of ${boards}`);
+  if (values.out === undefined) throw new CliError('--out', 'required: the output directory');
+  const network: Partial<NetworkConfig<TrainingAlgorithm>> = {};
+  if (values.layout !== undefined) {
+    network.layout = numberListOption('--layout', values.layout, 1, MAX_WIDTH, true);
+    const n = network.layout.length;
+    if (n < 3 || n > MAX_LAYERS) throw new CliError('--layout', `expected inputs, 1 to 4 hidden widths and outputs (3 to ${MAX_LAYERS} widths), got ${n} ("${values.layout}")`);
+  }
+  if (values.activation !== undefined) network.activation = choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid');
+  if (values.output !== undefined) network.output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
+  // pair is matched first so that the refusal message keeps listing the module-only algorithms (as train)
+  if (values.algo !== undefined) network.algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+  if (values['pair-step'] !== undefined) {
+    if (network.algorithm !== 'pair') throw new CliError('--pair-step', 'only applies with --algo pair');
+    network.pairStep = numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16);
+  }
+  if (values['relu-sampled']) network.reluSampled = true;
+  if (values.lr !== undefined) {
+    const lr = numberListOption('--lr', values.lr, 0, 32767).map((x, i) => {
+      if (x === 0) throw new CliError(`--lr[${i}]`, 'expected a positive rate, got 0');
+      return checkRepresentable(`--lr[${i}]`, x, 16, values.lr!.split(',')[i].trim(), false);
     });
-    if (values.help) {
+    network.learningRate = lr.length === 1 ? lr[0] : lr;
+  }
+  if (values.momentum !== undefined) network.momentum = fixedOption('--momentum', values.momentum, 0, 0, 0.9999, 16);
+  if (values.decay !== undefined) network.decay = fixedOption('--decay', values.decay, 0, 0, 32767, 16);
+  if (values['p-floor'] !== undefined) network.probabilityFloor = fixedOption('--p-floor', values['p-floor'], 0, 0, 0.4999, 16);
+  if (values['delta-clip'] !== undefined) network.deltaClip = fixedOption('--delta-clip', values['delta-clip'], 0, 0, 127, 24);
+  if (values.seed !== undefined) network.seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
+  const draws = choiceOption('--draws', values.draws, ['mtj', 'prng'] as const, 'mtj');
+  const board = values.board;
+  if (board.trim() === '') throw new CliError('--board', `expected one of ${boards}, got ""`);
+  return {
+    request: {
+      board, outDir: pathOption('--out', values.out)!, network, weightsFile: pathOption('--weights', values.weights), wasmFile: pathOption('--wasm', values.wasm),
+      calibrationFile: pathOption('--calibration', values.calibration), draws: draws === 'mtj' ? 'import' : 'prng',
+    },
+    given: new Set(Object.keys(values)),
+  };
+}
+
+/** A deploy error about an option (board, layout, network) as the CliError naming it; undefined for file and tool errors. */
+function optionError(e: unknown): CliError | undefined {
+  if (e instanceof CliError) return e;
+  if (e instanceof UnknownBoardError || e instanceof BoardCannotHostWasmError) return new CliError('--board', e.message);
+  if (e instanceof LayoutTooLargeError) return new CliError('--layout', e.message);
+  if (e instanceof BuildArgumentError && e.option.startsWith('--')) return new CliError(e.option, e.detail);
+  if (e instanceof ConfigError) {
+    const option = OPTION_OF_FIELD[e.field.replace(/\[\d+\]$/, '')];
+    if (option) return new CliError(option, e.message.slice(e.field.length + 2));
+  }
+  return undefined;
+}
+
+/**
+ * Exit codes (README): 0 built; 2 a bad option (the message names it); 1 a bad file (--weights, --wasm,
+ * --calibration: the message names the file and the field) or a failed tool.
+ */
+export async function buildCommand(argv: string[]): Promise<number> {
+  let weightsFile: string | undefined;
+  try {
+    const job = parseBuildArgs(argv);
+    if (job === 'help') {
       console.log(BUILD_USAGE);
       return 0;
     }
-    if (!values.board) throw new CliError('--board', `required: one of ${BOARDS.map((b) => b.id).join(', ')}`);
-    if (!values.out) throw new CliError('--out', 'required: the output directory');
-    const network: Partial<NetworkConfig<TrainingAlgorithm>> = {};
-    if (values.layout) network.layout = numberListOption('--layout', values.layout, 1, 8192, true);
-    if (values.activation) network.activation = choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid');
-    if (values.output) network.output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-    // pair is matched first so that the refusal message keeps listing the module-only algorithms (as train)
-    if (values.algo) network.algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
-    if (values['pair-step']) network.pairStep = numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16);
-    if (values['relu-sampled']) network.reluSampled = true;
-    if (values.lr) {
-      const lr = numberListOption('--lr', values.lr, 1e-6, 32767);
-      network.learningRate = lr.length === 1 ? lr[0] : lr;
+    const req = job.request;
+    weightsFile = req.weightsFile;
+    if (req.weightsFile) {
+      // The weights file's configuration is used: a network option must agree with it, never be ignored.
+      const file = await loadWeights(req.weightsFile);
+      const theirs = configOf(file, req.weightsFile);
+      const mine = { ...theirs, ...req.network } as NetworkConfig<TrainingAlgorithm>;
+      checkSameConfig(job.given, mine, theirs, `the weights file ${req.weightsFile}`, 'the build uses its configuration');
     }
-    if (values.momentum) network.momentum = numberOption('--momentum', values.momentum, 0, 0, 0.9999);
-    if (values.decay) network.decay = numberOption('--decay', values.decay, 0, 0, 32767);
-    if (values['p-floor']) network.probabilityFloor = numberOption('--p-floor', values['p-floor'], 0, 0, 0.4999);
-    if (values['delta-clip']) network.deltaClip = numberOption('--delta-clip', values['delta-clip'], 0, 0, 127);
-    if (values.seed) network.seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
-    const draws = choiceOption('--draws', values.draws, ['mtj', 'prng'] as const, 'mtj');
-    const r = await buildForBoard({
-      board: values.board, outDir: values.out, network, weightsFile: values.weights, wasmFile: values.wasm,
-      calibrationFile: values.calibration, draws: draws === 'mtj' ? 'import' : 'prng',
-    });
+    const r = await buildForBoard(req);
     const rt = r.board.runtime;
     const budget = usableLinearBytes(r.board);
     console.log(
       `built ${r.board.id} (${rt.kind}): layout ${r.network.layout.join('-')}, linear memory ${r.memory.linearBytes} of ${budget} bytes ` +
         `(plan ${r.memory.planBytes}), module ${r.info.pages} page(s)${r.info.lowMemoryLimit ? `, --lowMemoryLimit ${r.info.lowMemoryLimit}` : ''}\n` +
-        `wrote ${r.files.length} files to ${values.out}`,
+        `wrote ${r.files.length} files to ${req.outDir}`,
     );
     return 0;
   } catch (e) {
-    if (e instanceof CliError || e instanceof DeployError || e instanceof WeightsFileError || e instanceof MtjDeviceError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`spintrain build: ${(e as Error).message}`);
+    const option = optionError(e);
+    if (option) {
+      console.error(`spintrain build: ${option.message}\nsee: spintrain build --help`);
       return 2;
     }
-    throw e;
+    if (e instanceof BuildArgumentError && weightsFile) {
+      // a field of the weights file's configuration the board cannot run (e.g. trainableActivation)
+      console.error(`spintrain build: ${weightsFile}: meta.config.${e.option}: ${e.detail}`);
+      return 1;
+    }
+    if (e instanceof DeployError || e instanceof WeightsFileError || e instanceof MtjDeviceError) {
+      console.error(`spintrain build: ${(e as Error).message}`);
+      return 1;
+    }
+    throw e; // main reports it (exit 1)
   }
 }

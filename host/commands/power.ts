@@ -6,9 +6,8 @@
  * power.json, power.csv) and its report.html. Training options are those of `spintrain train`
  * (default --dataset iris); --samples limits the measured samples.
  */
-import { parseArgs } from 'node:util';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
-import type { SerialPortLike } from '../device/j5-mtj.ts';
+import type { SerialPortLike } from '../device/firmata-link.ts';
 import { keptFraction, backwardMulAdd } from '../engine/counters.ts';
 import { SpintrainEngine } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
@@ -20,7 +19,9 @@ import { writeReport } from '../report/write-report.ts';
 import { Rng } from '../rng.ts';
 import type { Dataset } from '../data/index.ts';
 import { CliError, choiceOption, numberOption } from './cli-error.ts';
-import { parseTrainArgs, TRAIN_USAGE } from './train.ts';
+import { parseTrainArgs, TRAIN_OPTIONS, TRAIN_USAGE } from './train.ts';
+import { parseOptions, pathOption } from './parse-options.ts';
+import { assertSerialPortPath } from '../device/serial-port-path.ts';
 
 export const POWER_USAGE = `spintrain power --port PATH [options] [training options of spintrain train]
   --port PATH                serial port of the board (StandardFirmata, Arduino Uno profile)
@@ -36,32 +37,45 @@ export const POWER_USAGE = `spintrain power --port PATH [options] [training opti
 training options (see spintrain train --help), default --dataset iris:
 ${TRAIN_USAGE.split('\n').slice(1).join('\n')}`;
 
-const POWER_OPTIONS = ['port', 'sensor', 'address', 'shunt', 'marker-pin', 'samples', 'sampling-ms', 'dwell-ms', 'link-latency-ms', 'out'] as const;
+const POWER_OPTION_CONFIG = {
+  port: { type: 'string' },
+  sensor: { type: 'string' },
+  address: { type: 'string' },
+  shunt: { type: 'string' },
+  'marker-pin': { type: 'string' },
+  samples: { type: 'string' },
+  'sampling-ms': { type: 'string' },
+  'dwell-ms': { type: 'string' },
+  'link-latency-ms': { type: 'string' },
+  out: { type: 'string' },
+} as const;
+const POWER_OPTIONS = Object.keys(POWER_OPTION_CONFIG);
 
 /** `connect` resolves a port path to a serial-port-like link and its clock (the emulated Uno in tests). */
 export async function powerCommand(argv: string[], connect?: (path: string) => { port: SerialPortLike; clock: PowerClock } | undefined): Promise<number> {
-  // Split our options from the training ones (handed to parseTrainArgs).
-  const mine: string[] = [];
+  // Every option is checked once over both sets (unknown, repeated, missing value: CliError naming it);
+  // then ours are split from the training ones (handed to parseTrainArgs).
+  const { values } = parseOptions(argv, { ...TRAIN_OPTIONS, ...POWER_OPTION_CONFIG });
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '').split('=')[0];
-    if (argv[i].startsWith('--') && (POWER_OPTIONS as readonly string[]).includes(name)) {
-      mine.push(argv[i]);
-      if (!argv[i].includes('=') && i + 1 < argv.length) mine.push(argv[++i]);
+    if (argv[i].startsWith('--') && POWER_OPTIONS.includes(name)) {
+      if (!argv[i].includes('=')) i++; // its value (parseOptions checked that there is one)
     } else rest.push(argv[i]);
   }
-  const { values } = parseArgs({ args: mine, options: Object.fromEntries(POWER_OPTIONS.map((o) => [o, { type: 'string' as const }])), strict: true });
-  if (!values.port) throw new CliError('--port', 'is required (the serial port of the board running StandardFirmata)');
+  if (values.port === undefined) throw new CliError('--port', 'is required (the serial port of the board running StandardFirmata)');
+  if (values.port.trim() === '') throw new CliError('--port', 'expected the path of a serial port, got ""');
   choiceOption('--sensor', values.sensor, ['ina219'] as const, 'ina219');
   const address = values.address === undefined ? undefined : parseAddress(values.address);
   if (!rest.some((a) => a === '--dataset' || a.startsWith('--dataset='))) rest.push('--dataset', 'iris');
   const job = parseTrainArgs(rest);
   if (job.device.kind !== 'prng') throw new CliError('--device', 'spintrain power draws from the module generator; --device is not supported here');
-  const samples = numberOption('--samples', values.samples, 200, 1, 1e7, true);
-  const link = connect?.(values.port);
-  const m = await measureTrainingPower({
-    port: link?.port ?? values.port,
-    clock: link?.clock ?? wallPowerClock,
+  // Training options power has no use for are refused, never silently ignored.
+  for (const o of ['epochs', 'compare', 'save', 'checkpoint', 'resume', 'report', 'teacher']) {
+    if (job.given.has(o)) throw new CliError(`--${o}`, 'is not used by spintrain power (it measures --samples training steps; --out writes its run directory)');
+  }
+  const samples = numberOption('--samples', values.samples, 200, 1, 1e6, true);
+  const options = {
     profile: arduinoUno,
     address,
     shuntOhm: values.shunt === undefined ? undefined : numberOption('--shunt', values.shunt, 0.1, 1e-4, 100),
@@ -72,15 +86,19 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
     samplingMs: numberOption('--sampling-ms', values['sampling-ms'], 10, 1, 1000),
     dwellS: numberOption('--dwell-ms', values['dwell-ms'], 50, 0, 10000) / 1000,
     linkLatencyS: numberOption('--link-latency-ms', values['link-latency-ms'], 0, 0, 1000) / 1000,
-  });
+  };
+  const out = pathOption('--out', values.out);
+  const link = connect?.(values.port);
+  if (!link) assertSerialPortPath(values.port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
+  const m = await measureTrainingPower({ ...options, port: link?.port ?? values.port, clock: link?.clock ?? wallPowerClock });
   const est = estimateEnergy(m.ops, m.samples, arduinoUno);
   const cmp = compareWithMeasurement(est, m.measured);
-  const out = job.json ? null : process.stdout;
+  const stdout = job.json ? null : process.stdout;
   const mm = m.measured;
   if (job.json) process.stdout.write(JSON.stringify({ measured: mm, estimated: est, comparison: cmp, sensor: m.sensor }) + '\n');
   else {
     const uj = (j: number) => `${(j * 1e6).toFixed(3)} µJ`;
-    out!.write(
+    stdout!.write(
       [
         `measured ${m.samples} training samples on ${m.port}: ${m.trace.length} readings, INA219 0x${m.sensor.address.toString(16)}`,
         `average power     ${(mm.averagePowerW * 1e3).toFixed(2)} mW (idle ${mm.idlePowerW === null ? '–' : (mm.idlePowerW * 1e3).toFixed(2) + ' mW'})`,
@@ -89,11 +107,11 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
       ].join('\n') + '\n',
     );
   }
-  if (values.out) {
-    await writeRunRecord(values.out, await runRecordOf(m, job.dataset, job.config));
-    await writePowerMeasurement(values.out, m);
-    const report = await writeReport(values.out);
-    if (!job.json) process.stdout.write(`wrote ${values.out} (report ${report})\n`);
+  if (out) {
+    await writeRunRecord(out, await runRecordOf(m, job.dataset, job.config));
+    await writePowerMeasurement(out, m);
+    const report = await writeReport(out);
+    if (!job.json) process.stdout.write(`wrote ${out} (report ${report})\n`);
   }
   return 0;
 }

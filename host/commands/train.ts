@@ -3,19 +3,22 @@
  * operations; by default MNIST 784-128-10 with p-GAF-BP, followed by exact bp on the same net
  * for the savings (--compare none to skip).
  */
-import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { loadDataset, type Dataset } from '../data/index.ts';
+import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { train, type TrainResult } from '../train/trainer.ts';
-import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, learningRates, type NetworkConfig } from '../engine/config.ts';
 import { simPairDraws } from '../device/sim-pair-draws.ts';
 import { Teacher } from '../distill/teacher.ts';
 import { trainWithTeacher } from '../distill/distill-train.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { backwardMulAdd, keptFraction } from '../engine/counters.ts';
-import { applyWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
+import { applyWeightsFile, engineToWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
+import { checkCheckpointDataset } from '../engine/checkpoint-dataset.ts';
 import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+import { parseOptions, pathOption } from './parse-options.ts';
+import { checkDecayedRates, checkRepresentable, fixedOption } from './fixed-point-options.ts';
+import { checkResumeOptions, distillRecordOf } from './resume-options.ts';
 import { DEVICE_OPTIONS, DEVICE_USAGE, parseDeviceOption, type DeviceSpec } from './device-option.ts';
 import { ACTIVATION_RANGE_USAGE, chooseActivationRange } from './activation-range-option.ts';
 import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
@@ -61,50 +64,51 @@ interface TrainJob {
   activationRangeFrom?: string;
   teacher?: { file: string; temperature: number; alpha: number };
   report?: string;
+  /** The options given on the command line (without --), e.g. for checking them against a checkpoint. */
+  given: Set<string>;
 }
 
+/** The parseArgs options of `spintrain train` (also accepted by `spintrain power`). */
+export const TRAIN_OPTIONS = {
+  dataset: { type: 'string' },
+  hidden: { type: 'string' },
+  activation: { type: 'string' },
+  output: { type: 'string' },
+  algo: { type: 'string' },
+  'relu-sampled': { type: 'boolean' },
+  'pair-step': { type: 'string' },
+  'trainable-activation': { type: 'boolean' },
+  'activation-range': { type: 'string' },
+  teacher: { type: 'string' },
+  temperature: { type: 'string' },
+  alpha: { type: 'string' },
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
+  decay: { type: 'string' },
+  momentum: { type: 'string' },
+  'p-floor': { type: 'string' },
+  'delta-clip': { type: 'string' },
+  pairs: { type: 'string' },
+  seed: { type: 'string' },
+  compare: { type: 'string' },
+  'train-limit': { type: 'string' },
+  'test-limit': { type: 'string' },
+  save: { type: 'string' },
+  checkpoint: { type: 'string' },
+  resume: { type: 'string' },
+  json: { type: 'boolean' },
+  report: { type: 'string' },
+  ...DEVICE_OPTIONS,
+} as const;
+
 export function parseTrainArgs(argv: string[]): TrainJob {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dataset: { type: 'string' },
-      hidden: { type: 'string' },
-      activation: { type: 'string' },
-      output: { type: 'string' },
-      algo: { type: 'string' },
-      'relu-sampled': { type: 'boolean' },
-      'pair-step': { type: 'string' },
-      'trainable-activation': { type: 'boolean' },
-      'activation-range': { type: 'string' },
-      teacher: { type: 'string' },
-      temperature: { type: 'string' },
-      alpha: { type: 'string' },
-      epochs: { type: 'string' },
-      lr: { type: 'string' },
-      decay: { type: 'string' },
-      momentum: { type: 'string' },
-      'p-floor': { type: 'string' },
-      'delta-clip': { type: 'string' },
-      pairs: { type: 'string' },
-      seed: { type: 'string' },
-      compare: { type: 'string' },
-      'train-limit': { type: 'string' },
-      'test-limit': { type: 'string' },
-      save: { type: 'string' },
-      checkpoint: { type: 'string' },
-      resume: { type: 'string' },
-      json: { type: 'boolean' },
-      report: { type: 'string' },
-      ...DEVICE_OPTIONS,
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseOptions(argv, TRAIN_OPTIONS);
+  const given = new Set(Object.keys(values));
   const seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
   const spec = values.dataset ?? 'mnist';
   const trainLimit = values['train-limit'] === undefined ? undefined : numberOption('--train-limit', values['train-limit'], 0, 1, 1e9, true);
   const testLimit = values['test-limit'] === undefined ? undefined : numberOption('--test-limit', values['test-limit'], 0, 1, 1e9, true);
-  const dataset = loadDataset(spec, { trainLimit, testLimit, seed });
+  const dataset = loadTrainDataset(spec, { trainLimit, testLimit, seed });
   const hidden = values.hidden === undefined ? [spec === 'mnist' ? 128 : spec === 'xor' ? 4 : 16] : numberListOption('--hidden', values.hidden, 1, 8192, true);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
@@ -121,7 +125,10 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     algorithm === 'pgaf' ? [...Array.from({ length: L - 1 }, (_v, l) => 0.01 * pairs * gamma ** (L - 2 - l)), 0.1] : new Array<number>(L).fill(0.1);
   let learningRate: number[] = lrDefault;
   if (values.lr !== undefined) {
-    const lr = numberListOption('--lr', values.lr, 1e-6, 1000);
+    const lr = numberListOption('--lr', values.lr, 0, 1000).map((x, i) => {
+      if (x === 0) throw new CliError(`--lr[${i}]`, 'expected a positive rate, got 0');
+      return checkRepresentable(`--lr[${i}]`, x, 16, values.lr!.split(',')[i].trim(), false);
+    });
     if (lr.length !== 1 && lr.length !== L) throw new CliError('--lr', `expected 1 or ${L} rates (one per weight layer), got ${lr.length}`);
     learningRate = lr.length === 1 ? new Array<number>(L).fill(lr[0]) : lr;
   }
@@ -136,37 +143,53 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     algorithm,
     reluSampled: values['relu-sampled'] ?? false,
     learningRate,
-    decay: numberOption('--decay', values.decay, 0.1, 0, 1000),
-    momentum: numberOption('--momentum', values.momentum, 0, 0, 0.999),
-    probabilityFloor: numberOption('--p-floor', values['p-floor'], 0, 0, 0.49),
-    deltaClip: numberOption('--delta-clip', values['delta-clip'], 0, 0, 127),
+    decay: fixedOption('--decay', values.decay, 0.1, 0, 1000, 16),
+    momentum: fixedOption('--momentum', values.momentum, 0, 0, 0.999, 16),
+    probabilityFloor: fixedOption('--p-floor', values['p-floor'], 0, 0, 0.49, 16),
+    deltaClip: fixedOption('--delta-clip', values['delta-clip'], 0, 0, 127, 24),
     pairs,
     seed,
     ...(trainable ? { trainableActivation: true } : {}),
     ...(activationRange ? { activationRange: activationRange.range } : {}),
     ...(algorithm === 'pair' ? { pairStep: numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16) } : {}),
   } as NetworkConfig; // pair: NetworkConfig<TrainingAlgorithm>, run by the same trainer
-  if (values.teacher !== undefined && !existsSync(values.teacher)) throw new CliError('--teacher', `${values.teacher}: no such weights file`);
+  // Options that only apply with another option are refused without it (never silently ignored).
+  if (algorithm !== 'pair' && values['pair-step'] !== undefined) throw new CliError('--pair-step', 'only applies with --algo pair');
+  if (values.teacher === undefined) {
+    for (const o of ['temperature', 'alpha'] as const) if (values[o] !== undefined) throw new CliError(`--${o}`, 'only applies with --teacher');
+  }
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
-  if (values.resume !== undefined && !existsSync(values.resume)) throw new CliError('--resume', `${values.resume}: no such checkpoint file`);
+  const epochs = numberOption('--epochs', values.epochs, 10, 1, 100000, true);
+  if (values.resume === undefined) checkDecayedRates(learningRate, config.decay, epochs - 1); // else on the checkpoint's rates
   return {
     dataset,
     config,
-    epochs: numberOption('--epochs', values.epochs, 10, 1, 100000, true),
+    epochs,
     compare: choiceOption('--compare', values.compare, ['bp', 'none'] as const, compareDefault),
-    save: values.save,
-    checkpoint: values.checkpoint,
-    resume: values.resume,
+    save: pathOption('--save', values.save),
+    checkpoint: pathOption('--checkpoint', values.checkpoint),
+    resume: pathOption('--resume', values.resume),
     json: values.json ?? false,
     device,
     activationRangeFrom: activationRange?.from,
     teacher: values.teacher === undefined ? undefined : {
-      file: values.teacher,
+      file: pathOption('--teacher', values.teacher)!,
       temperature: numberOption('--temperature', values.temperature, 2, 1, 100),
       alpha: numberOption('--alpha', values.alpha, 0.9, 0, 1),
     },
-    report: values.report,
+    report: pathOption('--report', values.report),
+    given,
   };
+}
+
+/** loadDataset, with a spec that names no dataset refused as an option error (a bad IDX file stays a file error, exit 1). */
+function loadTrainDataset(spec: string, opts: Parameters<typeof loadDataset>[1]): Dataset {
+  try {
+    return loadDataset(spec, opts);
+  } catch (e) {
+    if (e instanceof UnknownDatasetError) throw new CliError('--dataset', e.message);
+    throw e;
+  }
 }
 
 /** `draws` given by the caller replace --device; `connect` resolves port paths (e.g. an emulated board). */
@@ -198,8 +221,13 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   let config = job.config;
   let engine: SpintrainEngine | undefined;
   let startEpoch = 0;
+  const teacher = job.teacher && (await Teacher.load(job.teacher.file));
+  const distill = job.teacher && { teacherSha256: teacherDigest(teacher!), temperature: job.teacher.temperature, alpha: job.teacher.alpha };
   if (job.resume) {
     const cp = await loadCheckpoint(job.resume);
+    checkCheckpointDataset(cp, job.resume, job.dataset);
+    checkResumeOptions(job, distill?.teacherSha256, { file: job.resume, finished: cp.epoch + 1, config: cp.config, distill: distillRecordOf(cp.file.meta, job.resume) });
+    checkDecayedRates(learningRates(cp.config), cp.config.decay, job.epochs - 1);
     config = cp.config;
     engine = new SpintrainEngine(config, draws);
     applyWeightsFile(engine, cp.file, job.resume);
@@ -212,10 +240,12 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     const x = (v: number): string => String(Number(v.toFixed(3)));
     log(`trainable activation: k in [${x(r.kMin)}, ${x(r.kMax)}], c in [${x(r.cMin)}, ${x(r.cMax)}] (from ${job.resume ?? job.activationRangeFrom})`);
   }
-  const teacher = job.teacher && (await Teacher.load(job.teacher.file));
   if (job.teacher) log(`distilling from ${job.teacher.file} (${teacher!.engine.layout.join('-')}), T = ${job.teacher.temperature}, α = ${job.teacher.alpha}`);
   const main = job.teacher
-    ? await trainWithTeacher(job.dataset, config, { epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws })
+    ? await trainWithTeacher(job.dataset, config, {
+        epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws, engine, startEpoch,
+        onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill) }) : undefined,
+      })
     : await runWithProgress(job, config, { engine, startEpoch, draws });
   let baseline: TrainResult | undefined;
   if (job.compare === 'bp' && config.algorithm !== 'bp') {
@@ -224,7 +254,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
   }
   if (job.save) {
-    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name });
+    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) });
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
@@ -233,6 +263,14 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   else printSummary(summary);
   if (job.report) log(`report: ${await writeTrainRun(job.report, summary, main, baseline, session.calibration)}`);
   return 0;
+}
+
+/** sha256 of a teacher's layout and tensors: recorded in a distillation checkpoint, checked on --resume. */
+function teacherDigest(teacher: Teacher): string {
+  const w = engineToWeightsFile(teacher.engine);
+  const h = createHash('sha256').update(w.layout.join('-'));
+  for (const t of w.tensors) h.update(t.name).update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  return h.digest('hex');
 }
 
 async function runWithProgress(

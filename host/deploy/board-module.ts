@@ -6,7 +6,7 @@
  * needs (the module never executes memory.grow), and a custom section "spintrain.build" records
  * board, layout and budget, so a module built for another layout is refused.
  */
-import asc from 'assemblyscript/asc';
+import type asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ import { instantiateEngine } from '../engine/wasm-engine.ts';
 import { configureArgs, type SetupNetwork } from '../engine/engine-setup.ts';
 import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
 import { ModuleMismatchError, ToolFailedError } from './errors.ts';
+import { ASC_VERSION, loadAsc } from './load-asc.ts';
 
 export const BUILD_SECTION = 'spintrain.build';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,7 +38,7 @@ const compiled = new Map<string, Promise<Uint8Array>>();
 
 /** Cache key: the flags and every input of the compile (assembly sources, asconfig, asc version). */
 function sourceKey(extraFlags: string[]): string {
-  const h = createHash('sha256').update(extraFlags.join(' ')).update(asc.version);
+  const h = createHash('sha256').update(extraFlags.join(' ')).update(ASC_VERSION);
   for (const f of ['asconfig.json', ...readdirSync(join(ROOT, 'assembly')).sort().map((n) => `assembly/${n}`)]) h.update(f).update(readFileSync(join(ROOT, f)));
   return h.digest('hex').slice(0, 24);
 }
@@ -59,7 +60,7 @@ export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
     p = (async () => {
       const files: Record<string, Uint8Array> = {};
       let stderr = '';
-      const { error } = await asc.main(
+      const { error } = await (await loadAsc()).default.main(
         ['assembly/index.ts', '--target', 'release', '--outFile', 'board.wasm', '--textFile', '', '--baseDir', ROOT, ...extraFlags],
         {
           writeFile: (name: string, contents: Uint8Array | string) => {

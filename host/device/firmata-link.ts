@@ -11,10 +11,10 @@
  * So every wait of the handshake runs on the device clock: emulated time under emulation, whatever the
  * machine's speed. `readyTimeoutS` bounds the whole handshake on the same clock.
  */
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DeviceClock } from './device-clock.ts';
-import { FirmwareTimeoutError, MtjDeviceError, PortNotFoundError } from './errors.ts';
+import { FirmwareTimeoutError, MtjDeviceError } from './errors.ts';
+import { assertSerialPortPath } from './serial-port-path.ts';
 
 /** A serial-port-like object (node-serialport, or host/hil/emulated-serial-port.ts). */
 export interface SerialPortLike {
@@ -88,24 +88,13 @@ export interface FirmataLink {
   close(): Promise<void>;
 }
 
-/** The path names a serial port: it exists and is a character device. */
-export function checkSerialPortPath(path: string): void {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new PortNotFoundError(path);
-  }
-  if (!stat.isCharacterDevice()) throw new PortNotFoundError(path, 'it is not a serial port (not a character device)');
-}
-
 export async function openFirmataLink(options: FirmataLinkOptions): Promise<FirmataLink> {
   const { port, clock } = options;
   const portName = typeof port === 'string' ? port : port.path;
   const readyTimeoutS = options.readyTimeoutS ?? 10;
   const make = options.error ?? ((m: string) => new MtjDeviceError(m));
   const fail = (e: unknown) => make(`cannot open the board on ${portName}: ${String((e as Error)?.message ?? e).replace(/^Error: /, '')}`);
-  if (typeof port === 'string') checkSerialPortPath(port);
+  if (typeof port === 'string') assertSerialPortPath(port);
   const require = createRequire(import.meta.url);
   const Firmata = require('firmata').Board;
   let io: FirmataIo | undefined;
@@ -144,6 +133,9 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
   const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: WALL_NEVER_MS }) as J5Board;
   // With a ready IO johnny-five emits its own connect and ready on the next tick.
   await new Promise<void>((resolve) => board.once('ready', () => resolve()));
+  // johnny-five re-emits transport errors on the board (node-serialport follows a failure with a second
+  // "Port is not open"); the drivers watch 'close'/'disconnect' and time out on missing replies instead.
+  board.on('error', () => undefined);
   if (board.timer) clearTimeout(board.timer);
   return {
     board,

@@ -27,6 +27,12 @@ export interface DistillOptions {
   alpha: number;
   draws?: Draws;
   onEpoch?: (r: EpochReport) => void;
+  /** Continue this engine (a resumed checkpoint) instead of a fresh student. */
+  engine?: SpintrainEngine;
+  /** First epoch to train (a resumed run: the checkpoint's epoch + 1); the shuffles of the earlier ones are skipped. */
+  startEpoch?: number;
+  /** After each epoch, e.g. to save a checkpoint. */
+  onEpochEnd?: (engine: SpintrainEngine, epoch: number, testAccuracy: number) => Promise<void> | void;
 }
 
 /** The student's configuration: the network's own, with the softmax at T = 1 (the temperature is the loss's). */
@@ -62,7 +68,7 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
   }
   if (config.output !== 'softmax') throw new DistillationError('the student needs a softmax output for soft targets');
   const student = studentConfig(config);
-  const engine = new SpintrainEngine(student, opts.draws ?? { kind: 'prng' });
+  const engine = opts.engine ?? new SpintrainEngine(student, opts.draws ?? { kind: 'prng' });
   // Soft targets once per sample (the teacher is fixed): n × classes floats.
   const n0 = data.inputs;
   const C = data.classes;
@@ -73,7 +79,10 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
   const epochs: EpochReport[] = [];
   let total: OpCounters | undefined;
   let seconds = 0;
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+  const start = opts.startEpoch ?? 0;
+  // A resumed run draws the orders the uninterrupted run would have: each epoch's draws are reseeded by setEpoch.
+  for (let e = 0; e < start; e++) shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
+  for (let epoch = start; epoch < opts.epochs; epoch++) {
     engine.setEpoch(epoch);
     engine.resetCounters();
     const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
@@ -90,6 +99,7 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
     const ops = report.ops;
     epochs.push(report);
     opts.onEpoch?.(report);
+    await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
     total = total ? addCounters(total, ops) : ops;
     seconds += dt;
   }
@@ -101,7 +111,7 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
     epochs,
     trainAccuracy: last?.trainAccuracy ?? 0,
     testAccuracy: last?.testAccuracy ?? 0,
-    samples: data.train.n * opts.epochs,
+    samples: data.train.n * (opts.epochs - start),
     trainSeconds: seconds,
     ops: total ?? engine.counters(),
     planBytes: engine.planBytes,

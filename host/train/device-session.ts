@@ -8,12 +8,13 @@
  * The calibration file is checked against the array (board, pulse width, device indices) before training,
  * so a file for another board fails at once, naming the file and the field.
  */
-import { existsSync } from 'node:fs';
 import type { DeviceSpec } from '../commands/device-option.ts';
 import { type Calibration, type CalibrationOptions, calibrate, loadCalibration } from '../device/calibration.ts';
 import type { DeviceClock } from '../device/device-clock.ts';
-import { CalibrationFileError, PortNotFoundError } from '../device/errors.ts';
-import { J5Mtj, type SerialPortLike } from '../device/j5-mtj.ts';
+import { CalibrationFileError } from '../device/errors.ts';
+import { assertSerialPortPath } from '../device/serial-port-path.ts';
+import { J5Mtj } from '../device/j5-mtj.ts';
+import type { SerialPortLike } from '../device/firmata-link.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
 import { MtjBitSource } from '../device/mtj-bit-source.ts';
 import { SimMtj } from '../device/sim-mtj.ts';
@@ -71,9 +72,9 @@ export async function openDeviceSession(spec: DeviceSpec, options: DeviceSession
   // Check the file before touching the hardware: a wrong file fails fast and names itself.
   const raw = loadCalibration(spec.calibration, spec.board.id);
   const link = options.connect?.(spec.path);
-  if (!link && !existsSync(spec.path)) throw new PortNotFoundError(spec.path, '--device expects prng, sim or the path of a serial port');
   const array = new J5Mtj({ profile: spec.board, port: link?.port ?? spec.path, clock: link?.clock });
   checkCalibrationFits(raw, array, spec.calibration);
+  if (!link) assertSerialPortPath(spec.path); // before the driver sees it: exit 1 naming the port, never a hang
   options.log?.(`opening ${spec.board.name} on ${spec.path}`);
   await array.open();
   return arraySession(spec.path, array, raw, 'buffer');

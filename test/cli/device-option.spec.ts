@@ -9,6 +9,8 @@ import { captureOutput } from '../support/capture-output.ts';
 import { parseDeviceOption } from '../../host/commands/device-option.ts';
 import { type Calibration, saveCalibration } from '../../host/device/calibration.ts';
 import { SimMtj } from '../../host/device/sim-mtj.ts';
+import { assertSerialPortPath, charDriverName, NotASerialPortError } from '../../host/device/serial-port-path.ts';
+import { PortNotFoundError } from '../../host/device/errors.ts';
 
 const capture = captureOutput;
 
@@ -26,15 +28,18 @@ function physicsCalibration(boardId: string, deviceCount: number): Calibration {
     createdAt: new Date(0).toISOString(),
     pulseWidthS: sim.limits.defaultWidthS,
     seed: null,
-    devices: sim.params.map((_, device) => ({
-      device,
-      ...sim.logisticBridge(device),
-      maxAbsError: 0,
-      fitCoverage: 1,
-      pairCoverage: 1,
-      pairMaxAbsError: 0,
-      points: [],
-    })),
+    devices: sim.params.map((_, device) => {
+      const bridge = sim.logisticBridge(device);
+      return {
+        device,
+        ...bridge,
+        maxAbsError: 0,
+        fitCoverage: 1,
+        pairCoverage: 1,
+        pairMaxAbsError: 0,
+        points: [{ currentA: bridge.i50A, n: 2, high: 1, pairs: 1, pairs10: 1 }],
+      };
+    }),
   };
 }
 
@@ -103,5 +108,53 @@ describe('device errors through the CLI', () => {
     // /dev/null exists: the file is checked before any hardware is touched.
     expect(await main([...XOR, '--device', '/dev/null', '--calibration', file])).toBe(1);
     expect(io.err()).toContain(`calibration file ${file}: ${message}`);
+  });
+});
+
+describe('a path that is not a serial port: exit 1 naming the port, no stack trace, no hang (issue 11)', () => {
+  it.each([
+    [['train', ...XOR.slice(1), '--device', '/dev/null', '--calibration', unoCal], '/dev/null is not a serial port (a character device of driver "mem"'],
+    [['train', ...XOR.slice(1), '--device', dir, '--calibration', unoCal], `${dir} is not a serial port (a directory)`],
+    [['train', ...XOR.slice(1), '--device', unoCal, '--calibration', unoCal], `${unoCal} is not a serial port (a regular file)`],
+    [['calibrate', '--device', '/dev/null'], '/dev/null is not a serial port'],
+    [['calibrate', '--device', '/dev/zero', '--devices', '2'], '/dev/zero is not a serial port'],
+    [['power', '--port', '/dev/null', '--samples', '5'], '/dev/null is not a serial port'],
+    [['power', '--port', '/dev/spintrain-nope'], 'serial port /dev/spintrain-nope not found: --port expects the path of a serial port'],
+  ])('%j', async (argv, message) => {
+    if (process.platform !== 'linux' && message.includes('driver')) return;
+    const io = capture();
+    expect(await main(argv)).toBe(1);
+    expect(io.err()).toContain(message);
+    expect(io.err()).not.toMatch(/^\s+at /m);
+  });
+
+  it('assertSerialPortPath: the driver of the major number decides (/proc/devices)', () => {
+    const table = 'Character devices:\n  1 mem\n  4 tty\n  5 /dev/tty\n136 pts\n166 ttyACM\n\nBlock devices:\n  1 ramdisk\n';
+    expect(charDriverName(table, 166)).toBe('ttyACM');
+    expect(charDriverName(table, 1)).toBe('mem'); // not the block device of the same number
+    expect(charDriverName(table, 42)).toBeUndefined();
+    expect(() => assertSerialPortPath('/dev/null', { procDevices: table })).toThrow(NotASerialPortError);
+    expect(() => assertSerialPortPath('/dev/null', { procDevices: 'Character devices:\n  1 ttyFAKE\n' })).not.toThrow();
+    expect(() => assertSerialPortPath('/dev/spintrain-nope')).toThrow(PortNotFoundError);
+  });
+});
+
+describe('calibrate: numeric options are bounded (issue 11)', () => {
+  it.each([
+    [['--device', 'sim', '--devices', '100000000'], '--devices: expected an integer in 1..1024, got "100000000"'],
+    [['--device', 'sim', '--devices', '1e9'], '--devices: expected an integer in 1..1024, got "1e9"'],
+    [['--device', 'sim', '--devices', '4294967296'], '--devices: expected an integer in 1..1024, got "4294967296"'],
+    [['--device', '/dev/ttyACM0', '--devices', '5'], '--devices: expected an integer in 1..4, got "5"'],
+    [['--device', 'sim', '--seed', ''], '--seed: expected an integer in 0..4294967295, got ""'],
+    [['--device', 'sim', '--seed', '-1'], '--seed: expected a value, got the option-like "-1"'],
+    [['--device', 'sim', '--seed=-1'], '--seed: expected an integer in 0..4294967295, got "-1"'],
+    [['--device', ''], '--device: expected sim or the path of a serial port, got ""'],
+    [['--device', 'sim', '--out', ''], '--out: expected a path, got ""'],
+    [['--devices', '2'], '--device: required: sim or the path of a serial port'],
+    [['--device', 'sim', '--device', 'sim'], '--device: given more than once'],
+  ])('%j → exit 2: %s', async (argv, message) => {
+    const io = capture();
+    expect(await main(['calibrate', ...argv])).toBe(2);
+    expect(io.err()).toContain(`spintrain calibrate: ${message}`);
   });
 });

@@ -31,12 +31,12 @@ describe('J5Mtj faults', () => {
   it('a path that is not a serial port → a clean error naming it, at once', async () => {
     const path = fileURLToPath(import.meta.url); // a regular file
     const file = new J5Mtj({ profile: arduinoUno, port: path });
-    await expect(file.open()).rejects.toThrow(`serial port ${path} not found: it is not a serial port`);
-    // /dev/null is a character device, but node-serialport cannot set its baud rate.
+    await expect(file.open()).rejects.toThrow(`${path} is not a serial port (a regular file)`);
+    // /dev/null is a character device, but of the memory driver, not a terminal.
     const devNull = new J5Mtj({ profile: arduinoUno, port: '/dev/null' });
     const err = await devNull.open().catch((e) => e);
     expect(err).toBeInstanceOf(MtjDeviceError);
-    expect(err.message).toMatch(/^cannot open the board on \/dev\/null: /);
+    expect(err.message).toMatch(/^\/dev\/null is not a serial port /);
   });
 
   it('wrong firmware (no Firmata version report) → FirmwareTimeoutError after the emulated timeout', async () => {
