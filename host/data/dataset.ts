@@ -57,6 +57,8 @@ export function assertDatasetShape(d: Dataset): void {
     throw new DatasetError(d.name, `expected 2..256 classes, found ${d.classes}`);
   }
   for (const [which, s] of [['train', d.train], ['test', d.test]] as const) {
+    // An empty split trains on nothing or measures accuracy over no samples (0/0): refused.
+    if (!(s.n >= 1)) throw new DatasetError(d.name, `${which} split: expected at least 1 sample, found ${s.n}`);
     if (s.x.length !== s.n * d.inputs) {
       throw new DatasetError(d.name, `${which} split: expected ${s.n}×${d.inputs} = ${s.n * d.inputs} feature bytes, found ${s.x.length}`);
     }

@@ -9,11 +9,12 @@
  *   4+4n    ∏dims·w   data, row-major (w = element width; only u8 is supported here)
  *
  * Gzipped files (e.g. `train-images-idx3-ubyte.gz`) are recognised by their gzip magic, whatever
- * their name, and inflated transparently.
+ * their name, and inflated transparently, but never beyond the size their header declares
+ * (host/data/idx-gunzip.ts). Only regular files are read (host/io/regular-file.ts).
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { readRegularFileSync, RegularFileError } from '../io/regular-file.ts';
 import { DatasetError, IdxFormatError } from './errors.ts';
+import { inflateBounded, inflateHead } from './idx-gunzip.ts';
 
 /** A decoded IDX tensor of unsigned bytes. */
 export interface IdxTensor {
@@ -29,7 +30,19 @@ export interface IdxExpectation {
   ndims?: number;
   /** Minimum number of dimensions (used when ndims is not fixed). */
   minNdims?: number;
+  /**
+   * Most elements per sample (the product of the dims after the first), checked from the header
+   * before the data is read or inflated; `sampleWhat` names them in the message (default "elements").
+   */
+  maxPerSample?: number;
+  sampleWhat?: string;
 }
+
+/**
+ * Most data bytes an IDX file may declare (1 GiB): more than the engine's 32-bit memory could hold
+ * beside its plan, and a bound on what a gzipped file may inflate to.
+ */
+export const MAX_IDX_DATA_BYTES = 2 ** 30;
 
 const IDX_TYPE_U8 = 0x08;
 const IDX_TYPE_NAMES: Record<number, string> = {
@@ -48,28 +61,30 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Read and decode an IDX file (plain or gzipped) at any path. */
+/** Read and decode an IDX file (plain or gzipped) at any path; only a regular file is read. */
 export function readIdx(path: string, expect: IdxExpectation = {}): IdxTensor {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected an IDX file' : String((e as Error).message);
-    throw new DatasetError(path, why);
+    if (e instanceof RegularFileError) throw new DatasetError(path, e.code === 'EISDIR' ? 'is a directory, expected an IDX file' : e.reason);
+    throw e;
   }
   return parseIdx(bytes, path, expect);
 }
 
-/** Decode IDX bytes (plain or gzipped); `fileName` is used in error messages. */
-export function parseIdx(bytes: Uint8Array, fileName: string, expect: IdxExpectation = {}): IdxTensor {
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new IdxFormatError(fileName, 'gzip', `gzip stream is corrupt (${(e as Error).message})`);
-    }
-  }
+/** The header of an IDX file: dims, header length, and the data bytes the dims declare. */
+interface IdxHeader {
+  dims: number[];
+  headerBytes: number;
+  count: number;
+}
+
+/**
+ * Checks the header at the start of `bytes` (which may hold only the header, or less when the file
+ * is that short) against the format and `expect`; throws IdxFormatError naming the field.
+ */
+function parseIdxHeader(bytes: Uint8Array, fileName: string, expect: IdxExpectation): IdxHeader {
   if (bytes.length < 4) {
     throw new IdxFormatError(fileName, 'magic', `expected a 4-byte IDX magic, found a ${bytes.length}-byte file`);
   }
@@ -113,12 +128,34 @@ export function parseIdx(bytes: Uint8Array, fileName: string, expect: IdxExpecta
     );
   }
   const dims: number[] = [];
-  let count = 1;
-  for (let i = 0; i < ndims; i++) {
-    const d = view.getUint32(4 + 4 * i, false);
-    dims.push(d);
-    count *= d;
+  for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  // Checked in this order so that no product can overflow: per sample first, then the total.
+  const perSample = dims.slice(1).reduce((a, b) => (a === 0 || b === 0 ? 0 : Math.min(a * b, Number.MAX_SAFE_INTEGER)), 1);
+  if (expect.maxPerSample !== undefined && perSample > expect.maxPerSample) {
+    throw new IdxFormatError(
+      fileName,
+      'dims',
+      `expected at most ${expect.maxPerSample} ${expect.sampleWhat ?? 'elements'} per sample, found ${dims.slice(1).join('×')} = ${perSample}`,
+    );
   }
+  const count = perSample === 0 ? 0 : Math.min(dims[0] * perSample, Number.MAX_SAFE_INTEGER);
+  if (count > MAX_IDX_DATA_BYTES) {
+    throw new IdxFormatError(fileName, 'dims', `declares ${dims.join('×')} = ${count} data bytes, more than the ${MAX_IDX_DATA_BYTES} this reader accepts`);
+  }
+  return { dims, headerBytes, count };
+}
+
+/** Decode IDX bytes (plain or gzipped); `fileName` is used in error messages. */
+export function parseIdx(bytes: Uint8Array, fileName: string, expect: IdxExpectation = {}): IdxTensor {
+  let header: IdxHeader;
+  if (isGzip(bytes)) {
+    // The header first, from a bounded prefix; then inflate no more than the header declares.
+    header = parseIdxHeader(inflateHead(bytes, fileName), fileName, expect);
+    bytes = inflateBounded(bytes, fileName, header.headerBytes + header.count, header.dims.join('×'));
+  } else {
+    header = parseIdxHeader(bytes, fileName, expect);
+  }
+  const { dims, headerBytes, count } = header;
   const found = bytes.length - headerBytes;
   if (found !== count) {
     throw new IdxFormatError(

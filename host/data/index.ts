@@ -78,7 +78,9 @@ function loadIdxDataset(paths: string[], opts: LoadDatasetOptions): Dataset {
     return { name, inputs: train.inputs, classes, train: train.split, test: test.split };
   }
   const rng = new Rng(opts.seed ?? 1);
-  const idx = stratifiedSplit(train.split.y, opts.testFraction ?? 0.2, rng);
+  const testFraction = opts.testFraction ?? 0.2;
+  const idx = stratifiedSplit(train.split.y, testFraction, rng);
+  checkSplitSides(paths[0], train.split.y, idx.train.length, idx.test.length, testFraction);
   return {
     name,
     inputs: train.inputs,
@@ -86,4 +88,21 @@ function loadIdxDataset(paths: string[], opts: LoadDatasetOptions): Dataset {
     train: selectSamples(train.split, train.inputs, idx.train),
     test: selectSamples(train.split, train.inputs, idx.test),
   };
+}
+
+/**
+ * Both sides of a random split must hold samples: a split that leaves the test (or train) side
+ * empty would train on nothing or report an accuracy over no samples. Names the images file.
+ */
+function checkSplitSides(file: string, labels: Uint8Array, trainCount: number, testCount: number, testFraction: number): void {
+  if (trainCount > 0 && testCount > 0) return;
+  const perClass = new Map<number, number>();
+  for (const c of labels) perClass.set(c, (perClass.get(c) ?? 0) + 1);
+  const counts = [...perClass.entries()].sort((a, b) => a[0] - b[0]).map(([c, k]) => `${c}: ${k}`).join(', ');
+  const side = testCount === 0 ? 'test' : 'train';
+  throw new DatasetError(
+    file,
+    `data set too small to split: ${labels.length} samples (per class ${counts}); the stratified ${Math.round(100 * (1 - testFraction))}/${Math.round(100 * testFraction)} split leaves the ${side} split empty. ` +
+      'Give more samples per class, or explicit test files (<images.idx>,<labels.idx>,<test-images.idx>,<test-labels.idx>)',
+  );
 }

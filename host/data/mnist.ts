@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dataset, Split } from './dataset.ts';
 import { limitSplit } from './dataset.ts';
-import { DatasetError } from './errors.ts';
+import { DatasetError, IdxFormatError } from './errors.ts';
+import { MAX_WIDTH } from '../engine/config.ts';
 import { readIdx } from './idx.ts';
 
 /** Samples read from one IDX images file and its labels file. */
@@ -48,13 +49,16 @@ export function mnistDataDir(): string {
 
 /**
  * Read an images IDX file (n × d1 × … , at least 2 dims) and a labels IDX file (n), check that the
- * counts match and every label is < classes.
+ * counts match and every label is < classes. Rules: at least one sample (an empty split trains or
+ * tests nothing), and at most MAX_WIDTH features per sample (the engine's widest layer), the latter
+ * checked from the header before the images are read.
  */
 export function loadIdxPair(imagesPath: string, labelsPath: string, opts: IdxPairOptions = {}): IdxPair {
   const classes = opts.classes ?? 10;
-  const images = readIdx(imagesPath, { minNdims: 2 });
-  const labels = readIdx(labelsPath, { ndims: 1 });
+  const images = readIdx(imagesPath, { minNdims: 2, maxPerSample: MAX_WIDTH, sampleWhat: "features (the engine's widest layer)" });
   const n = images.dims[0];
+  if (n === 0) throw new IdxFormatError(imagesPath, 'dims', `expected at least 1 sample, found 0 (dims ${images.dims.join('×')})`);
+  const labels = readIdx(labelsPath, { ndims: 1 });
   if (labels.dims[0] !== n) {
     throw new DatasetError(labelsPath, `expected ${n} labels (one per image in ${imagesPath}), found ${labels.dims[0]}`);
   }
@@ -64,6 +68,7 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, opts: IdxPai
   }
   const sampleDims = images.dims.slice(1);
   const inputs = sampleDims.reduce((a, b) => a * b, 1);
+  if (inputs === 0) throw new IdxFormatError(imagesPath, 'dims', `expected at least 1 feature per sample, found dims ${images.dims.join('×')}`);
   return { inputs, sampleDims, split: { x: images.data, y: labels.data, n } };
 }
 

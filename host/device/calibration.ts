@@ -4,8 +4,11 @@
  * consecutive draws gives (1,0) with probability σ(1 − σ) = σ′ (what p-GAF-BP relies on).
  * Files are written atomically (temp file in the same directory, fsync, rename) and validated on load.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { readRegularTextSync, RegularFileError } from '../io/regular-file.ts';
+import { shown } from '../io/show-value.ts';
+import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import { CalibrationFileError } from './errors.ts';
 import { type BinomialPoint, fitLogistic, sigmoid } from './logistic-fit.ts';
 import type { MtjArray, SampleRequest } from './mtj-array.ts';
@@ -183,20 +186,41 @@ export function currentForProbability(dev: Pick<DeviceCalibration, 'i50A' | 'kPe
   return dev.i50A + Math.log(p / (1 - p)) / dev.kPerA;
 }
 
-/** Write `calibration` to `file` atomically: temp file in the same directory, fsync, rename. */
+/**
+ * Write `calibration` to `file` atomically: temp file in the same directory, fsync, rename. A
+ * file-system error is a FileWriteError naming `file` (never the temp file) and what went wrong.
+ */
 export function saveCalibration(file: string, calibration: Calibration): void {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeCalibrationAtomic(file, tmp, calibration);
+  } catch (e) {
+    throw isSystemError(e) ? writeErrorFor(file, e, tmp) : e;
+  }
+}
+
+function writeCalibrationAtomic(file: string, tmp: string, calibration: Calibration): void {
+  const bytes = Buffer.from(`${JSON.stringify(calibration, null, 2)}\n`);
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, `${JSON.stringify(calibration, null, 2)}\n`);
+    // Every byte, or an error: a short write (a full disk) never leaves a torn file behind the rename.
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
-    unlinkSync(tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* not created or already renamed */
+    }
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, file);
   // fsync the directory so the rename itself is durable (not supported on every platform).
   try {
     const dfd = openSync(dirname(file), 'r');
@@ -214,9 +238,10 @@ export function saveCalibration(file: string, calibration: Calibration): void {
 export function loadCalibration(file: string, expectedBoardId?: string): Calibration {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextSync(file); // a regular file only: a FIFO or /dev/zero would read forever
   } catch (e) {
-    throw new CalibrationFileError(file, '(file)', `cannot be read: ${(e as Error).message}`);
+    if (e instanceof RegularFileError) throw new CalibrationFileError(file, '(file)', `cannot be read: ${e.reason}`);
+    throw e;
   }
   let raw: unknown;
   try {
@@ -227,48 +252,64 @@ export function loadCalibration(file: string, expectedBoardId?: string): Calibra
   return validateCalibration(raw, file, expectedBoardId);
 }
 
+/** Physical bounds of a calibration's values: currents within ±1 A, slopes of at least 1/A (a flatter fit does not switch), pulses up to 1 s. */
+export const CALIBRATION_BOUNDS = { maxCurrentA: 1, minSlopePerA: 1, maxSlopePerA: 1e12, maxPulseWidthS: 1 } as const;
+
+/** Checks every field's type and range; throws CalibrationFileError naming the file and the first bad field. */
 export function validateCalibration(raw: unknown, file: string, expectedBoardId?: string): Calibration {
+  const B = CALIBRATION_BOUNDS;
+  const finiteIn = (x: unknown, lo: number, hi: number): boolean => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi;
   const fail = (field: string, reason: string): never => {
     throw new CalibrationFileError(file, field, reason);
   };
+  // No field outside the schema: a file from a newer spintrain is refused rather than half understood.
+  const onlyKnown = (o: Record<string, unknown>, at: string, known: readonly string[]): void => {
+    for (const key of Object.keys(o)) if (!known.includes(key)) fail(at ? `${at}.${key}` : key, 'is not a field of a calibration file');
+  };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('(root)', 'must be a JSON object');
   const c = raw as Record<string, unknown>;
-  if (c.schema !== CALIBRATION_SCHEMA) fail('schema', `must be "${CALIBRATION_SCHEMA}", got ${JSON.stringify(c.schema)}`);
+  onlyKnown(c, '', ['schema', 'schemaVersion', 'boardId', 'createdAt', 'pulseWidthS', 'seed', 'devices']);
+  if (c.schema !== CALIBRATION_SCHEMA) fail('schema', `must be "${CALIBRATION_SCHEMA}", got ${shown(c.schema)}`);
   if (c.schemaVersion !== CALIBRATION_SCHEMA_VERSION) {
-    fail('schemaVersion', `must be ${CALIBRATION_SCHEMA_VERSION}, got ${JSON.stringify(c.schemaVersion)}`);
+    fail('schemaVersion', `must be ${CALIBRATION_SCHEMA_VERSION}, got ${shown(c.schemaVersion)}`);
   }
   if (typeof c.boardId !== 'string' || !c.boardId) fail('boardId', 'must be a non-empty string');
   if (expectedBoardId !== undefined && c.boardId !== expectedBoardId) {
     fail('boardId', `is "${c.boardId}" but this device is board "${expectedBoardId}" (calibrate this board)`);
   }
   if (typeof c.createdAt !== 'string') fail('createdAt', 'must be an ISO date string');
-  if (!(typeof c.pulseWidthS === 'number' && c.pulseWidthS > 0)) fail('pulseWidthS', 'must be a positive number [s]');
-  if (!(c.seed === null || c.seed === undefined || Number.isInteger(c.seed))) fail('seed', 'must be an integer or null');
+  if (!(finiteIn(c.pulseWidthS, Number.MIN_VALUE, B.maxPulseWidthS))) fail('pulseWidthS', `must be a positive number up to ${B.maxPulseWidthS} [s]`);
+  if (!(c.seed === null || c.seed === undefined || (Number.isInteger(c.seed) && finiteIn(c.seed, 0, 0xffffffff)))) fail('seed', 'must be an integer in 0..2^32-1 or null');
   if (!Array.isArray(c.devices) || c.devices.length === 0) fail('devices', 'must be a non-empty array');
   const seen = new Set<number>();
   (c.devices as unknown[]).forEach((d, i) => {
     const f = `devices[${i}]`;
-    if (typeof d !== 'object' || d === null) fail(f, 'must be an object');
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) fail(f, 'must be an object');
     const dv = d as Record<string, unknown>;
-    if (!(Number.isInteger(dv.device) && (dv.device as number) >= 0)) fail(`${f}.device`, 'must be a non-negative integer');
+    onlyKnown(dv, f, ['device', 'i50A', 'kPerA', 'maxAbsError', 'fitCoverage', 'pairCoverage', 'pairMaxAbsError', 'points']);
+    if (!(Number.isSafeInteger(dv.device) && (dv.device as number) >= 0)) fail(`${f}.device`, 'must be a non-negative integer');
     if (seen.has(dv.device as number)) fail(`${f}.device`, `duplicates device ${dv.device}`);
     seen.add(dv.device as number);
-    if (!(typeof dv.i50A === 'number' && Number.isFinite(dv.i50A))) fail(`${f}.i50A`, 'must be a finite number [A]');
-    if (!(typeof dv.kPerA === 'number' && Number.isFinite(dv.kPerA) && dv.kPerA > 0)) {
-      fail(`${f}.kPerA`, 'must be a finite positive number [1/A]');
+    if (!finiteIn(dv.i50A, -B.maxCurrentA, B.maxCurrentA)) fail(`${f}.i50A`, `must be a finite number in ±${B.maxCurrentA} [A]`);
+    if (!finiteIn(dv.kPerA, B.minSlopePerA, B.maxSlopePerA)) {
+      fail(`${f}.kPerA`, `must be a finite positive number [1/A] in ${B.minSlopePerA}..${B.maxSlopePerA}`);
     }
+    // Errors and coverages are differences and fractions of probabilities: within [0, 1].
     for (const key of ['maxAbsError', 'fitCoverage', 'pairCoverage', 'pairMaxAbsError'] as const) {
-      if (!(typeof dv[key] === 'number' && Number.isFinite(dv[key]))) fail(`${f}.${key}`, 'must be a finite number');
+      if (!finiteIn(dv[key], 0, 1)) fail(`${f}.${key}`, 'must be a number in [0, 1]');
     }
+    // Points may be empty: a calibration can come from a device model rather than a sweep.
     if (!Array.isArray(dv.points)) fail(`${f}.points`, 'must be an array');
     (dv.points as unknown[]).forEach((p, j) => {
       const pf = `${f}.points[${j}]`;
       const q = p as Record<string, unknown>;
-      if (typeof q !== 'object' || q === null) fail(pf, 'must be an object');
-      if (!(typeof q.currentA === 'number' && Number.isFinite(q.currentA))) fail(`${pf}.currentA`, 'must be a finite number [A]');
+      if (typeof q !== 'object' || q === null || Array.isArray(q)) fail(pf, 'must be an object');
+      onlyKnown(q, pf, ['currentA', 'n', 'high', 'pairs', 'pairs10']);
+      if (!finiteIn(q.currentA, -B.maxCurrentA, B.maxCurrentA)) fail(`${pf}.currentA`, `must be a finite number in ±${B.maxCurrentA} [A]`);
       for (const key of ['n', 'high', 'pairs', 'pairs10'] as const) {
-        if (!(Number.isInteger(q[key]) && (q[key] as number) >= 0)) fail(`${pf}.${key}`, 'must be a non-negative integer');
+        if (!(Number.isSafeInteger(q[key]) && (q[key] as number) >= 0)) fail(`${pf}.${key}`, 'must be a non-negative integer');
       }
+      if ((q.n as number) === 0) fail(`${pf}.n`, 'must be at least 1 (a point is a set of draws)');
       if ((q.high as number) > (q.n as number)) fail(`${pf}.high`, 'exceeds n');
       if ((q.pairs10 as number) > (q.pairs as number)) fail(`${pf}.pairs10`, 'exceeds pairs');
     });

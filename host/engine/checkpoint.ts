@@ -6,7 +6,8 @@
  */
 import { loadWeights, saveWeights, type WeightsFile } from '../io/weights-file.ts';
 import { WeightsFileError } from '../io/errors.ts';
-import { Q_ACT, Q_WEIGHT, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
+import { ConfigError, Q_ACT, Q_WEIGHT, shown, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
+import { parseStoredConfigJson, storedConfig } from './config-schema.ts';
 import type { SpintrainEngine } from './wasm-engine.ts';
 
 export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number> = {}): WeightsFile {
@@ -28,19 +29,33 @@ export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, 
     activation: `${engine.config.algorithm}-${engine.config.activation}`,
     fracBits: { weights: Q_WEIGHT, activations: Q_ACT },
     tensors,
-    meta: { config: JSON.stringify(engine.config), ...meta },
+    meta: { config: JSON.stringify(storedConfig(engine.config)), ...meta },
   };
 }
 
-/** The network configuration stored in a weights file. */
+/**
+ * The network configuration stored in a weights file (meta.config, host/engine/config-schema.ts), checked
+ * against the file's own header: same layout, activation "<algorithm>-<activation>", the engine's Q formats.
+ */
 export function configOf(w: WeightsFile, file: string): NetworkConfig {
   const raw = w.meta?.config;
   if (typeof raw !== 'string') throw new WeightsFileError(file, 'meta.config', 'missing: not a spintrain checkpoint');
+  let config: NetworkConfig<TrainingAlgorithm>;
   try {
-    return validateNetworkConfig(JSON.parse(raw) as NetworkConfig);
+    config = parseStoredConfigJson(raw);
   } catch (e) {
-    throw new WeightsFileError(file, 'meta.config', (e as Error).message);
+    if (!(e instanceof ConfigError)) throw e;
+    const field = e.field.startsWith('(') ? 'meta.config' : `meta.config.${e.field}`;
+    throw new WeightsFileError(file, field, e.message.slice(e.field.length + 2));
   }
+  if (w.layout.join('-') !== config.layout.join('-')) {
+    throw new WeightsFileError(file, 'layout', `the header says ${w.layout.join('-')}, meta.config says ${config.layout.join('-')}`);
+  }
+  const activation = `${config.algorithm}-${config.activation}`;
+  if (w.activation !== activation) throw new WeightsFileError(file, 'activation', `expected "${activation}" (from meta.config), found ${shown(w.activation)}`);
+  if (w.fracBits.weights !== Q_WEIGHT) throw new WeightsFileError(file, 'fracBits.weights', `expected ${Q_WEIGHT}, found ${w.fracBits.weights}`);
+  if (w.fracBits.activations !== Q_ACT) throw new WeightsFileError(file, 'fracBits.activations', `expected ${Q_ACT}, found ${w.fracBits.activations}`);
+  return config as NetworkConfig;
 }
 
 /** Loads a weights file's tensors into an engine of the same layout. */
@@ -80,9 +95,40 @@ export async function saveCheckpoint(path: string, engine: SpintrainEngine<Train
   await saveWeights(path, engineToWeightsFile(engine, meta));
 }
 
-export async function loadCheckpoint(path: string): Promise<{ file: WeightsFile; config: NetworkConfig; epoch: number }> {
-  const file = await loadWeights(path);
+/** Epochs a run may have: the bound of `spintrain train --epochs`. A checkpoint's epoch is below it. */
+export const MAX_EPOCHS = 100_000;
+
+/** A checkpoint read and checked: its tensors, configuration, and last finished epoch (−1: none recorded). */
+export interface Checkpoint {
+  file: WeightsFile;
+  config: NetworkConfig;
+  epoch: number;
+}
+
+/**
+ * Reads a checkpoint (or any spintrain weights file with meta.config) and checks its meta fields:
+ * epoch an integer in 0..MAX_EPOCHS−1 (absent in a file that was never trained, e.g. from build),
+ * testAccuracy a number in [0, 1], dataset a non-empty string. Errors name the file and the field.
+ */
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  return checkpointOf(await loadWeights(path), path);
+}
+
+/** The checks of loadCheckpoint on a decoded weights file; `path` names it in errors. */
+export function checkpointOf(file: WeightsFile, path: string): Checkpoint {
   const config = configOf(file, path);
-  const epoch = file.meta?.epoch;
-  return { file, config, epoch: typeof epoch === 'number' ? epoch : -1 };
+  const meta = file.meta ?? {};
+  const epoch = meta.epoch;
+  if (epoch !== undefined && !(typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 && epoch < MAX_EPOCHS)) {
+    throw new WeightsFileError(path, 'meta.epoch', `expected the last finished epoch, an integer in 0..${MAX_EPOCHS - 1}, found ${shown(epoch)}`);
+  }
+  const acc = meta.testAccuracy;
+  if (acc !== undefined && !(typeof acc === 'number' && acc >= 0 && acc <= 1)) {
+    throw new WeightsFileError(path, 'meta.testAccuracy', `expected a number in [0, 1], found ${shown(acc)}`);
+  }
+  const dataset = meta.dataset;
+  if (dataset !== undefined && !(typeof dataset === 'string' && dataset !== '')) {
+    throw new WeightsFileError(path, 'meta.dataset', `expected the data set's name, found ${shown(dataset)}`);
+  }
+  return { file, config, epoch: epoch === undefined ? -1 : (epoch as number) };
 }

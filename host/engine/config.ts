@@ -1,5 +1,8 @@
 /** Typed network and training configuration, and its validation (once, at setup). */
 import type { BitSource } from './bit-source.ts';
+import { shown } from '../io/show-value.ts';
+
+export { shown };
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
 export const OUTPUTS = ['softmax', 'sigmoid'] as const;
@@ -103,40 +106,56 @@ export function learningRates(c: NetworkConfig<TrainingAlgorithm>): number[] {
   return Array.isArray(lr) ? lr : new Array<number>(L).fill(lr);
 }
 
-/** Checks every field; throws ConfigError naming the first bad one. */
+/** A number (never a numeric string or a boolean) in the given range; NaN fails every range. */
+function isNumberIn(x: unknown, ok: (v: number) => boolean): x is number {
+  return typeof x === 'number' && ok(x);
+}
+
+/**
+ * Checks every field's type and range; throws ConfigError naming the first bad one. Types are strict:
+ * a number field takes only a number (not "0.5" nor true), a flag only true or false.
+ */
 export function validateNetworkConfig<A extends TrainingAlgorithm>(c: NetworkConfig<A>): NetworkConfig<A> {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ConfigError('(config)', `expected an object, got ${shown(c)}`);
   const { layout } = c;
   if (!Array.isArray(layout) || layout.length < 3 || layout.length > MAX_LAYERS) {
-    throw new ConfigError('layout', `expected inputs, 1 to 4 hidden layers and outputs (3 to 6 widths), got ${JSON.stringify(layout)}`);
+    throw new ConfigError('layout', `expected inputs, 1 to 4 hidden layers and outputs (3 to 6 widths), got ${shown(layout)}`);
   }
   layout.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_WIDTH) throw new ConfigError(`layout[${i}]`, `expected an integer width in 1..${MAX_WIDTH}, got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WIDTH) throw new ConfigError(`layout[${i}]`, `expected an integer width in 1..${MAX_WIDTH}, got ${shown(n)}`);
   });
-  if (!ACTIVATIONS.includes(c.activation)) throw new ConfigError('activation', `expected one of ${ACTIVATIONS.join(', ')}, got ${c.activation}`);
-  if (!OUTPUTS.includes(c.output)) throw new ConfigError('output', `expected one of ${OUTPUTS.join(', ')}, got ${c.output}`);
-  if (!TRAINING_ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `expected one of ${TRAINING_ALGORITHMS.join(', ')}, got ${c.algorithm}`);
+  if (!ACTIVATIONS.includes(c.activation)) throw new ConfigError('activation', `expected one of ${ACTIVATIONS.join(', ')}, got ${shown(c.activation)}`);
+  if (!OUTPUTS.includes(c.output)) throw new ConfigError('output', `expected one of ${OUTPUTS.join(', ')}, got ${shown(c.output)}`);
+  if (!TRAINING_ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `expected one of ${TRAINING_ALGORITHMS.join(', ')}, got ${shown(c.algorithm)}`);
   if (c.output === 'softmax' && layout[layout.length - 1] < 2) throw new ConfigError('layout', 'a softmax output needs at least 2 classes');
+  // Flags: true or false (absent means false); "false" is not false.
+  for (const flag of ['reluSampled', 'trainableActivation'] as const) {
+    if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw new ConfigError(flag, `expected true or false, got ${shown(c[flag])}`);
+  }
+  const lr: unknown = c.learningRate;
+  if (!(typeof lr === 'number' || Array.isArray(lr))) throw new ConfigError('learningRate', `expected a number or one number per weight layer, got ${shown(lr)}`);
   const lrs = learningRates(c);
   if (lrs.length !== layout.length - 1) throw new ConfigError('learningRate', `expected one rate per weight layer (${layout.length - 1}), got ${lrs.length}`);
   lrs.forEach((x, i) => {
-    if (!(x > 0 && x < 32768)) throw new ConfigError(`learningRate[${i}]`, `expected a number in (0, 32768), got ${x}`);
+    if (!isNumberIn(x, (v) => v > 0 && v < 32768)) throw new ConfigError(`learningRate[${i}]`, `expected a number in (0, 32768), got ${shown(x)}`);
   });
-  if (!(c.momentum >= 0 && c.momentum < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${c.momentum}`);
-  if (!(c.decay >= 0 && c.decay < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${c.decay}`);
-  if (!(c.probabilityFloor >= 0 && c.probabilityFloor < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${c.probabilityFloor}`);
-  if (![1, 2, 4, 8].includes(c.pairs)) throw new ConfigError('pairs', `expected 1, 2, 4 or 8, got ${c.pairs}`);
-  if (!(c.deltaClip >= 0 && c.deltaClip < 128)) throw new ConfigError('deltaClip', `expected a number in [0, 128), got ${c.deltaClip}`);
+  if (!isNumberIn(c.momentum, (v) => v >= 0 && v < 1)) throw new ConfigError('momentum', `expected a number in [0, 1), got ${shown(c.momentum)}`);
+  if (!isNumberIn(c.decay, (v) => v >= 0 && v < 32768)) throw new ConfigError('decay', `expected a number in [0, 32768), got ${shown(c.decay)}`);
+  if (!isNumberIn(c.probabilityFloor, (v) => v >= 0 && v < 0.5)) throw new ConfigError('probabilityFloor', `expected a number in [0, 0.5), got ${shown(c.probabilityFloor)}`);
+  if (![1, 2, 4, 8].includes(c.pairs)) throw new ConfigError('pairs', `expected 1, 2, 4 or 8, got ${shown(c.pairs)}`);
+  if (!isNumberIn(c.deltaClip, (v) => v >= 0 && v < 128)) throw new ConfigError('deltaClip', `expected a number in [0, 128), got ${shown(c.deltaClip)}`);
   if (c.trainableActivation && c.algorithm === 'pair') throw new ConfigError('trainableActivation', 'the pair algorithm takes its activation from the device; use bp or pgaf');
   if (c.activationRange !== undefined) {
-    const r = c.activationRange;
-    const ok = (x: number): boolean => Number.isFinite(x) && Math.abs(x) < 128;
-    if (![r.kMin, r.kMax, r.cMin, r.cMax].every(ok) || r.kMin > r.kMax || r.cMin > r.cMax) {
-      throw new ConfigError('activationRange', `expected kMin ≤ kMax and cMin ≤ cMax, all in (−128, 128), got ${JSON.stringify(r)}`);
+    const r: unknown = c.activationRange;
+    const ok = (x: unknown): boolean => isNumberIn(x, (v) => Number.isFinite(v) && Math.abs(v) < 128);
+    const o = (typeof r === 'object' && r !== null ? r : {}) as Partial<ActivationRange>;
+    if (![o.kMin, o.kMax, o.cMin, o.cMax].every(ok) || o.kMin! > o.kMax! || o.cMin! > o.cMax!) {
+      throw new ConfigError('activationRange', `expected kMin ≤ kMax and cMin ≤ cMax, all in (−128, 128), got ${shown(r)}`);
     }
   }
-  if (c.pairStep !== undefined && !(c.pairStep >= 2 / 65536 && c.pairStep <= 16)) throw new ConfigError('pairStep', `expected a step in [2^-15, 16], got ${c.pairStep}`);
-  if (c.temperature !== undefined && !(c.temperature >= 1 / 256 && c.temperature <= 65536)) throw new ConfigError('temperature', `expected a number in [1/256, 65536], got ${c.temperature}`);
-  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${c.seed}`);
+  if (c.pairStep !== undefined && !isNumberIn(c.pairStep, (v) => v >= 2 / 65536 && v <= 16)) throw new ConfigError('pairStep', `expected a step in [2^-15, 16], got ${shown(c.pairStep)}`);
+  if (c.temperature !== undefined && !isNumberIn(c.temperature, (v) => v >= 1 / 256 && v <= 65536)) throw new ConfigError('temperature', `expected a number in [1/256, 65536], got ${shown(c.temperature)}`);
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${shown(c.seed)}`);
   return c;
 }
 

@@ -1,12 +1,14 @@
 /**
  * Crash-safe file replacement: write a temp file in the target's directory, fsync it, rename it over
  * the target, fsync the directory. Readers see either the old or the new file, never a partial one.
- * On any error the old file is untouched and the temp file is removed.
+ * On any error the old file is untouched and the temp file is removed, and a file-system error is
+ * reported as a FileWriteError naming `path` (the user's file, not the temp file) and the cause.
  */
 import { constants } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isSystemError, writeErrorFor } from './write-error.ts';
 
 /** File contents: bytes, text, or chunks produced while writing (a throwing producer aborts the write). */
 export type AtomicWriteData = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -42,8 +44,9 @@ export async function writeFileAtomic(path: string, data: AtomicWriteData): Prom
     await syncDirectory(dir);
   } catch (e) {
     await handle?.close().catch(() => {});
+    const temp = tmp;
     if (tmp) await unlink(tmp).catch(() => {});
-    throw e;
+    throw isSystemError(e) ? writeErrorFor(path, e, temp || undefined) : e;
   }
 }
 

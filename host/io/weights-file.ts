@@ -23,13 +23,14 @@
  *   16+H+P   4      u32 CRC-32 (zlib / IEEE) of bytes [0, 16+H+P)
  *
  * The payload starts 4-byte aligned, so a device can use it in place. Decoding checks, in order:
- * minimum length, magic, version, total length, checksum, then every header field; any failure
- * throws a WeightsFileError naming the file and the field.
+ * minimum length, magic, version, total length, checksum, then every header field (tensor names and
+ * meta keys unique, meta numbers finite: NaN and ±Infinity are never stored); any failure throws a
+ * WeightsFileError naming the file and the field. Only a regular file is read (host/io/regular-file.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from './atomic-write.ts';
 import { InvalidWeightsError, WeightsFileError } from './errors.ts';
+import { readRegularFile, RegularFileError } from './regular-file.ts';
 
 /** Trained weights of a network, as stored in a weights file. */
 export interface WeightsFile {
@@ -93,6 +94,8 @@ export function encodeWeights(w: WeightsFile): Uint8Array {
   for (const [key, value] of meta) {
     header.str(key, 'meta key');
     if (typeof value === 'number') {
+      // A meta number is a measurement or a setting: NaN and ±Infinity are neither, and are never stored.
+      if (!Number.isFinite(value)) throw new InvalidWeightsError(`meta.${key}`, `expected a finite number, found ${value}`);
       header.u8(META_NUMBER);
       header.f64(value);
     } else if (typeof value === 'string') {
@@ -178,6 +181,8 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
   let elements = 0;
   for (let i = 0; i < tensorCount; i++) {
     const name = r.str('tensor name');
+    // Tensor names and meta keys are unique, as the writer makes them: a duplicate would be ambiguous.
+    if (table.some((t) => t.name === name)) fail('tensor name', `duplicate tensor name "${name}"`);
     const count = r.u32(`tensor "${name}" length`);
     table.push({ name, count });
     elements += count;
@@ -189,10 +194,16 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
   const meta: Record<string, string | number> = {};
   for (let i = 0; i < metaCount; i++) {
     const key = r.str('meta key');
+    if (Object.hasOwn(meta, key)) fail('meta key', `duplicate meta key "${key}"`);
     const kind = r.u8(`meta "${key}" kind`);
-    if (kind === META_NUMBER) meta[key] = r.f64(`meta "${key}"`);
-    else if (kind === META_STRING) meta[key] = r.text(r.u32(`meta "${key}" length`), `meta "${key}"`);
-    else fail(`meta "${key}" kind`, `expected 0 (number) or 1 (string), found ${kind}`);
+    let value: string | number;
+    if (kind === META_NUMBER) {
+      value = r.f64(`meta "${key}"`);
+      if (!Number.isFinite(value)) fail(`meta "${key}"`, `expected a finite number, found ${value}`);
+    } else if (kind === META_STRING) value = r.text(r.u32(`meta "${key}" length`), `meta "${key}"`);
+    else value = fail(`meta "${key}" kind`, `expected 0 (number) or 1 (string), found ${kind}`);
+    // An own property even for a key such as "__proto__".
+    Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
   }
   r.expectZeroPadding('header padding');
 
@@ -212,13 +223,14 @@ export async function saveWeights(path: string, w: WeightsFile): Promise<void> {
   await writeFileAtomic(path, encodeWeights(w));
 }
 
-/** Read and decode the weights file at `path`. */
+/** Read and decode the weights file at `path` (a regular file only: host/io/regular-file.ts). */
 export async function loadWeights(path: string): Promise<WeightsFile> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path);
   } catch (e) {
-    throw new WeightsFileError(path, 'file', (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+    if (e instanceof RegularFileError) throw new WeightsFileError(path, 'file', e.reason);
+    throw e;
   }
   return decodeWeights(bytes, path);
 }

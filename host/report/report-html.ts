@@ -25,17 +25,17 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
   const c = run.config;
   panels.push(
     panel('Configuration', table(['field', 'value'], [
-      ['dataset', c.dataset],
-      ['layout', c.layout.join('-')],
-      ['activation / output', `${c.activation} / ${c.output}`],
-      ['algorithm', c.algorithm + (c.algorithm === 'pgaf' && c.pairs > 1 ? ` (K = ${c.pairs} pairs)` : '')],
-      ['learning rate', Array.isArray(c.learningRate) ? c.learningRate.join(', ') : String(c.learningRate)],
-      ['decay / momentum', `${c.decay} / ${c.momentum}`],
-      ['p floor / δ clip', `${c.probabilityFloor} / ${c.deltaClip}`],
-      ['seed', String(c.seed)],
-      ['draws from', c.device ?? 'prng'],
-      ['board (energy table)', `${board.name}`],
-      ['epochs / samples', `${run.epochs} / ${run.samples}`],
+      ['dataset', text(c.dataset)],
+      ['layout', list(c.layout, '-')],
+      ['activation / output', `${text(c.activation)} / ${text(c.output)}`],
+      ['algorithm', text(c.algorithm) + (c.algorithm === 'pgaf' && c.pairs > 1 ? ` (K = ${text(c.pairs)} pairs)` : '')],
+      ['learning rate', Array.isArray(c.learningRate) ? list(c.learningRate, ', ') : text(c.learningRate)],
+      ['decay / momentum', `${text(c.decay)} / ${text(c.momentum)}`],
+      ['p floor / δ clip', `${text(c.probabilityFloor)} / ${text(c.deltaClip)}`],
+      ['seed', text(c.seed)],
+      ['draws from', c.device === undefined ? 'prng' : text(c.device)],
+      ['board (energy table)', text(board.name)],
+      ['epochs / samples', `${text(run.epochs)} / ${text(run.samples)}`],
       ['test accuracy', pct(run.testAccuracy)],
       ['train accuracy', pct(run.trainAccuracy)],
       ['backward multiplies+adds per sample', num(run.backwardOpsPerSample, 0)],
@@ -106,7 +106,7 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
         'Measured power',
         svg +
           table(['quantity', 'value'], [
-            ['sensor', `${p.sensor.kind.toUpperCase()} at 0x${p.sensor.address.toString(16)} on ${p.port}, shunt ${p.sensor.shuntOhm} Ω`],
+            ['sensor', `${p.sensor.kind.toUpperCase()} at 0x${p.sensor.address.toString(16)} on ${text(p.port)}, shunt ${text(p.sensor.shuntOhm)} Ω`],
             ['readings', `${r.trace.length}, every ${p.sensor.samplingMs} ms, averaged over ${num(p.sensor.conversionS * 1e3, 2)} ms`],
             ['marker pin', `D${p.markerPin} (LOW forward, HIGH backward + update)`],
             ['training samples measured', String(m.samples)],
@@ -130,7 +130,7 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
       ),
     );
   }
-  const title = `spintrain run — ${c.dataset} ${c.layout.join('-')} ${c.algorithm}`;
+  const title = `spintrain run — ${text(c.dataset)} ${list(c.layout, '-')} ${text(c.algorithm)}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -142,7 +142,7 @@ h1{font-size:20px;margin:0 0 4px}.sub{color:#666;margin-bottom:16px}
 table{border-collapse:collapse;margin-top:8px;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f0f0f0}
 svg{display:block;max-width:100%;height:auto}
 </style></head>
-<body><h1>${esc(title)}</h1><div class="sub">created ${esc(run.createdAt)} · spintrain report</div>
+<body><h1>${esc(title)}</h1><div class="sub">created ${esc(text(run.createdAt))} · spintrain report</div>
 <div class="grid">
 ${panels.join('\n')}
 </div></body></html>
@@ -183,11 +183,28 @@ function esc(s: string): string {
   return String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 }
 
+/**
+ * A value as page text. Rule: the page never shows "undefined", "null", "NaN", "Infinity" or
+ * "[object Object]": a string is shown as is, a finite number or a boolean as written, anything
+ * else as '–'. (readRunDir has checked every field; this holds even for a record built in code.)
+ */
+function text(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '–';
+  if (typeof x === 'boolean') return String(x);
+  return '–';
+}
+
+/** The elements of a list as page text, joined by `sep`; '–' for a value that is not a list. */
+function list(x: unknown, sep: string): string {
+  return Array.isArray(x) ? x.map(text).join(sep) : '–';
+}
+
 /** A number with `d` decimals; '–' for anything not finite (never "NaN" in the page). */
 function num(x: number, d: number): string {
-  return Number.isFinite(x) ? x.toFixed(d) : '–';
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–';
 }
 
 function pct(x: number, d = 2): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(d)} %` : '–';
+  return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(d)} %` : '–';
 }

@@ -9,18 +9,22 @@
  *   power.csv         its raw trace: t_s,bus_v,current_a,power_w (host/power/power-trace.ts)
  *   report.html       the rendered report (spintrain report)
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainSummary } from '../commands/train.ts';
-import type { Calibration } from '../device/calibration.ts';
+import { validateCalibration, type Calibration } from '../device/calibration.ts';
 import type { OpCounters } from '../engine/counters.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { readRegularTextSync, RegularFileError } from '../io/regular-file.ts';
+import { FileWriteError, isSystemError, writeErrorFor } from '../io/write-error.ts';
 import type { MeasuredTraining, SensorInfo } from '../power/measured-training.ts';
 import type { MeasuredEnergy } from '../power/phase-energy.ts';
 import type { MarkerEvent } from '../power/phase-marker.ts';
 import { RunDirError } from '../power/power-errors.ts';
 import { PowerTrace } from '../power/power-trace.ts';
 import type { CurvePoint } from '../train/trainer.ts';
+import { validatePowerRecord } from './power-record-schema.ts';
+import { validateRunRecord } from './run-record-schema.ts';
 
 export const RUN_FILES = { run: 'run.json', calibration: 'calibration.json', power: 'power.json', trace: 'power.csv', report: 'report.html' } as const;
 export const RUN_SCHEMA = 'spintrain.run';
@@ -60,18 +64,29 @@ export interface RunDir {
   trace?: PowerTrace;
 }
 
+/** Creates the run directory; a failure names the file about to be written there and why. */
+function makeRunDir(dir: string, file: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    if (e.code === 'EEXIST') throw new FileWriteError(join(dir, file), `${dir} exists and is not a directory`, e.code, { cause: e });
+    throw writeErrorFor(join(dir, file), e);
+  }
+}
+
 export async function writeRunRecord(dir: string, run: RunRecord): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  makeRunDir(dir, RUN_FILES.run);
   await writeFileAtomic(join(dir, RUN_FILES.run), JSON.stringify(run, null, 1) + '\n');
 }
 
 export async function writeRunCalibration(dir: string, cal: Calibration): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  makeRunDir(dir, RUN_FILES.calibration);
   await writeFileAtomic(join(dir, RUN_FILES.calibration), JSON.stringify(cal, null, 1) + '\n');
 }
 
 export async function writePowerMeasurement(dir: string, m: MeasuredTraining): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  makeRunDir(dir, RUN_FILES.power);
   const rec: PowerRecord = {
     schema: POWER_SCHEMA,
     schemaVersion: 1,
@@ -88,37 +103,54 @@ export async function writePowerMeasurement(dir: string, m: MeasuredTraining): P
   await writeFileAtomic(join(dir, RUN_FILES.power), JSON.stringify(rec, null, 1) + '\n');
 }
 
+/**
+ * Reads and checks a run directory. Rule: every file is read only if it is a regular file, and is
+ * checked in full against its schema (run-record-schema.ts, power-record-schema.ts, the calibration's
+ * validateCalibration) before anything renders it; every failure names the file and the field.
+ */
 export function readRunDir(dir: string): RunDir {
   const runFile = join(dir, RUN_FILES.run);
   if (!existsSync(runFile)) throw new RunDirError(runFile, '(file)', 'missing: not a run directory (spintrain train --report DIR or spintrain power --out DIR writes it)');
-  const run = readJson(runFile) as RunRecord;
-  if (run.schema !== RUN_SCHEMA) throw new RunDirError(runFile, 'schema', `expected "${RUN_SCHEMA}", got ${JSON.stringify(run.schema)}`);
-  for (const f of ['perEpoch', 'curve', 'perEpochOps'] as const) if (!Array.isArray(run[f])) throw new RunDirError(runFile, f, 'must be an array');
-  if (typeof run.config !== 'object' || !Array.isArray(run.config?.layout)) throw new RunDirError(runFile, 'config.layout', 'must be an array of widths');
+  const run = validateRunRecord(readJson(runFile), runFile);
   const out: RunDir = { dir, run };
   const calFile = join(dir, RUN_FILES.calibration);
-  if (existsSync(calFile)) {
-    const cal = readJson(calFile) as Calibration;
-    if (!Array.isArray(cal.devices)) throw new RunDirError(calFile, 'devices', 'must be an array');
-    out.calibration = cal;
-  }
+  if (existsSync(calFile)) out.calibration = validateCalibration(readJson(calFile), calFile);
   const powerFile = join(dir, RUN_FILES.power);
   if (existsSync(powerFile)) {
-    const p = readJson(powerFile) as PowerRecord;
-    if (p.schema !== POWER_SCHEMA) throw new RunDirError(powerFile, 'schema', `expected "${POWER_SCHEMA}", got ${JSON.stringify(p.schema)}`);
-    if (!Array.isArray(p.markers)) throw new RunDirError(powerFile, 'markers', 'must be an array');
+    const p = validatePowerRecord(readJson(powerFile), powerFile);
     const traceFile = join(dir, RUN_FILES.trace);
     if (!existsSync(traceFile)) throw new RunDirError(traceFile, '(file)', `missing, but ${RUN_FILES.power} refers to it`);
     out.power = p;
-    out.trace = PowerTrace.fromCsv(readFileSync(traceFile, 'utf8'), traceFile);
+    out.trace = readTrace(traceFile);
   }
   return out;
 }
 
-function readJson(file: string): unknown {
+function readText(file: string): string {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return readRegularTextSync(file);
+  } catch (e) {
+    if (e instanceof RegularFileError) throw new RunDirError(file, '(file)', e.reason);
+    throw e;
+  }
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
+  try {
+    return JSON.parse(text);
   } catch (e) {
     throw new RunDirError(file, '(json)', (e as Error).message);
+  }
+}
+
+/** power.csv; readings out of time order (the trace refuses them with a RangeError) name the file too. */
+function readTrace(file: string): PowerTrace {
+  const text = readText(file);
+  try {
+    return PowerTrace.fromCsv(text, file);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RunDirError(file, 'readings', e.message.replace(/^power trace: /, ''));
+    throw e;
   }
 }
