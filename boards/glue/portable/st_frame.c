@@ -8,7 +8,7 @@ void st_frame_init(st_framer *f, const st_frame_sink *sink) {
   f->frames = f->crc_errors = f->out_of_order = f->duplicates = 0;
 }
 
-static char *utoa10(char *at, uint32_t v) {
+char *st_utoa10(char *at, uint32_t v) {
   char tmp[10];
   int n = 0;
   do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
@@ -21,7 +21,7 @@ static void reply(st_framer *f, char tag, uint32_t seq, const char *reason) {
   char line[24], *at = line;
   *at++ = tag;
   *at++ = ' ';
-  at = utoa10(at, seq);
+  at = st_utoa10(at, seq);
   if (reason) {
     *at++ = ' ';
     while (*reason) *at++ = *reason++;

@@ -54,4 +54,7 @@ typedef struct {
 void st_frame_init(st_framer *f, const st_frame_sink *sink);
 void st_frame_feed(st_framer *f, uint8_t byte);
 
+/* Writes v in decimal at `at` (no terminator); returns the end. Shared by the frame and protocol replies. */
+char *st_utoa10(char *at, uint32_t v);
+
 #endif

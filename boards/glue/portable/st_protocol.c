@@ -8,24 +8,16 @@ static void put(st_protocol *p, const char *s) {
   p->write(s, n);
 }
 
-static char *utoa10(char *at, uint32_t v) {
-  char tmp[10];
-  int n = 0;
-  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-  while (n) *at++ = tmp[--n];
-  return at;
-}
-
 static void put_uints(st_protocol *p, char tag, const uint32_t *v, int n) {
   char line[64], *at = line;
   *at++ = tag;
-  for (int i = 0; i < n; i++) { *at++ = ' '; at = utoa10(at, v[i]); }
+  for (int i = 0; i < n; i++) { *at++ = ' '; at = st_utoa10(at, v[i]); }
   *at++ = '\n';
   p->write(line, (uint32_t)(at - line));
 }
 
 void st_protocol_error(st_protocol *p, int code) {
-  char line[16] = "! -", *at = utoa10(line + 3, (uint32_t)(-code));
+  char line[16] = "! -", *at = st_utoa10(line + 3, (uint32_t)(-code));
   *at++ = ' ';
   p->write(line, (uint32_t)(at - line));
   put(p, st_strerror(code));
@@ -43,7 +35,7 @@ static void dump(st_protocol *p) {
       char head[24] = "t X0 ", *at = head + 5;
       head[2] = r == ST_REGION_W ? 'W' : 'B';
       head[3] = (char)('0' + l);
-      at = utoa10(at, count);
+      at = st_utoa10(at, count);
       p->write(head, (uint32_t)(at - head));
       for (uint32_t i = 0; i < count; i++) {
         char w[9] = " ";
@@ -77,7 +69,7 @@ void st_protocol_hello(st_protocol *p) {
   const char *src = st_draw_source(s->cfg);
   while (*name && at < line + 40) *at++ = *name++;
   *at++ = ' ';
-  at = utoa10(at, s->linear_bytes);
+  at = st_utoa10(at, s->linear_bytes);
   for (const char *k = " draws "; *k;) *at++ = *k++;
   while (*src && at < line + sizeof line - 1) *at++ = *src++;
   *at++ = '\n';
