@@ -21,12 +21,20 @@ import { checkDecayedRates, checkRepresentable, fixedOption } from './fixed-poin
 import { checkResumeOptions, distillRecordOf } from './resume-options.ts';
 import { DEVICE_OPTIONS, DEVICE_USAGE, parseDeviceOption, type DeviceSpec } from './device-option.ts';
 import { ACTIVATION_RANGE_USAGE, chooseActivationRange } from './activation-range-option.ts';
+import { DEFAULTS_USAGE, datasetKind, defaultLearningRates, trainDefaults } from './train-defaults.ts';
+import { LABEL_COLUMN_USAGE, labelColumnOption } from './label-column-option.ts';
 import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
 import { writeTrainRun } from '../report/train-run-record.ts';
+import { NORMALIZE_USAGE, checkResumeReflection, normalizeOption } from './normalize-option.ts';
+import { reflectionOf, unfoldReflection } from '../engine/input-reflection.ts';
+import { encodeReflection, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
+import { KEPT_FRACTION_WARNING, keptFractionWarning, lowKeptFractions, type LowKeptFraction } from '../train/kept-fraction.ts';
 
 export const TRAIN_USAGE = `spintrain train [options]
-  --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]   (default mnist)
-  --hidden 128[,64...]       hidden widths, 1 to 4 layers (default 128)
+  --dataset mnist|iris|xor|<images.idx>,<labels.idx>[,<test-images.idx>,<test-labels.idx>]|<file.csv>[,<test.csv>]
+                             (default mnist; .csv/.csv.gz names CSV; without test files a seeded 80/20 split)
+${LABEL_COLUMN_USAGE}
+  --hidden 128[,64...]       hidden widths, 1 to 4 layers (default by kind, below)
   --activation sigmoid|tanh|relu   (default sigmoid)   --output softmax|sigmoid (default softmax)
   --algo bp|pgaf|pair        (default pgaf; pair: MTJ-pair finite differences, simulated pairs)
   --relu-sampled             pgaf ReLU draws Bernoulli(σ(z))   --pair-step DZ   pair: ΔI in pre-activation units (default 0.1)
@@ -34,11 +42,9 @@ export const TRAIN_USAGE = `spintrain train [options]
 ${ACTIVATION_RANGE_USAGE}
   --teacher FILE             distil from a teacher's weights file: soft targets at --temperature T (default 2),
                              weight --alpha A (default 0.9) on the soft part
-  --epochs N                 (default 10)              --seed S          (default 1)
-  --lr X[,X...]              learning rate, one per weight layer or one for all
-                             (default: pgaf 0.01·K on the top hidden layer, ×min(1, 0.3K) per layer
-                             below, 0.1 on the output; bp 0.1)
-  --decay D                  lr(epoch) = lr / (1 + D·epoch) (default 0.1)   --momentum M (default 0)
+  --epochs N                 (default by kind, below)  --seed S          (default 1)
+  --lr X[,X...]              learning rate, one per weight layer or one for all (default by kind, below)
+  --decay D                  lr(epoch) = lr / (1 + D·epoch) (default by kind, below)   --momentum M (default 0)
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
   --pairs K                  pgaf: K independent pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper)
@@ -48,7 +54,9 @@ ${ACTIVATION_RANGE_USAGE}
   --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
   --json                     one JSON object on stdout
   --report DIR               write the run directory (run.json, calibration.json) and DIR/report.html
-${DEVICE_USAGE}`;
+${DEVICE_USAGE}
+${NORMALIZE_USAGE}
+${DEFAULTS_USAGE}`;
 
 interface TrainJob {
   dataset: Dataset;
@@ -66,11 +74,15 @@ interface TrainJob {
   report?: string;
   /** The options given on the command line (without --), e.g. for checking them against a checkpoint. */
   given: Set<string>;
+  /** Inputs reflected (x → 255 − x) by --normalize reflect, fitted on the train split; saved weights take raw inputs. */
+  reflection?: Reflection;
 }
 
 /** The parseArgs options of `spintrain train` (also accepted by `spintrain power`). */
 export const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
+  normalize: { type: 'string' },
+  'label-column': { type: 'string' },
   hidden: { type: 'string' },
   activation: { type: 'string' },
   output: { type: 'string' },
@@ -108,8 +120,10 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const spec = values.dataset ?? 'mnist';
   const trainLimit = values['train-limit'] === undefined ? undefined : numberOption('--train-limit', values['train-limit'], 0, 1, 1e9, true);
   const testLimit = values['test-limit'] === undefined ? undefined : numberOption('--test-limit', values['test-limit'], 0, 1, 1e9, true);
-  const dataset = loadTrainDataset(spec, { trainLimit, testLimit, seed });
-  const hidden = values.hidden === undefined ? [spec === 'mnist' ? 128 : spec === 'xor' ? 4 : 16] : numberListOption('--hidden', values.hidden, 1, 8192, true);
+  const labelColumn = labelColumnOption(values['label-column'], spec);
+  const { dataset, reflection } = normalizeOption(values.normalize, spec, loadTrainDataset(spec, { trainLimit, testLimit, seed, labelColumn }), values.teacher !== undefined);
+  const defaults = trainDefaults(datasetKind(spec, dataset), dataset.train.n);
+  const hidden = values.hidden === undefined ? defaults.hidden : numberListOption('--hidden', values.hidden, 1, 8192, true);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
   // pair is matched first so that the refusal message keeps listing the module-only algorithms
@@ -118,12 +132,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
   const pairs = Number(choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1'));
-  // pgaf default: 0.01·K on the top hidden layer, γ = min(1, 0.3·K) times that per layer below
-  // (stacked masks compound the variance), 0.1 on the output layer; bp: 0.1 everywhere.
-  const gamma = Math.min(1, 0.3 * pairs);
-  const lrDefault =
-    algorithm === 'pgaf' ? [...Array.from({ length: L - 1 }, (_v, l) => 0.01 * pairs * gamma ** (L - 2 - l)), 0.1] : new Array<number>(L).fill(0.1);
-  let learningRate: number[] = lrDefault;
+  let learningRate: number[] = defaultLearningRates(defaults.kind, algorithm, pairs, L, output);
   if (values.lr !== undefined) {
     const lr = numberListOption('--lr', values.lr, 0, 1000).map((x, i) => {
       if (x === 0) throw new CliError(`--lr[${i}]`, 'expected a positive rate, got 0');
@@ -143,7 +152,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     algorithm,
     reluSampled: values['relu-sampled'] ?? false,
     learningRate,
-    decay: fixedOption('--decay', values.decay, 0.1, 0, 1000, 16),
+    decay: fixedOption('--decay', values.decay, defaults.decay, 0, 1000, 16),
     momentum: fixedOption('--momentum', values.momentum, 0, 0, 0.999, 16),
     probabilityFloor: fixedOption('--p-floor', values['p-floor'], 0, 0, 0.49, 16),
     deltaClip: fixedOption('--delta-clip', values['delta-clip'], 0, 0, 127, 24),
@@ -159,7 +168,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     for (const o of ['temperature', 'alpha'] as const) if (values[o] !== undefined) throw new CliError(`--${o}`, 'only applies with --teacher');
   }
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
-  const epochs = numberOption('--epochs', values.epochs, 10, 1, 100000, true);
+  const epochs = numberOption('--epochs', values.epochs, defaults.epochs, 1, 100000, true);
   if (values.resume === undefined) checkDecayedRates(learningRate, config.decay, epochs - 1); // else on the checkpoint's rates
   return {
     dataset,
@@ -179,6 +188,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     },
     report: pathOption('--report', values.report),
     given,
+    reflection,
   };
 }
 
@@ -230,11 +240,13 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     checkDecayedRates(learningRates(cp.config), cp.config.decay, job.epochs - 1);
     config = cp.config;
     engine = new SpintrainEngine(config, draws);
-    applyWeightsFile(engine, cp.file, job.resume);
+    checkResumeReflection(reflectionOf(cp.file, job.resume), job.reflection, job.resume);
+    applyWeightsFile(engine, unfoldReflection(cp.file, job.resume), job.resume);
     startEpoch = cp.epoch + 1;
     log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
   }
   log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
+  if (job.reflection) log(`inputs: ${reflectedCount(job.reflection)} of ${job.dataset.inputs} features reflected (x → 255 − x, fitted on the train split; --normalize none to switch off)`);
   const r = config.trainableActivation ? config.activationRange : undefined;
   if (r) {
     const x = (v: number): string => String(Number(v.toFixed(3)));
@@ -254,11 +266,12 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
   }
   if (job.save) {
-    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) });
+    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) }, job.reflection);
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
   summary.config.device = session.label;
+  if (job.reflection) summary.reflectedInputs = encodeReflection(job.reflection);
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else printSummary(summary);
   if (job.report) log(`report: ${await writeTrainRun(job.report, summary, main, baseline, session.calibration)}`);
@@ -293,6 +306,8 @@ async function runWithProgress(
       bar?.update(done);
     },
     onEpoch: async (r) => {
+      // p-GAF's health signal: one stderr line per hidden layer below the threshold (also with --json)
+      for (const w of lowKeptFractions(r.epoch, r.ops)) process.stderr.write(keptFractionWarning(w) + '\n');
       bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
       if (!tty && !job.json) {
         process.stdout.write(
@@ -302,7 +317,7 @@ async function runWithProgress(
       }
     },
     onEpochEnd: job.checkpoint
-      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name })
+      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name }, job.reflection)
       : undefined,
   });
   bar?.stop();
@@ -321,6 +336,11 @@ export interface TrainSummary {
   keptFraction: number[];
   backwardOpsPerSample: number;
   perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; seconds: number; keptFraction: number[] }[];
+  /** Hidden layers and epochs whose kept fraction fell below keptFractionThreshold (each warned on stderr; absent in older run records). */
+  lowKeptFraction?: LowKeptFraction[];
+  keptFractionThreshold?: number;
+  /** --normalize reflect: the reflected input features as index ranges ("0-783"), when any. */
+  reflectedInputs?: string;
   config: NetworkConfig & { dataset: string; device?: string };
   baseline?: { algorithm: 'bp'; testAccuracy: number; backwardOpsPerSample: number; trainSeconds: number };
   /** bp backward multiplies+adds per sample ÷ this run's. */
@@ -341,6 +361,8 @@ function summarise(r: TrainResult, bp?: TrainResult): TrainSummary {
     keptFraction: keptFraction(r.ops),
     backwardOpsPerSample: perSample(r),
     perEpoch: r.epochs.map((e) => ({ epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, seconds: e.seconds, keptFraction: e.keptFraction })),
+    lowKeptFraction: r.epochs.flatMap((e) => lowKeptFractions(e.epoch, e.ops)),
+    keptFractionThreshold: KEPT_FRACTION_WARNING,
     config: { ...r.config, dataset: r.dataset },
   };
   if (bp) {

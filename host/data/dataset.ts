@@ -6,6 +6,7 @@
  * split and the same scale is applied to the test split.
  */
 import { DatasetError } from './errors.ts';
+import type { MinMaxInputScale } from './feature-scaling.ts';
 
 /** One split: `n` samples of `inputs` u8 features each, and their class labels. */
 export interface Split {
@@ -28,6 +29,12 @@ export interface Dataset {
   test: Split;
   /** Optional human-readable class names, length = classes. */
   classNames?: string[];
+  /**
+   * How real-valued features were quantised to u8, when they were (CSV, Iris): the per-feature min and
+   * max fitted on the train split and applied unchanged to the test split (host/data/feature-scaling.ts).
+   * A model deployed elsewhere must quantise its inputs with the same scale.
+   */
+  inputScale?: MinMaxInputScale;
 }
 
 /** The first `limit` samples of a split (the split itself if limit is undefined or ≥ n). */

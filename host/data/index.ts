@@ -4,13 +4,17 @@
  *   spec = "mnist" | "iris" | "xor"
  *        | "<images.idx>,<labels.idx>"                                   (seeded stratified holdout as test)
  *        | "<images.idx>,<labels.idx>,<testImages.idx>,<testLabels.idx>"  (explicit test files)
+ *        | "<file.csv>"                                                  (seeded stratified holdout as test)
+ *        | "<train.csv>,<test.csv>"                                      (explicit test file)
  *
- * IDX paths may be gzipped. Names are case-insensitive.
+ * A spec is CSV when one of its paths ends in .csv or .csv.gz (host/data/csv.ts); otherwise a path list
+ * is IDX. IDX and CSV paths may be gzipped. Names are case-insensitive.
  */
 import { basename } from 'node:path';
 import { Rng } from '../rng.ts';
 import type { Dataset } from './dataset.ts';
 import { assertDatasetShape, limitSplit, selectSamples } from './dataset.ts';
+import { impossibleLabelColumn, isCsvSpec, loadCsvDataset, type LabelColumn } from './csv.ts';
 import { DatasetError, UnknownDatasetError } from './errors.ts';
 import { loadIris } from './iris.ts';
 import { loadIdxPair, loadMnist } from './mnist.ts';
@@ -19,6 +23,7 @@ import { loadXor } from './xor.ts';
 
 export type { Dataset, Split } from './dataset.ts';
 export { DatasetError, IdxFormatError, UnknownDatasetError } from './errors.ts';
+export { CsvFormatError, isCsvSpec, type LabelColumn } from './csv.ts';
 
 export interface LoadDatasetOptions {
   /** Keep only the first trainLimit training samples. */
@@ -31,19 +36,29 @@ export interface LoadDatasetOptions {
   testFraction?: number;
   /** Number of classes of an IDX dataset (default 10); labels must be below it. */
   classes?: number;
+  /** CSV only: the label column, a header name or a 0-based index (−1: the last; the default). */
+  labelColumn?: LabelColumn;
 }
 
 /** The built-in dataset names. */
 export const DATASET_NAMES = ['mnist', 'iris', 'xor'] as const;
 
-const SPEC_HELP = `expected one of ${DATASET_NAMES.join(', ')} or "<images.idx>,<labels.idx>[,<testImages.idx>,<testLabels.idx>]"`;
+const SPEC_HELP = `expected one of ${DATASET_NAMES.join(', ')} or "<images.idx>,<labels.idx>[,<testImages.idx>,<testLabels.idx>]", or a CSV "<file.csv>[,<test.csv>]"`;
 
 /** Load the dataset named by `spec` (see the module comment). */
 export function loadDataset(spec: string, opts: LoadDatasetOptions = {}): Dataset {
   const trimmed = spec.trim();
   const name = trimmed.toLowerCase();
   let d: Dataset;
-  if (name === 'mnist') {
+  const csv = isCsvSpec(trimmed);
+  if (opts.labelColumn !== undefined) {
+    if (!csv) throw new UnknownDatasetError(spec, 'a label column applies only to a CSV data set (<file.csv>[,<test.csv>])');
+    const why = impossibleLabelColumn(opts.labelColumn);
+    if (why) throw new DatasetError(spec, `label column: ${why}`);
+  }
+  if (csv) {
+    d = loadCsvDataset(trimmed.split(',').map((p) => p.trim()), { labelColumn: opts.labelColumn, seed: opts.seed, testFraction: opts.testFraction });
+  } else if (name === 'mnist') {
     d = loadMnist({ trainLimit: opts.trainLimit, testLimit: opts.testLimit });
   } else if (name === 'iris') {
     d = loadIris({ seed: opts.seed, testFraction: opts.testFraction });

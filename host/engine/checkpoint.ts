@@ -9,6 +9,8 @@ import { WeightsFileError } from '../io/errors.ts';
 import { ConfigError, Q_ACT, Q_WEIGHT, shown, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
 import { parseStoredConfigJson, storedConfig } from './config-schema.ts';
 import type { SpintrainEngine } from './wasm-engine.ts';
+import { foldReflection } from './input-reflection.ts';
+import type { Reflection } from '../data/feature-reflection.ts';
 
 export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number> = {}): WeightsFile {
   const { layout } = engine;
@@ -91,8 +93,10 @@ export function applyWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, w: 
   }
 }
 
-export async function saveCheckpoint(path: string, engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number>): Promise<void> {
-  await saveWeights(path, engineToWeightsFile(engine, meta));
+/** Writes the engine's state; a network trained on reflected inputs is saved folded, taking raw inputs (input-reflection.ts). */
+export async function saveCheckpoint(path: string, engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number>, reflection?: Reflection): Promise<void> {
+  const w = engineToWeightsFile(engine, meta);
+  await saveWeights(path, reflection ? foldReflection(w, reflection) : w);
 }
 
 /** Epochs a run may have: the bound of `spintrain train --epochs`. A checkpoint's epoch is below it. */

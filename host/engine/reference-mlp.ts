@@ -30,6 +30,16 @@ export interface ReferenceCounters {
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
+/**
+ * Half-width r of the initial weights U(−r, r) of a weight layer with fan-in nIn and fan-out nOut:
+ * r = √(6/(nIn + nOut)), Var(w) = 2/(nIn + nOut) (Glorot) for sigmoid and tanh; r = √(6/nIn),
+ * Var(w) = 2/nIn (He) for ReLU. The engine's initWeights (assembly/index.ts) uses the same rule and the
+ * same draws, one per weight, layer by layer, row by row, from Rng(seed).
+ */
+export function initRange(activation: NetworkConfig['activation'], nIn: number, nOut: number): number {
+  return Math.sqrt(6 / (activation === 'relu' ? nIn : nIn + nOut));
+}
+
 export class ReferenceMlp {
   readonly config: NetworkConfig<TrainingAlgorithm>;
   /** Trainable activation: slopes k and shifts c per layer (hidden layers only are used). */
@@ -53,7 +63,7 @@ export class ReferenceMlp {
   private readonly draw: FloatBitSource;
   readonly counters: ReferenceCounters;
 
-  /** Glorot/He uniform init from Rng(seed) unless weights are given; draws from Rng(seed ^ 0x5bd1e995) unless a source is given. */
+  /** Glorot/He uniform init (initRange) from Rng(seed) unless weights are given; draws from Rng(seed ^ 0x5bd1e995) unless a source is given. */
   constructor(
     config: NetworkConfig<TrainingAlgorithm>,
     init?: { weights: Float64Array[]; biases: Float64Array[]; slopes?: Float64Array[]; shifts?: Float64Array[] },
@@ -73,8 +83,7 @@ export class ReferenceMlp {
         this.W.push(Float64Array.from(init.weights[l]));
         this.B.push(Float64Array.from(init.biases[l]));
       } else {
-        const fan = config.activation === 'relu' ? n[l] : n[l] + n[l + 1];
-        const r = Math.sqrt(6 / fan);
+        const r = initRange(config.activation, n[l], n[l + 1]);
         this.W.push(Float64Array.from({ length: n[l] * n[l + 1] }, () => rng.uniform(-r, r)));
         this.B.push(new Float64Array(n[l + 1]));
       }

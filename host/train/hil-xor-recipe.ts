@@ -8,6 +8,11 @@
  * probability floor of 0.3 (p within [0.3, 0.7]: kept fraction ≥ 0.21 even when a neuron saturates, at the price
  * of a flatter σ′): XOR in tens of epochs instead of thousands. With the module's generator 18 of seeds 1–32
  * reach 100 % within 30 epochs (mean 18); the rest stall at 50–75 %, so callers restart with the next seed.
+ *
+ * Every setting that matters is given here, so the recipe does not depend on `spintrain train`'s defaults.
+ * The README's `spintrain train --dataset xor --device <port> --calibration cal.json` uses those defaults
+ * instead (host/commands/train-defaults.ts: 2-4-2 sigmoid/softmax, lr 0.3, no decay, 1000 epochs): slower
+ * (about 385 s of Uno board time) but with no restarts.
  */
 import type { CalibrationOptions } from '../device/calibration.ts';
 

@@ -7,6 +7,9 @@ import { main } from '../../host/cli.ts';
 import { captureOutput } from '../support/capture-output.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
 import { loadWeights } from '../../host/io/weights-file.ts';
+import { mnistDataDir } from '../../host/data/mnist.ts';
+import { keptFractionWarning, lowKeptFractions } from '../../host/train/kept-fraction.ts';
+import { Rng } from '../../host/rng.ts';
 
 const capture = captureOutput;
 
@@ -161,5 +164,184 @@ describe('--resume and --teacher (issue 11)', () => {
     expect(await main(['train', '--dataset', 'iris', '--hidden', '4', '--seed', '2', '--json', '--epochs', '2', '--checkpoint', plain])).toBe(0);
     expect(await main([...student, '--epochs', '4', '--resume', plain])).toBe(2);
     expect(io.err()).toContain(`--teacher: the checkpoint ${plain} (--resume) was trained without a teacher`);
+  });
+});
+
+describe('CSV data (issue 12)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spintrain-csv-cli-'));
+
+  /**
+   * A 2-class linearly separable table with a margin: features on different scales (x1 in ±5, x2 in
+   * 0..100, x3 noise), class "pos" when x1/5 + (x2 − 50)/50 > 0.1, "neg" below −0.1; a header row.
+   */
+  function separable(name: string, n: number, seed: number): string {
+    const rng = new Rng(seed);
+    const rows = ['x1,x2,noise,class'];
+    while (rows.length <= n) {
+      const [a, b, c] = [rng.uniform(-5, 5), rng.uniform(0, 100), rng.uniform(-1, 1)];
+      const s = a / 5 + (b - 50) / 50;
+      if (Math.abs(s) < 0.1) continue;
+      rows.push(`${a.toFixed(4)},${b.toFixed(3)},${c.toFixed(3)},${s > 0 ? 'pos' : 'neg'}`);
+    }
+    const p = join(dir, name);
+    writeFileSync(p, rows.join('\n') + '\n');
+    return p;
+  }
+
+  it.each(['bp', 'pgaf'])('%s trains a generated 2-class separable CSV to ≥ 95%% (80/20 split, and a train/test pair)', async (algo) => {
+    const file = separable('sep.csv', 300, 3);
+    const io = capture();
+    const args = ['--algo', algo, '--hidden', '8', '--epochs', '20', '--seed', '1', '--json'];
+    expect(await main(['train', '--dataset', file, ...args])).toBe(0);
+    const r = JSON.parse(io.out().trim());
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(r.config).toMatchObject({ dataset: 'sep.csv', layout: [3, 8, 2] });
+    expect(r.samples).toBe(20 * 240);
+    const test = separable('sep-test.csv', 100, 4);
+    const io2 = capture();
+    expect(await main(['train', '--dataset', `${file},${test}`, '--label-column', 'class', ...args])).toBe(0);
+    expect(JSON.parse(io2.out().trim()).testAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('--label-column: exit 2 when no CSV could have it or the data set is not CSV; exit 1 naming the file when this file lacks it', async () => {
+    const file = separable('lc.csv', 20, 5);
+    const io = capture();
+    expect(await main(['train', '--dataset', 'iris', '--label-column', '0'])).toBe(2);
+    expect(io.err()).toContain('--label-column: only applies with a CSV --dataset');
+    expect(await main(['train', '--dataset', file, '--label-column', ''])).toBe(2);
+    expect(io.err()).toContain('--label-column: expected a column name or a 0-based index, got an empty name');
+    expect(await main(['train', '--dataset', file, '--label-column', '9000'])).toBe(2);
+    expect(io.err()).toContain('--label-column: a CSV file has at most 8193 columns');
+    expect(await main(['train', '--dataset', file, '--label-column', 'label', '--epochs', '1'])).toBe(1);
+    expect(io.err()).toContain(`${file}: row 1: the header has no column named "label" (--label-column); its columns are "x1", "x2", "noise", "class"`);
+    expect(await main(['train', '--dataset', file, '--label-column', '7', '--epochs', '1'])).toBe(1);
+    expect(io.err()).toContain(`${file}: row 1: --label-column 7 names no column: the file has 4 columns`);
+    expect(await main(['train', '--dataset', `${file},x.idx`])).toBe(2);
+    expect(io.err()).toContain('--dataset: ');
+  });
+
+  it('a bad cell exits 1 naming the file, the row and the column', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'a,b,y\n1,2,p\n3,4,q\n5,n/a,p\n');
+    const io = capture();
+    expect(await main(['train', '--dataset', file, '--epochs', '1'])).toBe(1);
+    expect(io.err()).toContain(`${file}: row 4, column "b" (index 1): expected a number, found "n/a"`);
+  });
+});
+
+describe('kept fraction per hidden layer and epoch (issue 12)', () => {
+  /** IDX u8 images (n × width) and labels: dense inputs near 255, which saturate sigmoid units at a high rate. */
+  function denseIdx(dir: string, n: number, width: number): string {
+    const images = Buffer.alloc(12 + n * width);
+    images.writeUInt32BE(0x00000802, 0); // u8, 2 dims
+    images.writeUInt32BE(n, 4);
+    images.writeUInt32BE(width, 8);
+    const labels = Buffer.alloc(8 + n);
+    labels.writeUInt32BE(0x00000801, 0);
+    labels.writeUInt32BE(n, 4);
+    for (let s = 0; s < n; s++) {
+      labels[8 + s] = s % 2;
+      for (let i = 0; i < width; i++) images[12 + s * width + i] = 200 + ((s * 31 + i * 17 + (s % 2) * 40) % 56);
+    }
+    writeFileSync(join(dir, 'x.idx'), images);
+    writeFileSync(join(dir, 'y.idx'), labels);
+    return `${join(dir, 'x.idx')},${join(dir, 'y.idx')}`;
+  }
+
+  it('are in --json per epoch; a layer below 1 % gets one stderr line naming the layer and the epoch', async () => {
+    const data = denseIdx(mkdtempSync(join(tmpdir(), 'spintrain-kept-')), 200, 100);
+    const io = capture();
+    const rc = await main(['train', '--dataset', data, '--hidden', '8,8', '--algo', 'pgaf', '--lr', '2', '--decay', '0', '--epochs', '3', '--json']);
+    expect(rc).toBe(0);
+    const r = JSON.parse(io.out());
+    expect(r.keptFractionThreshold).toBe(0.01);
+    expect(r.perEpoch).toHaveLength(3);
+    for (const e of r.perEpoch) expect(e.keptFraction).toHaveLength(2);
+    const low = r.perEpoch.flatMap((e: { epoch: number; keptFraction: number[] }) =>
+      e.keptFraction.flatMap((k, h) => (k < 0.01 ? [{ epoch: e.epoch, layer: h + 1, keptFraction: k }] : [])),
+    );
+    expect(low.length).toBeGreaterThan(0);
+    expect(r.lowKeptFraction).toEqual(low);
+    const warnings = io.err().trim().split('\n').filter((l) => l.startsWith('warning: hidden layer'));
+    expect(warnings).toEqual(
+      low.map((w: { epoch: number; layer: number; keptFraction: number }) =>
+        `warning: hidden layer ${w.layer} kept ${(100 * w.keptFraction).toFixed(2)}% of its gradients in epoch ${w.epoch + 1} (below 1%): its units are saturated and it barely learns`,
+      ),
+    );
+  });
+
+  it('judges a layer only on ≥ 1000 (neuron, sample) pairs per epoch', () => {
+    expect(lowKeptFractions(4, { kept: [0, 9, 10, 5], seen: [999, 1000, 1000, 400] })).toEqual([{ epoch: 4, layer: 2, keptFraction: 0.009 }]);
+    expect(keptFractionWarning({ epoch: 4, layer: 2, keptFraction: 0.009 })).toBe(
+      'warning: hidden layer 2 kept 0.90% of its gradients in epoch 5 (below 1%): its units are saturated and it barely learns',
+    );
+  });
+
+  it('the log prints every hidden layer\'s kept fraction each epoch; a healthy run and bp warn nothing', async () => {
+    const io = capture();
+    const argv = ['train', '--dataset', 'xor', '--hidden', '4,4', '--output', 'sigmoid', '--lr', '1', '--decay', '0', '--epochs', '3', '--seed', '3'];
+    expect(await main(argv)).toBe(0);
+    expect(await main([...argv, '--algo', 'bp'])).toBe(0);
+    const epochs = io.out().split('\n').filter((l) => l.trim().startsWith('epoch '));
+    expect(epochs).toHaveLength(6);
+    for (const l of epochs) expect(l).toMatch(/kept \d+\.\d%\/\d+\.\d%$/);
+    expect(epochs.slice(3).every((l) => l.endsWith('kept 100.0%/100.0%'))).toBe(true);
+    expect(io.err()).not.toContain('warning: hidden layer');
+  });
+});
+
+describe('--normalize reflect (issue 12)', () => {
+  /** The first n MNIST training images and labels as IDX files in dir, each pixel p as 255 − p when inverted. */
+  function mnistIdx(dir: string, n: number, inverted: boolean, tag: string): string[] {
+    const src = join(mnistDataDir(), 'train-images-idx3-ubyte');
+    const images = readFileSync(existsSync(src) ? src : `${src}.gz`).subarray(0, 16 + n * 784);
+    const x = Buffer.from(images);
+    x.writeUInt32BE(n, 4);
+    if (inverted) for (let i = 16; i < x.length; i++) x[i] = 255 - x[i];
+    const labels = Buffer.from(readFileSync(join(mnistDataDir(), 'train-labels-idx1-ubyte')).subarray(0, 8 + n));
+    labels.writeUInt32BE(n, 4);
+    const xs = join(dir, `${tag}-x.idx`);
+    const ys = join(dir, `${tag}-y.idx`);
+    writeFileSync(xs, x);
+    writeFileSync(ys, labels);
+    return [xs, ys];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'spintrain-reflect-'));
+  const plain = mnistIdx(dir, 400, false, 'plain').join(',');
+  const inverted = mnistIdx(dir, 400, true, 'inv').join(',');
+  const base = ['--hidden', '16', '--algo', 'pgaf', '--lr', '0.05,0.1', '--decay', '0', '--seed', '2', '--json'];
+
+  it('is the default for IDX files: inverted MNIST trains exactly as MNIST; --normalize none keeps the inputs', async () => {
+    const io = capture();
+    expect(await main(['train', '--dataset', inverted, ...base, '--epochs', '2'])).toBe(0);
+    expect(await main(['train', '--dataset', plain, ...base, '--epochs', '2'])).toBe(0);
+    expect(await main(['train', '--dataset', inverted, ...base, '--epochs', '2', '--normalize', 'none'])).toBe(0);
+    const [inv, pl, none] = io.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(inv.reflectedInputs).toBe('0-783');
+    expect(pl.reflectedInputs).toBeUndefined();
+    expect(none.reflectedInputs).toBeUndefined();
+    expect(inv.testAccuracy).toBe(pl.testAccuracy);
+    expect(inv.ops).toEqual(pl.ops);
+    expect(none.ops.forward.mul).toBeGreaterThan(3 * pl.ops.forward.mul); // dense inputs: no zeros to skip
+  });
+
+  it('saves weights that take raw inputs (meta.reflect) and resumes bit-identically', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'spintrain-reflect-cp-'));
+    capture();
+    const args = ['train', '--dataset', inverted, ...base];
+    expect(await main([...args, '--epochs', '4', '--save', join(out, 'full.stw')])).toBe(0);
+    expect(await main([...args, '--epochs', '2', '--checkpoint', join(out, 'cp.stw')])).toBe(0);
+    expect(await main([...args, '--epochs', '4', '--resume', join(out, 'cp.stw'), '--save', join(out, 'resumed.stw')])).toBe(0);
+    const full = await loadWeights(join(out, 'full.stw'));
+    expect(full.meta?.reflect).toBe('0-783');
+    expect((await loadWeights(join(out, 'resumed.stw'))).tensors).toEqual(full.tensors);
+    const io = capture();
+    expect(await main([...args, '--epochs', '4', '--normalize', 'none', '--resume', join(out, 'cp.stw')])).toBe(1);
+    expect(io.err()).toContain(`${join(out, 'cp.stw')}: meta.reflect`);
+  });
+
+  it('is refused with --teacher and for an unknown mode', () => {
+    expect(() => parseTrainArgs(['--dataset', inverted, '--normalize', 'reflect', '--teacher', 't.stw'])).toThrow('--normalize: reflect does not combine with --teacher');
+    expect(() => parseTrainArgs(['--dataset', inverted, '--normalize', 'center'])).toThrow('--normalize: expected one of reflect, none, got "center"');
   });
 });

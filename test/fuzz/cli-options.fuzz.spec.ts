@@ -48,10 +48,11 @@ type Spec = Record<string, fc.Arbitrary<string> | 'flag'>;
 
 const TRAIN: Spec = {
   dataset: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('xor', 'iris', 'XOR', ' iris ') }, { weight: 1, arbitrary: fc.constantFrom('', 'mnistx', 'a,b,c', 'xor,', ',', 'a,b,c,d,e') }),
+  'label-column': fc.oneof(numeric, garbage, fc.constantFrom('class', '-1', '8193', '-8194')),
   hidden: list, activation: choice('sigmoid', 'tanh', 'relu'), output: choice('softmax', 'sigmoid'), algo: choice('bp', 'pgaf', 'pair'),
   'relu-sampled': 'flag', 'pair-step': numeric, 'trainable-activation': 'flag', 'activation-range': list, teacher: path, temperature: numeric, alpha: numeric,
   epochs: numeric, lr: list, decay: numeric, momentum: numeric, 'p-floor': numeric, 'delta-clip': numeric, pairs: choice('1', '2', '4', '8'), seed: numeric,
-  compare: choice('bp', 'none'), 'train-limit': numeric, 'test-limit': numeric, save: path, checkpoint: path, resume: path, json: 'flag', report: path,
+  normalize: choice('reflect', 'none'), compare: choice('bp', 'none'), 'train-limit': numeric, 'test-limit': numeric, save: path, checkpoint: path, resume: path, json: 'flag', report: path,
   device: choice('prng', 'sim', '/dev/ttyFUZZ0'), calibration: path, board: choice('uno'),
 };
 const CALIBRATE: Spec = { device: choice('sim', '/dev/ttyFUZZ0'), devices: numeric, out: path, plots: path, seed: numeric };
