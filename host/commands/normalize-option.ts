@@ -7,6 +7,7 @@
 import type { Dataset } from '../data/index.ts';
 import { encodeReflection, reflectDataset, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
 import { WeightsFileError } from '../io/errors.ts';
+import { describeInputTransform, INPUT_TRANSFORM_META, sameInputTransform, type InputTransform } from '../data/input-transform.ts';
 import { CliError, choiceOption } from './cli-error.ts';
 
 export const NORMALIZE_USAGE = `  --normalize reflect|none   reflect: x → 255 − x for each feature that is 255 more often than 0 in the train split
@@ -28,12 +29,19 @@ export function normalizeOption(value: string | undefined, spec: string, dataset
   return reflectedCount(r.reflection) === 0 ? { dataset } : r;
 }
 
-/** A checkpoint resumes only with the reflection it was trained with (meta.reflect, refitted from the same data). */
-export function checkResumeReflection(recorded: Reflection, run: Reflection | undefined, file: string): void {
-  const a = encodeReflection(recorded);
-  const b = run ? encodeReflection(run) : '';
+/**
+ * A checkpoint resumes only with the input transform it was trained with (meta.inputTransform: the same
+ * quantisation and reflection, refitted from the same data). A file that recorded none (older than the
+ * field) is checked for its reflection alone (none unless it has the legacy meta.reflect).
+ */
+export function checkResumeInputTransform(recorded: InputTransform | undefined, run: InputTransform, file: string): void {
+  const a = recorded?.reflect ? encodeReflection(recorded.reflect) : '';
+  const b = run.reflect ? encodeReflection(run.reflect) : '';
+  const say = (s: string): string => (s === '' ? 'no features' : `features ${s.length > 40 ? s.slice(0, 40) + '…' : s}`);
   if (a !== b) {
-    const say = (s: string): string => (s === '' ? 'no features' : `features ${s.length > 40 ? s.slice(0, 40) + '…' : s}`);
-    throw new WeightsFileError(file, 'meta.reflect', `the checkpoint was trained with ${say(a)} reflected, this run reflects ${say(b)}: resume on the same data with the same --normalize`);
+    throw new WeightsFileError(file, `meta.${INPUT_TRANSFORM_META}.reflect`, `the checkpoint was trained with ${say(a)} reflected, this run reflects ${say(b)}: resume on the same data with the same --normalize`);
+  }
+  if (recorded && !sameInputTransform(recorded, run)) {
+    throw new WeightsFileError(file, `meta.${INPUT_TRANSFORM_META}`, `the checkpoint's inputs were ${describeInputTransform(recorded)}, this run's are ${describeInputTransform(run)}${recorded.kind === run.kind ? ' with other per-feature bounds' : ''}: resume on the same data`);
   }
 }

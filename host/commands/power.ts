@@ -71,7 +71,7 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
   const job = parseTrainArgs(rest);
   if (job.device.kind !== 'prng') throw new CliError('--device', 'spintrain power draws from the module generator; --device is not supported here');
   // Training options power has no use for are refused, never silently ignored.
-  for (const o of ['epochs', 'compare', 'save', 'checkpoint', 'resume', 'report', 'teacher']) {
+  for (const o of ['epochs', 'compare', 'save', 'checkpoint', 'resume', 'report', 'teacher', 'validation']) {
     if (job.given.has(o)) throw new CliError(`--${o}`, 'is not used by spintrain power (it measures --samples training steps; --out writes its run directory)');
   }
   const samples = numberOption('--samples', values.samples, 200, 1, 1e6, true);

@@ -25,9 +25,12 @@ import { DEFAULTS_USAGE, datasetKind, defaultLearningRates, trainDefaults } from
 import { LABEL_COLUMN_USAGE, labelColumnOption } from './label-column-option.ts';
 import { fixedDrawsSession, openDeviceSession, type DeviceSession, type PortConnector } from '../train/device-session.ts';
 import { writeTrainRun } from '../report/train-run-record.ts';
-import { NORMALIZE_USAGE, checkResumeReflection, normalizeOption } from './normalize-option.ts';
-import { reflectionOf, unfoldReflection } from '../engine/input-reflection.ts';
+import { NORMALIZE_USAGE, checkResumeInputTransform, normalizeOption } from './normalize-option.ts';
+import { savedInputTransform } from '../engine/saved-model.ts';
+import { datasetInputTransform } from '../data/input-transform.ts';
 import { encodeReflection, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
+import { ValidationSplitError, holdOutValidation } from '../data/validation-split.ts';
+import type { Split } from '../data/dataset.ts';
 import { KEPT_FRACTION_WARNING, keptFractionWarning, lowKeptFractions, type LowKeptFraction } from '../train/kept-fraction.ts';
 
 export const TRAIN_USAGE = `spintrain train [options]
@@ -50,6 +53,9 @@ ${ACTIVATION_RANGE_USAGE}
   --pairs K                  pgaf: K independent pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper)
   --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
   --train-limit N --test-limit N   use the first N samples
+  --validation F             hold out a stratified fraction F (0 < F < 1) of the training split, evaluate it after
+                             every epoch and keep the best epoch's weights (ties: the earliest) for the test, --save
+                             and the report (default off: the last epoch's weights; not with --checkpoint/--resume/--teacher)
   --save FILE                trained weights (spintrain weights file, written atomically)
   --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
   --json                     one JSON object on stdout
@@ -76,6 +82,8 @@ interface TrainJob {
   given: Set<string>;
   /** Inputs reflected (x → 255 − x) by --normalize reflect, fitted on the train split; saved weights take raw inputs. */
   reflection?: Reflection;
+  /** --validation F: the part held out of the training split (dataset.train is the rest). */
+  validation?: { fraction: number; split: Split };
 }
 
 /** The parseArgs options of `spintrain train` (also accepted by `spintrain power`). */
@@ -105,6 +113,7 @@ export const TRAIN_OPTIONS = {
   compare: { type: 'string' },
   'train-limit': { type: 'string' },
   'test-limit': { type: 'string' },
+  validation: { type: 'string' },
   save: { type: 'string' },
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
@@ -121,7 +130,21 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const trainLimit = values['train-limit'] === undefined ? undefined : numberOption('--train-limit', values['train-limit'], 0, 1, 1e9, true);
   const testLimit = values['test-limit'] === undefined ? undefined : numberOption('--test-limit', values['test-limit'], 0, 1, 1e9, true);
   const labelColumn = labelColumnOption(values['label-column'], spec);
-  const { dataset, reflection } = normalizeOption(values.normalize, spec, loadTrainDataset(spec, { trainLimit, testLimit, seed, labelColumn }), values.teacher !== undefined);
+  const validationFraction = validationOption(values);
+  const normalized = normalizeOption(values.normalize, spec, loadTrainDataset(spec, { trainLimit, testLimit, seed, labelColumn }), values.teacher !== undefined);
+  const { reflection } = normalized;
+  let dataset = normalized.dataset;
+  let validation: TrainJob['validation'];
+  if (validationFraction !== undefined) {
+    try {
+      const h = holdOutValidation(dataset, validationFraction, seed);
+      dataset = h.dataset;
+      validation = { fraction: validationFraction, split: h.validation };
+    } catch (e) {
+      if (e instanceof ValidationSplitError) throw new CliError('--validation', e.message);
+      throw e;
+    }
+  }
   const defaults = trainDefaults(datasetKind(spec, dataset), dataset.train.n);
   const hidden = values.hidden === undefined ? defaults.hidden : numberListOption('--hidden', values.hidden, 1, 8192, true);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
@@ -189,7 +212,29 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     report: pathOption('--report', values.report),
     given,
     reflection,
+    validation,
   };
+}
+
+/**
+ * --validation F: a fraction in (0, 1), refused (CliError, exit 2) with the options it cannot work with:
+ * --checkpoint and --resume (a checkpoint holds the current weights, not the best epoch's so far, so a resumed
+ * run could not pick the same best epoch) and --teacher (the distillation loop has no validation).
+ */
+function validationOption(values: { validation?: string; checkpoint?: string; resume?: string; teacher?: string }): number | undefined {
+  const raw = values.validation;
+  if (raw === undefined) return undefined;
+  const f = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(f) || !(f > 0 && f < 1)) {
+    throw new CliError('--validation', `expected a fraction of the training split strictly between 0 and 1 (e.g. 0.1), got "${raw}"`);
+  }
+  for (const o of ['checkpoint', 'resume'] as const) {
+    if (values[o] !== undefined) {
+      throw new CliError('--validation', `cannot be combined with --${o}: checkpoints do not record the best epoch's weights, so a resumed run could not keep the best epoch; drop --${o} or --validation`);
+    }
+  }
+  if (values.teacher !== undefined) throw new CliError('--validation', 'cannot be combined with --teacher (distillation keeps the last epoch\'s weights); drop one of them');
+  return f;
 }
 
 /** loadDataset, with a spec that names no dataset refused as an option error (a bad IDX file stays a file error, exit 1). */
@@ -235,17 +280,24 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   const distill = job.teacher && { teacherSha256: teacherDigest(teacher!), temperature: job.teacher.temperature, alpha: job.teacher.alpha };
   if (job.resume) {
     const cp = await loadCheckpoint(job.resume);
+    if (cp.file.meta?.validation !== undefined) {
+      throw new CliError('--resume', `${job.resume} holds the best epoch's weights of a --validation run (meta.validation), not a state to continue from; retrain instead`);
+    }
     checkCheckpointDataset(cp, job.resume, job.dataset);
     checkResumeOptions(job, distill?.teacherSha256, { file: job.resume, finished: cp.epoch + 1, config: cp.config, distill: distillRecordOf(cp.file.meta, job.resume) });
     checkDecayedRates(learningRates(cp.config), cp.config.decay, job.epochs - 1);
     config = cp.config;
     engine = new SpintrainEngine(config, draws);
-    checkResumeReflection(reflectionOf(cp.file, job.resume), job.reflection, job.resume);
-    applyWeightsFile(engine, unfoldReflection(cp.file, job.resume), job.resume);
+    const stored = savedInputTransform(cp.file, job.resume);
+    checkResumeInputTransform(stored.transform, datasetInputTransform(job.dataset, job.reflection), job.resume);
+    applyWeightsFile(engine, stored.weights, job.resume);
     startEpoch = cp.epoch + 1;
     log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
   }
   log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
+  if (job.validation) {
+    log(`validation: ${job.validation.split.n} samples (${job.validation.fraction} of the training split, stratified) held out; training on ${job.dataset.train.n}; the best epoch's weights are kept`);
+  }
   if (job.reflection) log(`inputs: ${reflectedCount(job.reflection)} of ${job.dataset.inputs} features reflected (x → 255 − x, fitted on the train split; --normalize none to switch off)`);
   const r = config.trainableActivation ? config.activationRange : undefined;
   if (r) {
@@ -256,7 +308,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   const main = job.teacher
     ? await trainWithTeacher(job.dataset, config, {
         epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws, engine, startEpoch,
-        onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill) }) : undefined,
+        onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill) }, datasetInputTransform(job.dataset)) : undefined,
       })
     : await runWithProgress(job, config, { engine, startEpoch, draws });
   let baseline: TrainResult | undefined;
@@ -266,10 +318,15 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
   }
   if (job.save) {
-    await saveCheckpoint(job.save, main.engine, { epoch: job.epochs - 1, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) }, job.reflection);
+    const saved: Record<string, number> = main.bestEpoch !== undefined ? { epoch: main.bestEpoch, validation: job.validation!.fraction, validationAccuracy: main.validationAccuracy! } : { epoch: job.epochs - 1 };
+    await saveCheckpoint(job.save, main.engine, { ...saved, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) }, datasetInputTransform(job.dataset, job.reflection));
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
+  if (job.validation) {
+    summary.validationFraction = job.validation.fraction;
+    summary.validationSamples = job.validation.split.n;
+  }
   summary.config.device = session.label;
   if (job.reflection) summary.reflectedInputs = encodeReflection(job.reflection);
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -300,6 +357,7 @@ async function runWithProgress(
     draws: opts.draws,
     engine: opts.engine,
     startEpoch: opts.startEpoch,
+    validation: job.validation?.split,
     curve: job.report ? { every: Math.max(1, Math.ceil(job.dataset.train.n / 20)), epochs: 1 } : undefined,
     onProgress: (done, total) => {
       bar?.setTotal(total);
@@ -311,13 +369,15 @@ async function runWithProgress(
       bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
       if (!tty && !job.json) {
         process.stdout.write(
-          `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
+          `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  ` +
+            (r.validationAccuracy !== undefined ? `val ${(100 * r.validationAccuracy).toFixed(2)}%  ` : '') +
+            `test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
             `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}\n`,
         );
       }
     },
     onEpochEnd: job.checkpoint
-      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name }, job.reflection)
+      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name }, datasetInputTransform(job.dataset, job.reflection))
       : undefined,
   });
   bar?.stop();
@@ -335,7 +395,12 @@ export interface TrainSummary {
   ops: TrainResult['ops'];
   keptFraction: number[];
   backwardOpsPerSample: number;
-  perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; seconds: number; keptFraction: number[] }[];
+  perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; validationAccuracy?: number; seconds: number; keptFraction: number[] }[];
+  /** --validation: the epoch (0-based, as perEpoch[].epoch) whose weights were kept, tested and saved; its validation accuracy; the held-out part. */
+  bestEpoch?: number;
+  validationAccuracy?: number;
+  validationFraction?: number;
+  validationSamples?: number;
   /** Hidden layers and epochs whose kept fraction fell below keptFractionThreshold (each warned on stderr; absent in older run records). */
   lowKeptFraction?: LowKeptFraction[];
   keptFractionThreshold?: number;
@@ -360,11 +425,19 @@ function summarise(r: TrainResult, bp?: TrainResult): TrainSummary {
     ops: r.ops,
     keptFraction: keptFraction(r.ops),
     backwardOpsPerSample: perSample(r),
-    perEpoch: r.epochs.map((e) => ({ epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, seconds: e.seconds, keptFraction: e.keptFraction })),
+    perEpoch: r.epochs.map((e) => ({
+      epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy,
+      ...(e.validationAccuracy !== undefined ? { validationAccuracy: e.validationAccuracy } : {}),
+      seconds: e.seconds, keptFraction: e.keptFraction,
+    })),
     lowKeptFraction: r.epochs.flatMap((e) => lowKeptFractions(e.epoch, e.ops)),
     keptFractionThreshold: KEPT_FRACTION_WARNING,
     config: { ...r.config, dataset: r.dataset },
   };
+  if (r.bestEpoch !== undefined) {
+    s.bestEpoch = r.bestEpoch;
+    s.validationAccuracy = r.validationAccuracy;
+  }
   if (bp) {
     s.baseline = { algorithm: 'bp', testAccuracy: bp.testAccuracy, backwardOpsPerSample: perSample(bp), trainSeconds: bp.trainSeconds };
     s.backwardOpsRatio = perSample(bp) / perSample(r);
@@ -378,6 +451,7 @@ function printSummary(s: TrainSummary): void {
     '',
     `test accuracy     ${pct(s.testAccuracy)}   (train ${pct(s.trainAccuracy)}, ${s.epochs} epochs, ${s.samples} samples)`,
     `training speed    ${s.samplesPerSecond.toFixed(0)} samples/s (${s.trainSeconds.toFixed(1)} s)`,
+    ...(s.bestEpoch !== undefined ? [`best epoch        ${s.bestEpoch + 1} of ${s.epochs}: validation ${pct(s.validationAccuracy!)} (${s.validationSamples} held out); its weights are tested and saved`] : []),
     `memory plan       ${s.planBytes} bytes`,
     `backward ops      ${s.backwardOpsPerSample.toFixed(0)} multiplies+adds per sample`,
     `kept gradients    ${s.keptFraction.map(pct).join(' / ') || '-'} of hidden neurons`,

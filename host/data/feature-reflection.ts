@@ -13,9 +13,11 @@
  * run). Reflected, inverted MNIST is plain MNIST again, bit for bit. On MNIST no pixel qualifies (the
  * closest one is at 0 in 13,732 more training images than at 255), so MNIST runs exactly as before.
  *
- * The network trains on the reflected inputs. Weights files hold the equivalent network on the raw
- * inputs (host/engine/input-reflection.ts folds the reflection into the first layer), so a saved model,
- * a teacher and `spintrain build` take raw inputs; meta.reflect records the features for --resume.
+ * The network trains on the reflected inputs. Weights files hold that network as trained and record
+ * the reflection in their input transform (meta.inputTransform, host/data/input-transform.ts), which the
+ * host (host/engine/saved-model.ts), a teacher and the board glue (st_input.c) apply to raw inputs.
+ * Files written before it folded the reflection into the first layer and recorded meta.reflect; they
+ * still load, unfolded exactly (host/engine/input-reflection.ts).
  */
 import type { Dataset, Split } from './dataset.ts';
 

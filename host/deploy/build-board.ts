@@ -25,6 +25,9 @@ import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, meas
 import { cByteArrayHeader } from './c-byte-array.ts';
 import { cConfigHeader, checkBoardNetwork, type BoardDrawSource } from './c-config-header.ts';
 import { cBoardHeader } from './c-board-header.ts';
+import { boardAppliesInputTransform, cInputHeader } from './c-input-header.ts';
+import { savedInputTransform } from '../engine/saved-model.ts';
+import { encodeInputTransform, INPUT_TRANSFORM_META, type InputTransform } from '../data/input-transform.ts';
 import { wamrInterpreterOf, wamrPoolBytes, wamrRamBytes } from './wamr-pool.ts';
 import { MAX_FRAME_PAYLOAD } from './serial-stream.ts';
 import { GLUE_DIR } from './glue-sources.ts';
@@ -133,8 +136,14 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   // pair source that is never read, since nothing trains here).
   const engineDraws: Draws = network.algorithm === 'pair' ? { kind: 'pair', source: { stepZ: network.pairStep ?? DEFAULT_PAIR_STEP, readLayer: () => {} }, via: 'import' } : { kind: 'prng' };
   const engine = new SpintrainEngine(network, engineDraws, wasm);
-  if (weights) applyWeightsFile(engine, weights.file, req.weightsFile!);
-  const weightsBytes = encodeWeights(engineToWeightsFile(engine, { board: board.id, source: weights ? `weights ${req.weightsFile}` : `initial, seed ${network.seed}` }));
+  // The weights file's input transform (meta.inputTransform; an older file's folded reflection is
+  // unfolded), kept in weights.stw and emitted as spintrain_input.h; raw u8 when it records none.
+  const stored = weights ? savedInputTransform(weights.file, req.weightsFile!) : undefined;
+  if (weights) applyWeightsFile(engine, stored!.weights, req.weightsFile!);
+  const input: InputTransform = stored?.transform ?? { kind: 'raw-u8', features: network.layout[0] };
+  const weightsBytes = encodeWeights(engineToWeightsFile(engine, {
+    board: board.id, source: weights ? `weights ${req.weightsFile}` : `initial, seed ${network.seed}`, [INPUT_TRANSFORM_META]: encodeInputTransform(input),
+  }));
 
   // 3. Outputs.
   const out = req.outDir;
@@ -146,6 +155,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   files.set(join(src, 'portable', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
   files.set(join(src, 'portable', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
   files.set(join(src, 'portable', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
+  files.set(join(src, 'portable', 'spintrain_input.h'), cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
   files.set(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
   const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
   const glueFiles: [string, string][] = [
@@ -163,6 +173,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     layout: network.layout,
     network,
     draws,
+    input: { kind: input.kind, reflected: input.reflect?.reduce((a, b) => a + b, 0) ?? 0, boardApplies: boardAppliesInputTransform(input) },
     memory: { ...memory, budgetBytes: budget, ramBytes: board.memory.ramBytes, pages: info.pages },
     module: { bytes: wasm.length, sha256: createHash('sha256').update(wasm).digest('hex'), lowMemoryLimit: info.lowMemoryLimit ?? null },
     files: [...files.keys()].map((f) => f.slice(out.length + 1)).sort(),

@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs';
 
 export const GLUE_DIR = fileURLToPath(new URL('../../boards/glue/', import.meta.url));
 
-/** The runtime-independent part: engine calls, session setup, weights reader, serial protocol (frames, CRC-16), import bridge. */
+/** The runtime-independent part: engine calls, session setup, weights reader, serial protocol (frames, CRC-16), import bridge, input transform. */
 export const PORTABLE_SOURCES = [
   'portable/st_engine.c', 'portable/st_errors.c', 'portable/st_session.c', 'portable/st_weights.c', 'portable/st_protocol.c', 'portable/st_frame.c', 'portable/st_crc16.c', 'portable/st_mtj.c',
+  'portable/st_input.c',
 ];
 
 export const glue = (...parts: string[]): string => join(GLUE_DIR, ...parts);

@@ -7,19 +7,31 @@
  */
 import { SpintrainEngine } from '../engine/wasm-engine.ts';
 import { applyWeightsFile, loadCheckpoint } from '../engine/checkpoint.ts';
+import { savedInputTransform } from '../engine/saved-model.ts';
+import type { InputTransform } from '../data/input-transform.ts';
 import { DistillationError } from './errors.ts';
 
 export class Teacher {
-  constructor(readonly engine: SpintrainEngine) {
+  private readonly reflected?: Uint8Array;
+
+  /**
+   * `inputTransform`: the teacher's saved input transform (meta.inputTransform). The teacher is given the
+   * data set's u8 inputs and applies its own reflection to them, so a teacher trained with
+   * --normalize reflect computes the network it trained. (Its min-max scale cannot be re-applied to
+   * inputs already quantised: the data set's own scale is used, as it always was.)
+   */
+  constructor(readonly engine: SpintrainEngine, readonly inputTransform?: InputTransform) {
     if (engine.config.output !== 'softmax') throw new DistillationError('the teacher must have a softmax output');
+    if (inputTransform?.reflect) this.reflected = new Uint8Array(engine.layout[0]);
   }
 
   static async load(path: string): Promise<Teacher> {
     const { file, config } = await loadCheckpoint(path);
     // The teacher only predicts: its own module PRNG (never drawn from in prediction).
     const engine = new SpintrainEngine({ ...config, algorithm: config.algorithm === 'pgaf' ? 'pgaf' : 'bp' });
-    applyWeightsFile(engine, file, path);
-    return new Teacher(engine);
+    const { transform, weights } = savedInputTransform(file, path);
+    applyWeightsFile(engine, weights, path);
+    return new Teacher(engine, transform);
   }
 
   get inputs(): number {
@@ -32,6 +44,11 @@ export class Teacher {
 
   /** Output logits z (float) for one input. */
   logits(x: Uint8Array): Float64Array {
+    const r = this.inputTransform?.reflect;
+    if (r && this.reflected) {
+      for (let i = 0; i < r.length; i++) this.reflected[i] = r[i] ? 255 - x[i] : x[i];
+      x = this.reflected;
+    }
     this.engine.predict(x);
     return Float64Array.from(this.engine.preActivations(this.engine.layout.length - 1), (v) => v / 65536);
   }

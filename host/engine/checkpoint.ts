@@ -9,8 +9,7 @@ import { WeightsFileError } from '../io/errors.ts';
 import { ConfigError, Q_ACT, Q_WEIGHT, shown, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
 import { parseStoredConfigJson, storedConfig } from './config-schema.ts';
 import type { SpintrainEngine } from './wasm-engine.ts';
-import { foldReflection } from './input-reflection.ts';
-import type { Reflection } from '../data/feature-reflection.ts';
+import { encodeInputTransform, INPUT_TRANSFORM_META, type InputTransform } from '../data/input-transform.ts';
 
 export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number> = {}): WeightsFile {
   const { layout } = engine;
@@ -93,10 +92,13 @@ export function applyWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, w: 
   }
 }
 
-/** Writes the engine's state; a network trained on reflected inputs is saved folded, taking raw inputs (input-reflection.ts). */
-export async function saveCheckpoint(path: string, engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number>, reflection?: Reflection): Promise<void> {
-  const w = engineToWeightsFile(engine, meta);
-  await saveWeights(path, reflection ? foldReflection(w, reflection) : w);
+/**
+ * Writes the engine's state as trained, with the input transform of its data (meta.inputTransform,
+ * host/data/input-transform.ts; nothing is folded into the weights): the model applied to raw rows
+ * through that transform computes what training measured (host/engine/saved-model.ts).
+ */
+export async function saveCheckpoint(path: string, engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number>, inputTransform?: InputTransform): Promise<void> {
+  await saveWeights(path, engineToWeightsFile(engine, inputTransform ? { ...meta, [INPUT_TRANSFORM_META]: encodeInputTransform(inputTransform) } : meta));
 }
 
 /** Epochs a run may have: the bound of `spintrain train --epochs`. A checkpoint's epoch is below it. */

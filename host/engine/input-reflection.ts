@@ -1,4 +1,7 @@
 /**
+ * Legacy: weights files written before meta.inputTransform held the reflection folded in (below);
+ * host/engine/saved-model.ts unfolds them on load. New files store the trained tensors unfolded.
+ *
  * Folding the input reflection (host/data/feature-reflection.ts) into the first weight layer, so that a
  * weights file takes raw inputs. The engine's input is q = 257·x (Q16), and a reflected feature feeds
  * q′ = 257·(255 − x) = 65535 − q. So z_j = b_j + Σ_i w_ji·q′_i equals, on raw inputs,

@@ -3,7 +3,7 @@
  * Shuffles each epoch with the run's generator, applies the learning-rate schedule, trains in
  * chunks (for progress), evaluates on the test split, and reports accuracy, time and operations.
  */
-import type { Dataset } from '../data/index.ts';
+import type { Dataset, Split } from '../data/index.ts';
 import { EpochOrder } from './epoch-order.ts';
 import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
@@ -28,6 +28,12 @@ export interface TrainOptions {
   curve?: { every: number; epochs: number };
   /** Called after each epoch's evaluation, awaited (e.g. to write a checkpoint). */
   onEpochEnd?: (engine: SpintrainEngine, epoch: number, testAccuracy: number) => Promise<void> | void;
+  /**
+   * Validation part held out of the training split (host/data/validation-split.ts): evaluated after every
+   * epoch; the best epoch's state (highest validation accuracy, ties → the earliest) is kept and restored
+   * into the engine at the end, bit for bit, and the result's test accuracy is measured on it.
+   */
+  validation?: Split;
 }
 
 export interface EpochReport {
@@ -42,6 +48,8 @@ export interface EpochReport {
   keptFraction: number[];
   /** Counters of this epoch. */
   ops: OpCounters;
+  /** Accuracy on the validation part after this epoch (only with TrainOptions.validation). */
+  validationAccuracy?: number;
 }
 
 export interface CurvePoint {
@@ -64,6 +72,9 @@ export interface TrainResult {
   planBytes: number;
   curve: CurvePoint[];
   engine: SpintrainEngine;
+  /** With validation: the epoch (0-based) whose state the engine holds at the end, and its validation accuracy. */
+  bestEpoch?: number;
+  validationAccuracy?: number;
 }
 
 export async function train(data: Dataset, config: NetworkConfig, opts: TrainOptions): Promise<TrainResult> {
@@ -74,6 +85,8 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   const engine = opts.engine ?? new SpintrainEngine(config, opts.draws ?? { kind: 'prng' });
   const trainSplit = engine.loadSplit(data.train);
   const testSplit = engine.loadSplit(data.test);
+  const validationSplit = opts.validation && engine.loadSplit(opts.validation);
+  let best: { epoch: number; accuracy: number; state: EngineState } | undefined;
   const orders = new EpochOrder(config.seed, data.train.n);
   const start = opts.startEpoch ?? 0;
   orders.skip(start);
@@ -104,6 +117,10 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     const dt = trainMs / 1000;
     const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);
     const ops = report.ops;
+    if (validationSplit) {
+      report.validationAccuracy = engine.evaluate(validationSplit) / validationSplit.n;
+      if (!best || report.validationAccuracy > best.accuracy) best = { epoch, accuracy: report.validationAccuracy, state: captureState(engine) };
+    }
     epochs.push(report);
     opts.onEpoch?.(report);
     await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
@@ -112,21 +129,54 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     seconds += dt;
     samples += data.train.n;
   }
+  let last = epochs[epochs.length - 1];
+  let testAccuracy = last?.testAccuracy ?? 0;
+  if (best) {
+    restoreState(engine, best.state);
+    last = epochs[best.epoch - start];
+    testAccuracy = engine.evaluate(testSplit) / data.test.n; // the kept weights, measured again
+  }
   engine.freeSplits();
-  const last = epochs[epochs.length - 1];
   return {
     dataset: data.name,
     config,
     epochs,
     trainAccuracy: last?.trainAccuracy ?? 0,
-    testAccuracy: last?.testAccuracy ?? 0,
+    testAccuracy,
     samples,
     trainSeconds: seconds,
     ops: total ?? engine.counters(),
     planBytes: engine.planBytes,
     curve,
     engine,
+    ...(best ? { bestEpoch: best.epoch, validationAccuracy: best.accuracy } : {}),
   };
+}
+
+/** The trained state of an engine: parameters (weights, biases, slopes, shifts) and, with momentum, the velocities. */
+interface EngineState {
+  parameters: ReturnType<SpintrainEngine['exportParameters']>;
+  velocities?: { weights: Int32Array[]; biases: Int32Array[] };
+}
+
+/** Copies of the engine's trained state (exact: the Q24 integers). */
+export function captureState(engine: SpintrainEngine): EngineState {
+  const state: EngineState = { parameters: engine.exportParameters() };
+  if (engine.config.momentum > 0) {
+    const L = engine.layout.length - 1;
+    state.velocities = {
+      weights: Array.from({ length: L }, (_v, l) => engine.velocityWeights(l).slice()),
+      biases: Array.from({ length: L }, (_v, l) => engine.velocityBiases(l).slice()),
+    };
+  }
+  return state;
+}
+
+/** Puts a captured state back, bit for bit. */
+export function restoreState(engine: SpintrainEngine, state: EngineState): void {
+  engine.importParameters(state.parameters);
+  state.velocities?.weights.forEach((w, l) => engine.velocityWeights(l).set(w));
+  state.velocities?.biases.forEach((b, l) => engine.velocityBiases(l).set(b));
 }
 
 /** The report of a finished epoch: evaluates on the test split and reads (this epoch's) counters. */

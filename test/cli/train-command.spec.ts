@@ -325,7 +325,7 @@ describe('--normalize reflect (issue 12)', () => {
     expect(none.ops.forward.mul).toBeGreaterThan(3 * pl.ops.forward.mul); // dense inputs: no zeros to skip
   });
 
-  it('saves weights that take raw inputs (meta.reflect) and resumes bit-identically', async () => {
+  it('saves the reflection as the input transform (meta.inputTransform) and resumes bit-identically', async () => {
     const out = mkdtempSync(join(tmpdir(), 'spintrain-reflect-cp-'));
     capture();
     const args = ['train', '--dataset', inverted, ...base];
@@ -333,11 +333,12 @@ describe('--normalize reflect (issue 12)', () => {
     expect(await main([...args, '--epochs', '2', '--checkpoint', join(out, 'cp.stw')])).toBe(0);
     expect(await main([...args, '--epochs', '4', '--resume', join(out, 'cp.stw'), '--save', join(out, 'resumed.stw')])).toBe(0);
     const full = await loadWeights(join(out, 'full.stw'));
-    expect(full.meta?.reflect).toBe('0-783');
+    expect(JSON.parse(String(full.meta?.inputTransform))).toEqual({ v: 1, kind: 'raw-u8', reflect: '0-783' });
+    expect(full.meta?.reflect).toBeUndefined();
     expect((await loadWeights(join(out, 'resumed.stw'))).tensors).toEqual(full.tensors);
     const io = capture();
     expect(await main([...args, '--epochs', '4', '--normalize', 'none', '--resume', join(out, 'cp.stw')])).toBe(1);
-    expect(io.err()).toContain(`${join(out, 'cp.stw')}: meta.reflect`);
+    expect(io.err()).toContain(`${join(out, 'cp.stw')}: meta.inputTransform.reflect`);
   });
 
   it('is refused with --teacher and for an unknown mode', () => {
