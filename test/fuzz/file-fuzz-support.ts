@@ -183,15 +183,10 @@ export function expectValueOrTypedError<T>(read: () => T, expected: Expected, ch
   try {
     value = read();
   } catch (e) {
-    expectTypedError(e, expected);
-    outcomes.refused++;
-    return undefined;
-  } finally {
-    expect(performance.now() - t0, 'one case took too long (a hang?)').toBeLessThan(CASE_LIMIT_MS);
+    return refused(e, expected, t0);
   }
-  expect(nonFinitePaths(value), 'NaN or Infinity in a result').toEqual([]);
-  check(value);
-  outcomes.accepted++;
+  withinLimit(t0);
+  check(accepted(value));
   return value;
 }
 
@@ -202,14 +197,26 @@ export async function expectValueOrTypedErrorAsync<T>(read: () => Promise<T>, ex
   try {
     value = await read();
   } catch (e) {
-    expectTypedError(e, expected);
-    outcomes.refused++;
-    return undefined;
-  } finally {
-    expect(performance.now() - t0, 'one case took too long (a hang?)').toBeLessThan(CASE_LIMIT_MS);
+    return refused(e, expected, t0);
   }
+  withinLimit(t0);
+  await check(accepted(value));
+  return value;
+}
+
+function withinLimit(t0: number): void {
+  expect(performance.now() - t0, 'one case took too long (a hang?)').toBeLessThan(CASE_LIMIT_MS);
+}
+
+function refused(e: unknown, expected: Expected, t0: number): undefined {
+  withinLimit(t0);
+  expectTypedError(e, expected);
+  outcomes.refused++;
+  return undefined;
+}
+
+function accepted<T>(value: T): T {
   expect(nonFinitePaths(value), 'NaN or Infinity in a result').toEqual([]);
-  await check(value);
   outcomes.accepted++;
   return value;
 }

@@ -12,10 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainCommand } from '../../host/commands/train.ts';
 import { reportCommand } from '../../host/commands/report.ts';
 import { loadDataset } from '../../host/data/index.ts';
-import type { MeasuredTraining } from '../../host/power/measured-training.ts';
-import { measurePhaseEnergy } from '../../host/power/phase-energy.ts';
-import type { MarkerEvent } from '../../host/power/phase-marker.ts';
-import { PowerTrace } from '../../host/power/power-trace.ts';
+import { syntheticMeasurement } from '../support/synthetic-power.ts';
 import { readRunDir, writePowerMeasurement } from '../../host/report/run-dir.ts';
 import { SYSTEM_TOOLS, skipReason } from '../setup/tool-list.ts';
 
@@ -35,29 +32,6 @@ async function quiet<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A synthetic measurement of `samples` samples: 150 mW forward, 250 mW backward, 10 ms phases, readings every 10 ms. */
-function syntheticMeasurement(samples: number, ops: MeasuredTraining['ops']): MeasuredTraining {
-  const markers: MarkerEvent[] = [{ tS: 0.1, phase: 'sync', sample: -1, level: 1 }];
-  let t = 0.12;
-  for (let k = 0; k < samples; k++) {
-    markers.push({ tS: t, phase: 'forward', sample: k, level: 0 }, { tS: t + 0.03, phase: 'backward', sample: k, level: 1 });
-    t += 0.07;
-  }
-  markers.push({ tS: t, phase: 'end', sample: -1, level: 0 });
-  const level = (x: number) => (markers.filter((m) => m.tS <= x).pop()?.level ?? 0);
-  const trace = new PowerTrace();
-  for (let x = 0; x < t + 0.05; x += 0.0102) {
-    const i = 0.03 + 0.02 * level(x);
-    trace.push({ tS: x, busV: 5, currentA: i, powerW: 5 * i });
-  }
-  const sensor = { kind: 'ina219' as const, address: 0x40, shuntOhm: 0.1, config: 0x0667, calibration: 4096, currentLsbA: 1e-4, conversionS: 0.00851, samplingMs: 10, stampOffsetS: 0.0104 };
-  return {
-    port: '/dev/ttyACM0', boardId: 'arduino-uno', markerPin: 7, sensor, trace, markers,
-    measured: measurePhaseEnergy(trace, markers, 0.0005), ops, samples, trainAccuracy: 0.9, testAccuracy: 0.9,
-    config: readRunDir(join(root, 'pgaf')).run.config, dataset: 'iris',
-  };
-}
-
 describe.skipIf(skip)('spintrain report in headless chromium', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let browser: any;
@@ -69,7 +43,7 @@ describe.skipIf(skip)('spintrain report in headless chromium', () => {
     await quiet(() => trainCommand(['--dataset', 'xor', '--algo', 'bp', '--epochs', '2', '--report', join(root, 'bp'), '--json']));
     cpSync(join(root, 'pgaf'), join(root, 'measured'), { recursive: true });
     const run = readRunDir(join(root, 'measured')).run;
-    await writePowerMeasurement(join(root, 'measured'), syntheticMeasurement(40, run.ops));
+    await writePowerMeasurement(join(root, 'measured'), syntheticMeasurement(40, { ops: run.ops, config: run.config, dataset: 'iris', trainAccuracy: 0.9, testAccuracy: 0.9 }));
     expect(await quiet(() => reportCommand([join(root, 'measured')]))).toBe(0);
     void loadDataset;
     const { chromium } = await import('playwright-core');
