@@ -31,6 +31,7 @@ import { datasetInputTransform } from '../data/input-transform.ts';
 import { encodeReflection, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
 import { ValidationSplitError, holdOutValidation } from '../data/validation-split.ts';
 import type { Split } from '../data/dataset.ts';
+import { DEFAULT_KEPT_FLOOR, KeptFractionControl, keptControlMeta, keptControlOf, keptControlSteps, type KeptControlState } from '../train/kept-fraction-control.ts';
 import { KEPT_FRACTION_WARNING, keptFractionWarning, lowKeptFractions, type LowKeptFraction } from '../train/kept-fraction.ts';
 
 export const TRAIN_USAGE = `spintrain train [options]
@@ -51,6 +52,9 @@ ${ACTIVATION_RANGE_USAGE}
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
   --pairs K                  pgaf: K independent pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper)
+  --kept-floor F             pgaf, sigmoid/tanh: when a hidden layer keeps < F of its gradients over 1,000 samples,
+                             scale its input by 0.9 and halve its rate (rate recovers ×1.25 at ≥ 2F) (default 0.03;
+                             0 = off; not with --teacher)
   --compare bp|none          also train exact bp on the same net for the savings (default bp for MNIST pgaf)
   --train-limit N --test-limit N   use the first N samples
   --validation F             hold out a stratified fraction F (0 < F < 1) of the training split, evaluate it after
@@ -84,6 +88,8 @@ interface TrainJob {
   reflection?: Reflection;
   /** --validation F: the part held out of the training split (dataset.train is the rest). */
   validation?: { fraction: number; split: Split };
+  /** The kept-fraction control's floor (host/train/kept-fraction-control.ts); 0 = off. */
+  keptFloor: number;
 }
 
 /** The parseArgs options of `spintrain train` (also accepted by `spintrain power`). */
@@ -109,6 +115,7 @@ export const TRAIN_OPTIONS = {
   'p-floor': { type: 'string' },
   'delta-clip': { type: 'string' },
   pairs: { type: 'string' },
+  'kept-floor': { type: 'string' },
   seed: { type: 'string' },
   compare: { type: 'string' },
   'train-limit': { type: 'string' },
@@ -190,6 +197,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   if (values.teacher === undefined) {
     for (const o of ['temperature', 'alpha'] as const) if (values[o] !== undefined) throw new CliError(`--${o}`, 'only applies with --teacher');
   }
+  const keptFloor = keptFloorOption(values['kept-floor'], config, values.teacher !== undefined);
   const compareDefault = spec === 'mnist' && algorithm === 'pgaf' ? 'bp' : 'none';
   const epochs = numberOption('--epochs', values.epochs, defaults.epochs, 1, 100000, true);
   if (values.resume === undefined) checkDecayedRates(learningRate, config.decay, epochs - 1); // else on the checkpoint's rates
@@ -213,7 +221,22 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     given,
     reflection,
     validation,
+    keptFloor,
   };
+}
+
+/**
+ * --kept-floor F: the kept-fraction control's floor, in [0, 0.12] (0 = off). It applies to pgaf with sampled
+ * sigmoid or tanh units and not with --teacher (the distillation loop runs without it): there the default is
+ * off, and a nonzero F given is refused.
+ */
+function keptFloorOption(raw: string | undefined, config: NetworkConfig, teacher: boolean): number {
+  const applies = config.algorithm === 'pgaf' && config.activation !== 'relu' && !teacher;
+  const floor = numberOption('--kept-floor', raw, applies ? DEFAULT_KEPT_FLOOR : 0, 0, 0.12);
+  if (floor > 0 && !applies) {
+    throw new CliError('--kept-floor', teacher ? 'not with --teacher (the distillation loop runs without the control); give 0 or drop it' : 'only applies with --algo pgaf and sigmoid or tanh units; give 0 or drop it');
+  }
+  return floor;
 }
 
 /**
@@ -276,6 +299,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   let config = job.config;
   let engine: SpintrainEngine | undefined;
   let startEpoch = 0;
+  let keptState: KeptControlState | undefined;
   const teacher = job.teacher && (await Teacher.load(job.teacher.file));
   const distill = job.teacher && { teacherSha256: teacherDigest(teacher!), temperature: job.teacher.temperature, alpha: job.teacher.alpha };
   if (job.resume) {
@@ -292,8 +316,14 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     checkResumeInputTransform(stored.transform, datasetInputTransform(job.dataset, job.reflection), job.resume);
     applyWeightsFile(engine, stored.weights, job.resume);
     startEpoch = cp.epoch + 1;
+    keptState = keptControlOf(cp.file.meta, job.resume, config.layout.length - 2);
+    if (job.given.has('kept-floor') && job.keptFloor !== (keptState?.floor ?? 0)) {
+      throw new CliError('--kept-floor', `${job.keptFloor} differs from the checkpoint ${job.resume} (${keptState?.floor ?? 0}); --resume continues the checkpoint's control: drop --kept-floor or give that value`);
+    }
     log(`resuming ${job.resume} after epoch ${cp.epoch + 1}`);
   }
+  const keptFloor = job.resume ? (keptState?.floor ?? 0) : job.keptFloor;
+  const keptControl = keptFloor > 0 && !job.teacher ? new KeptFractionControl(config.layout.length - 2, keptFloor, keptState) : undefined;
   log(`spintrain: ${job.dataset.name} ${config.layout.join('-')} ${config.activation} ${config.algorithm}, ${job.epochs} epochs, seed ${config.seed}`);
   if (job.validation) {
     log(`validation: ${job.validation.split.n} samples (${job.validation.fraction} of the training split, stratified) held out; training on ${job.dataset.train.n}; the best epoch's weights are kept`);
@@ -310,7 +340,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
         epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws, engine, startEpoch,
         onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill) }, datasetInputTransform(job.dataset)) : undefined,
       })
-    : await runWithProgress(job, config, { engine, startEpoch, draws });
+    : await runWithProgress(job, config, { engine, startEpoch, draws, keptControl });
   let baseline: TrainResult | undefined;
   if (job.compare === 'bp' && config.algorithm !== 'bp') {
     const bpConfig: NetworkConfig = { ...config, algorithm: 'bp', learningRate: new Array<number>(config.layout.length - 1).fill(0.1) };
@@ -318,8 +348,8 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
   }
   if (job.save) {
-    const saved: Record<string, number> = main.bestEpoch !== undefined ? { epoch: main.bestEpoch, validation: job.validation!.fraction, validationAccuracy: main.validationAccuracy! } : { epoch: job.epochs - 1 };
-    await saveCheckpoint(job.save, main.engine, { ...saved, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}) }, datasetInputTransform(job.dataset, job.reflection));
+    const saved: Record<string, number | string> = main.bestEpoch !== undefined ? { epoch: main.bestEpoch, validation: job.validation!.fraction, validationAccuracy: main.validationAccuracy! } : { epoch: job.epochs - 1 };
+    await saveCheckpoint(job.save, main.engine, { ...saved, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}), ...keptControlMeta(keptControl) }, datasetInputTransform(job.dataset, job.reflection));
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
@@ -346,7 +376,7 @@ function teacherDigest(teacher: Teacher): string {
 async function runWithProgress(
   job: TrainJob,
   config: NetworkConfig,
-  opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws },
+  opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws; keptControl?: KeptFractionControl },
 ): Promise<TrainResult> {
   const tty = !job.json && process.stderr.isTTY;
   const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | epoch {epoch} | test {acc}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
@@ -358,6 +388,7 @@ async function runWithProgress(
     engine: opts.engine,
     startEpoch: opts.startEpoch,
     validation: job.validation?.split,
+    keptControl: opts.keptControl,
     curve: job.report ? { every: Math.max(1, Math.ceil(job.dataset.train.n / 20)), epochs: 1 } : undefined,
     onProgress: (done, total) => {
       bar?.setTotal(total);
@@ -372,16 +403,25 @@ async function runWithProgress(
           `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  ` +
             (r.validationAccuracy !== undefined ? `val ${(100 * r.validationAccuracy).toFixed(2)}%  ` : '') +
             `test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
-            `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}\n`,
+            `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}` +
+            controlNote(opts.keptControl, r.epoch) + '\n',
         );
       }
     },
     onEpochEnd: job.checkpoint
-      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name }, datasetInputTransform(job.dataset, job.reflection))
+      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name, ...keptControlMeta(opts.keptControl) }, datasetInputTransform(job.dataset, job.reflection))
       : undefined,
   });
   bar?.stop();
   return result;
+}
+
+/** The epoch line's note on the kept-fraction control: its gain steps per layer this epoch, when any. */
+function controlNote(control: KeptFractionControl | undefined, epoch: number): string {
+  if (!control) return '';
+  const steps = keptControlSteps(control.report, epoch);
+  if (steps.every((n) => n === 0)) return '';
+  return `  control: ${steps.map((n, h) => (n ? `layer ${h + 1} ${n} step${n > 1 ? 's' : ''} (rate now ×${control.report.rate[h].toPrecision(2)})` : '')).filter(Boolean).join(', ')}`;
 }
 
 export interface TrainSummary {
@@ -404,6 +444,8 @@ export interface TrainSummary {
   /** Hidden layers and epochs whose kept fraction fell below keptFractionThreshold (each warned on stderr; absent in older run records). */
   lowKeptFraction?: LowKeptFraction[];
   keptFractionThreshold?: number;
+  /** The kept-fraction control (absent when off): floor, final rate factors and input gains per hidden layer, gain steps per epoch and layer, host multiplies. */
+  keptControl?: { floor: number; rate: number[]; gain: number[]; stepsPerEpoch: number[][]; multiplies: number };
   /** --normalize reflect: the reflected input features as index ranges ("0-783"), when any. */
   reflectedInputs?: string;
   config: NetworkConfig & { dataset: string; device?: string };
@@ -434,6 +476,10 @@ function summarise(r: TrainResult, bp?: TrainResult): TrainSummary {
     keptFractionThreshold: KEPT_FRACTION_WARNING,
     config: { ...r.config, dataset: r.dataset },
   };
+  if (r.keptControl) {
+    const c = r.keptControl;
+    s.keptControl = { floor: c.floor, rate: c.rate, gain: c.gain, stepsPerEpoch: r.epochs.map((e) => keptControlSteps(c, e.epoch)), multiplies: c.multiplies };
+  }
   if (r.bestEpoch !== undefined) {
     s.bestEpoch = r.bestEpoch;
     s.validationAccuracy = r.validationAccuracy;
@@ -456,6 +502,15 @@ function printSummary(s: TrainSummary): void {
     `backward ops      ${s.backwardOpsPerSample.toFixed(0)} multiplies+adds per sample`,
     `kept gradients    ${s.keptFraction.map(pct).join(' / ') || '-'} of hidden neurons`,
   ];
+  const c = s.keptControl;
+  if (c) {
+    const steps = c.rate.map((_f, h) => c.stepsPerEpoch.reduce((n, e) => n + e[h], 0));
+    lines.push(
+      steps.every((n) => n === 0)
+        ? `kept control      floor ${pct(c.floor)}: never triggered`
+        : `kept control      floor ${pct(c.floor)}: ${steps.map((n, h) => (n ? `layer ${h + 1} ${n} step${n > 1 ? 's' : ''} (input gain ${c.gain[h].toPrecision(3)}, rate now ×${c.rate[h].toPrecision(2)})` : '')).filter(Boolean).join(', ')}`,
+    );
+  }
   if (s.baseline) {
     lines.push(
       `bp baseline       ${pct(s.baseline.testAccuracy)} test accuracy, ${s.baseline.backwardOpsPerSample.toFixed(0)} backward multiplies+adds per sample`,

@@ -151,6 +151,15 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     this.exports.rngSeed((Math.imul(this.config.seed ^ 0x5bd1e995, 0x9e3779b1) + epoch) >>> 0);
   }
 
+  /**
+   * Weight layer l's rate for the rest of training: the configured rate × factor, with the current
+   * epoch's decay applied (the draws' generator is left alone).
+   */
+  setRateFactor(l: number, factor: number): void {
+    check('setLearningRate', this.exports.setLearningRate(l, Math.round(learningRates(this.config)[l] * factor * 65536)));
+    this.exports.setEpoch(this.epoch);
+  }
+
   get currentEpoch(): number {
     return this.epoch;
   }

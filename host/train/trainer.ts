@@ -8,6 +8,7 @@ import { EpochOrder } from './epoch-order.ts';
 import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
+import type { KeptFractionControl, KeptControlReport } from './kept-fraction-control.ts';
 
 export interface TrainOptions {
   epochs: number;
@@ -34,6 +35,8 @@ export interface TrainOptions {
    * into the engine at the end, bit for bit, and the result's test accuracy is measured on it.
    */
   validation?: Split;
+  /** Kept-fraction control (host/train/kept-fraction-control.ts): judged after every window of samples. */
+  keptControl?: KeptFractionControl;
 }
 
 export interface EpochReport {
@@ -75,6 +78,8 @@ export interface TrainResult {
   /** With validation: the epoch (0-based) whose state the engine holds at the end, and its validation accuracy. */
   bestEpoch?: number;
   validationAccuracy?: number;
+  /** With the kept-fraction control: its steps and final state. */
+  keptControl?: KeptControlReport;
 }
 
 export async function train(data: Dataset, config: NetworkConfig, opts: TrainOptions): Promise<TrainResult> {
@@ -86,6 +91,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   const trainSplit = engine.loadSplit(data.train);
   const testSplit = engine.loadSplit(data.test);
   const validationSplit = opts.validation && engine.loadSplit(opts.validation);
+  opts.keptControl?.attach(engine);
   let best: { epoch: number; accuracy: number; state: EngineState } | undefined;
   const orders = new EpochOrder(config.seed, data.train.n);
   const start = opts.startEpoch ?? 0;
@@ -104,11 +110,21 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     let trainMs = 0;
     const recording = opts.curve !== undefined && epoch - start < opts.curve.epochs;
     const chunk = recording ? opts.curve!.every : (opts.chunk ?? data.train.n);
+    const control = opts.keptControl;
+    control?.startEpoch();
+    const window = control ? control.window : chunk;
     for (let s = 0; s < order.length; s += chunk) {
-      const t0 = performance.now();
-      correct += await engine.trainEpoch(trainSplit, order.subarray(s, Math.min(order.length, s + chunk)));
-      trainMs += performance.now() - t0;
       const done = Math.min(order.length, s + chunk);
+      // windows are aligned to the epoch's start, whatever the chunk: the control acts identically with
+      // or without a recorded curve
+      for (let w = s; w < done; ) {
+        const end = Math.min(done, (Math.floor(w / window) + 1) * window);
+        const t0 = performance.now();
+        correct += await engine.trainEpoch(trainSplit, order.subarray(w, end));
+        trainMs += performance.now() - t0;
+        if (control && (end % window === 0 || end === order.length)) control.endWindow(engine, engine.counters(), epoch, end);
+        w = end;
+      }
       if (recording) {
         curve.push({ samples: samples + done, backwardOps: opsBefore + backwardMulAdd(engine.counters()), testAccuracy: engine.evaluate(testSplit) / data.test.n });
       }
@@ -150,6 +166,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     curve,
     engine,
     ...(best ? { bestEpoch: best.epoch, validationAccuracy: best.accuracy } : {}),
+    ...(opts.keptControl ? { keptControl: opts.keptControl.report } : {}),
   };
 }
 

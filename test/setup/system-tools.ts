@@ -6,7 +6,8 @@
  * tools are skipped with that reason (except in CI, where they fail). Measured: ~36 s for wabt,
  * gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm on a fresh Debian 12 machine.
  *
- * Usage: tsx test/setup/system-tools.ts      (called from npm's pretest)
+ * Usage: tsx test/setup/system-tools.ts           (called from npm's pretest: the tests' tools)
+ *        tsx test/setup/system-tools.ts --bench   (also the benchmarks' data: python3-sklearn)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +19,8 @@ function run(cmd: string): boolean {
 }
 
 function main(): number {
-  const names = Object.keys(SYSTEM_TOOLS) as ToolName[];
+  const bench = process.argv.includes('--bench');
+  const names = (Object.keys(SYSTEM_TOOLS) as ToolName[]).filter((n) => bench || !('benchOnly' in SYSTEM_TOOLS[n]));
   let missing = missingTools(names);
   if (missing.length === 0) {
     console.log(`system-tools: all ${names.length} present`);

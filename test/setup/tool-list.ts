@@ -13,6 +13,8 @@ export interface SystemTool {
   probe: string;
   /** Debian package providing it. */
   aptPackage: string;
+  /** Needed by a benchmark only (test/bench/robust.ts): installed by `system-tools.ts --bench`, not before the tests. */
+  benchOnly?: boolean;
 }
 
 export const SYSTEM_TOOLS = {
@@ -26,6 +28,12 @@ export const SYSTEM_TOOLS = {
   armNewlib: { purpose: 'C library for Cortex-M (newlib, nano specs)', probe: '/usr/lib/arm-none-eabi/newlib/thumb/v7-m/nofp/libc_nano.a', aptPackage: 'libnewlib-arm-none-eabi' },
   qemuArm: { purpose: 'emulate an MPS2-AN385 Cortex-M3 board', probe: 'qemu-system-arm', aptPackage: 'qemu-system-arm' },
   chromium: { purpose: 'render the run report headless (playwright-core)', probe: '/usr/bin/chromium', aptPackage: 'chromium' },
+  sklearnData: {
+    purpose: 'scikit-learn’s bundled data sets (digits, wine, breast cancer) for the training benchmark',
+    probe: '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz',
+    aptPackage: 'python3-sklearn',
+    benchOnly: true,
+  },
 } as const satisfies Record<string, SystemTool>;
 
 export type ToolName = keyof typeof SYSTEM_TOOLS;
