@@ -7,8 +7,8 @@
  *                                                                                            sigmoid output)
  *   tabular  iris, and a CSV/IDX data set with ≤ 64      16      300, fewer for larger sets  0.1, bp and pgaf                 3/E
  *            features (TABULAR_MAX_FEATURES)                     (⌈36,000/n_train⌉, ≥ 20)                                    (the rate ends at ¼)
- *   images   mnist, and any data set with > 64 features  128     10                          pgaf 0.01·K top hidden, ×min(1,  0.1
- *                                                                                            0.3K) per layer below, 0.1 out;
+ *   images   mnist, and any data set with > 64 features  128     20 with one hidden layer,   pgaf 0.01·K top hidden, ×min(1,  0.1
+ *                                                                30 with two, 40 with more   0.3K) per layer below, 0.1 out;
  *                                                                                            bp 0.1
  * Every kind: sigmoid hidden units, softmax output with cross-entropy, momentum 0, p-GAF K = 1.
  *
@@ -49,14 +49,24 @@ export interface TrainDefaults {
 }
 
 /**
- * Hidden widths, epochs and decay of a kind; `trainSamples` sizes the tabular epochs. The tabular decay is
+ * Hidden widths, epochs and decay of a kind; `trainSamples` sizes the tabular epochs, `hiddenLayers` (as given
+ * by --hidden, else the kind's one) the images epochs. The tabular decay is
  * 3/(its default epochs), so over the default run the rate ends at a quarter of its start. It depends on
  * the data alone, never on --epochs: a run checkpointed at --epochs 3 and resumed to --epochs 6 must follow
  * the schedule of an uninterrupted 6-epoch run (bit-identical resume).
  */
-export function trainDefaults(kind: DatasetKind, trainSamples: number): TrainDefaults {
+/**
+ * Images: epochs by the number of hidden layers. Measured on MNIST with the default rates (seed 1, pgaf K = 1):
+ * 784-256-10 97.77 ± 0.19 % at 10 epochs (bp 98.27), 97.98 % at 20 (bp 98.25); 784-256-128-10 96.73 % at 20,
+ * 97.41 % at 30, 97.38 % at 40. Each lower layer's gradient passes one more mask, so it learns more slowly.
+ */
+export function imagesEpochs(hiddenLayers: number): number {
+  return hiddenLayers <= 1 ? 20 : hiddenLayers === 2 ? 30 : 40;
+}
+
+export function trainDefaults(kind: DatasetKind, trainSamples: number, hiddenLayers = 1): TrainDefaults {
   if (kind === 'xor') return { kind, hidden: [4], epochs: 1000, decay: 0 };
-  if (kind === 'images') return { kind, hidden: [128], epochs: 10, decay: 0.1 };
+  if (kind === 'images') return { kind, hidden: [128], epochs: imagesEpochs(hiddenLayers), decay: 0.1 };
   const epochs = Math.min(TABULAR_MAX_EPOCHS, Math.max(TABULAR_MIN_EPOCHS, Math.ceil(TABULAR_STEPS / Math.max(1, trainSamples))));
   return { kind, hidden: [16], epochs, decay: 3 / epochs };
 }
@@ -81,6 +91,7 @@ export const DEFAULTS_USAGE = `  Defaults by the kind of data set (any option gi
     tabular   iris, or CSV/IDX with ≤ ${TABULAR_MAX_FEATURES} features: --hidden 16, --lr 0.1 (bp and pgaf),
               --epochs E = ${TABULAR_MAX_EPOCHS}, or ⌈${TABULAR_STEPS}/training samples⌉ when fewer (at least ${TABULAR_MIN_EPOCHS}),
               --decay 3/E (the rate ends at a quarter of its start after E epochs; E also when --epochs is given)
-    images    mnist, or any data set with > ${TABULAR_MAX_FEATURES} features: --hidden 128, --epochs 10, --decay 0.1,
+    images    mnist, or any data set with > ${TABULAR_MAX_FEATURES} features: --hidden 128, --decay 0.1,
+              --epochs ${imagesEpochs(1)} with one hidden layer, ${imagesEpochs(2)} with two, ${imagesEpochs(3)} with more,
               --lr pgaf 0.01·K on the top hidden layer, ×min(1, 0.3K) per layer below, 0.1 on the output; bp 0.1
     every kind: --activation sigmoid --output softmax --momentum 0 --pairs 1`;

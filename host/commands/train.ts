@@ -152,8 +152,9 @@ export function parseTrainArgs(argv: string[]): TrainJob {
       throw e;
     }
   }
-  const defaults = trainDefaults(datasetKind(spec, dataset), dataset.train.n);
-  const hidden = values.hidden === undefined ? defaults.hidden : numberListOption('--hidden', values.hidden, 1, 8192, true);
+  const kind = datasetKind(spec, dataset);
+  const hidden = values.hidden === undefined ? trainDefaults(kind, dataset.train.n).hidden : numberListOption('--hidden', values.hidden, 1, 8192, true);
+  const defaults = trainDefaults(kind, dataset.train.n, hidden.length);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
   // pair is matched first so that the refusal message keeps listing the module-only algorithms

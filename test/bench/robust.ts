@@ -89,15 +89,15 @@ function cases(part: Part): Case[] {
   if (part === 'mnist') {
     const inv = invertedMnist();
     return [
-      { id: 'mnist-256', what: 'MNIST 784-256-10, 10 epochs (the default), seeds 1–3', part, args: ['--dataset', 'mnist', '--hidden', '256', '--compare', 'none'], seeds: range(1, 3), algos: both },
+      { id: 'mnist-256', what: 'MNIST 784-256-10, 20 epochs (the default), seeds 1–3', part, args: ['--dataset', 'mnist', '--hidden', '256', '--compare', 'none'], seeds: range(1, 3), algos: both },
       { id: 'inverted-256', what: 'inverted MNIST 784-256-10, 20 epochs (`--normalize reflect`, the default for IDX)', part, args: ['--dataset', inv, '--hidden', '256', '--epochs', '20'], seeds: [1], algos: both },
     ];
   }
   const inv = invertedMnist();
   return [
-    { id: 'deep-2', what: 'MNIST 784-256-128-10, 20 epochs', part, args: ['--dataset', 'mnist', '--hidden', '256,128', '--epochs', '20', '--compare', 'none'], seeds: [1], algos: both },
-    { id: 'deep-3', what: 'MNIST 784-256-128-64-10, 20 epochs', part, args: ['--dataset', 'mnist', '--hidden', '256,128,64', '--epochs', '20', '--compare', 'none'], seeds: [1], algos: both },
-    { id: 'inverted-none', what: 'inverted MNIST 784-128-10, `--normalize none`, 10 epochs, kept-fraction control on (default)', part, args: ['--dataset', inv, '--normalize', 'none', '--epochs', '10'], seeds: [1], algos: ['pgaf'] },
+    { id: 'deep-2', what: 'MNIST 784-256-128-10, 30 epochs (the default for two hidden layers)', part, args: ['--dataset', 'mnist', '--hidden', '256,128', '--compare', 'none'], seeds: [1], algos: both },
+    { id: 'deep-3', what: 'MNIST 784-256-128-64-10, 40 epochs (the default for three)', part, args: ['--dataset', 'mnist', '--hidden', '256,128,64', '--compare', 'none'], seeds: [1], algos: both },
+    { id: 'inverted-none', what: 'inverted MNIST 784-128-10, `--normalize none`, 10 epochs, kept-fraction control on (default)', part, args: ['--dataset', inv, '--normalize', 'none', '--epochs', '10'], seeds: [1], algos: both },
     { id: 'inverted-none-off', what: 'the same with the control off (`--kept-floor 0`)', part, args: ['--dataset', inv, '--normalize', 'none', '--epochs', '10', '--kept-floor', '0'], seeds: [1], algos: ['pgaf'] },
   ];
 }

@@ -51,16 +51,21 @@ describe('the defaults of each kind of data set', () => {
     expect(datasetKind('wine.csv', { inputs: 13 })).toBe('tabular');
     expect(datasetKind('digits.csv', { inputs: 64 })).toBe('tabular');
     expect(datasetKind('a.idx,b.idx', { inputs: 784 })).toBe('images');
-    expect(trainDefaults('images', 48_000)).toEqual({ kind: 'images', hidden: [128], epochs: 10, decay: 0.1 });
+    expect(trainDefaults('images', 48_000)).toEqual({ kind: 'images', hidden: [128], epochs: 20, decay: 0.1 });
+    expect(trainDefaults('images', 48_000, 2).epochs).toBe(30);
+    expect(trainDefaults('images', 48_000, 3).epochs).toBe(40);
+    expect(trainDefaults('images', 48_000, 4).epochs).toBe(40);
+    expect(trainDefaults('tabular', 120, 3).epochs).toBe(300); // the depth sets only the images epochs
     expect(defaultLearningRates('images', 'pgaf', 1, 2)).toEqual([0.01, 0.1]);
     expect(defaultLearningRates('images', 'bp', 1, 3)).toEqual([0.1, 0.1, 0.1]);
   });
 
-  it('mnist keeps its defaults: 784-128-10, pgaf 0.01/0.1, decay 0.1, 10 epochs, compared with bp', () => {
+  it('mnist: 784-128-10, pgaf 0.01/0.1, decay 0.1, 20 epochs (30 with two hidden layers), compared with bp', () => {
     const job = parseTrainArgs(['--train-limit', '100', '--test-limit', '10']);
     expect(job.config).toMatchObject({ layout: [784, 128, 10], activation: 'sigmoid', output: 'softmax', algorithm: 'pgaf', learningRate: [0.01, 0.1], decay: 0.1, momentum: 0, pairs: 1 });
-    expect(job.epochs).toBe(10);
+    expect(job.epochs).toBe(20);
     expect(job.compare).toBe('bp');
+    expect(parseTrainArgs(['--train-limit', '100', '--test-limit', '10', '--hidden', '256,128']).epochs).toBe(30);
     expect(parseTrainArgs(['--train-limit', '100', '--test-limit', '10', '--hidden', '256,128', '--pairs', '2']).config.learningRate).toEqual([0.01 * 2 * 0.6, 0.02, 0.1]);
   });
 
