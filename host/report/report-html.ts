@@ -14,7 +14,7 @@ import type { EnergyBreakdown } from '../energy/energy-model.ts';
 import { compareWithMeasurement, estimateEnergy } from '../power/energy-estimate.ts';
 import { renderPowerPlot } from '../power/power-plot.ts';
 import { groupedBars, lineChart, type BarValue, type SeriesPoint } from './report-plots.ts';
-import type { RunDir } from './run-dir.ts';
+import type { RunDir, RunRecord } from './run-dir.ts';
 
 const PHASE_LABEL: Record<Phase, string> = { forward: 'forward', activationGradient: 'activation gradient', deltaPropagation: 'δ propagation', weightUpdate: 'weight update' };
 
@@ -59,7 +59,7 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
     panel(
       'Kept-gradient fraction',
       c.algorithm === 'pgaf' && kept.length
-        ? (await lineChart('Fraction of hidden gradients kept (pair = (1,0))', 'epoch', 'kept', kept)) + table(['hidden layer', 'kept over the run'], run.keptFraction.map((k, h) => [String(h + 1), pct(k, 2)]))
+        ? (await lineChart('Fraction of hidden gradients kept (pair = (1,0))', 'epoch', 'kept', kept)) + keptTable(run)
         : note(c.algorithm === 'bp' ? 'exact bp keeps every hidden gradient (no sampling)' : 'no hidden layer'),
     ),
   );
@@ -207,4 +207,15 @@ function num(x: number, d: number): string {
 
 function pct(x: number, d = 2): string {
   return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(d)} %` : '–';
+}
+
+/** Kept fraction over the run per hidden layer and, with the kept-fraction control, its steps, input gain and final rate factor. */
+function keptTable(run: RunRecord): string {
+  const c = run.keptControl;
+  if (!c) return table(['hidden layer', 'kept over the run'], run.keptFraction.map((k, h) => [String(h + 1), pct(k, 2)]));
+  const steps = (h: number): number => c.stepsPerEpoch.reduce((n, e) => n + e[h], 0);
+  return table(
+    ['hidden layer', 'kept over the run', `control steps (floor ${pct(c.floor, 1)})`, 'input gain', 'rate factor at the end'],
+    run.keptFraction.map((k, h) => [String(h + 1), pct(k, 2), String(steps(h)), c.gain[h].toPrecision(3), c.rate[h].toPrecision(3)]),
+  );
 }

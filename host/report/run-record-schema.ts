@@ -77,6 +77,14 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
     f.number(b.trainSeconds, 'baseline.trainSeconds', { min: 0 });
   }
   if (r.backwardOpsRatio !== undefined) f.number(r.backwardOpsRatio, 'backwardOpsRatio', { min: 0 });
+  if (r.keptControl !== undefined) {
+    const k = f.object(r.keptControl, 'keptControl');
+    f.fraction(k.floor, 'keptControl.floor');
+    f.each(k.rate, 'keptControl.rate', (v, at) => f.fraction(v, at), hidden);
+    f.each(k.gain, 'keptControl.gain', (v, at) => f.fraction(v, at), hidden);
+    f.each(k.stepsPerEpoch, 'keptControl.stepsPerEpoch', (v, at) => f.each(v, at, (n, nat) => f.count(n, nat), hidden), MAX_EPOCHS);
+    f.count(k.multiplies, 'keptControl.multiplies');
+  }
   f.each(r.curve, 'curve', (v, at) => {
     const p = f.object(v, at);
     f.count(p.samples, `${at}.samples`);

@@ -70,6 +70,8 @@ describe('run.json', () => {
     ['curve[0].testAccuracy 2', (j: Record<string, unknown>) => void ((j.curve as Record<string, unknown>[])[0].testAccuracy = 2), 'curve[0].testAccuracy'],
     ['compare.ops missing', (j: Record<string, unknown>) => void delete (j.compare as Record<string, unknown>).ops, 'compare.ops'],
     ['schema missing', (j: Record<string, unknown>) => void delete j.schema, 'schema'],
+    ['keptControl.rate[0] 2', (j: Record<string, unknown>) => void (j.keptControl = { floor: 0.03, rate: [2], gain: [1], stepsPerEpoch: [[0]], multiplies: 0 }), 'keptControl.rate[0]'],
+    ['keptControl.stepsPerEpoch[0][0] -1', (j: Record<string, unknown>) => void (j.keptControl = { floor: 0.03, rate: [1], gain: [1], stepsPerEpoch: [[-1]], multiplies: 0 }), 'keptControl.stepsPerEpoch[0][0]'],
     ['the whole file null', () => null, '(root)'],
   ])('%s → RunDirError naming run.json and %s', (_name, edit, field) => {
     const { dir, file } = edited(RUN_FILES.run, edit);
@@ -150,6 +152,15 @@ describe('writing a run directory', () => {
 });
 
 describe('report HTML', () => {
+  it('a run with the kept-fraction control lists its steps, input gain and rate factor per hidden layer', async () => {
+    const r = readRunDir(valid);
+    const hidden = r.run.config.layout.length - 2;
+    const run = { ...r.run, keptControl: { floor: 0.03, rate: new Array<number>(hidden).fill(0.25), gain: new Array<number>(hidden).fill(0.81), stepsPerEpoch: r.run.perEpoch.map(() => new Array<number>(hidden).fill(1)), multiplies: 100 } };
+    const html = await buildReportHtml({ ...r, run });
+    expect(html).toContain('control steps (floor 3.0 %)');
+    expect(html).toContain(`<td>${r.run.perEpoch.length}</td><td>0.810</td><td>0.250</td>`);
+  }, 60_000);
+
   it('never prints undefined, [object Object] or NaN, even for a record built in code with missing fields', async () => {
     const r = readRunDir(valid);
     const broken: RunDir = {
