@@ -9,6 +9,8 @@
  *                                        and renders the README section
  *   ... -- --record                      also keeps the run as test/bench/results/robust-<date>.json
  *   npx tsx test/bench/robust.ts --part small|mnist|deep   one part, to build/bench/robust-<part>.json
+ *   npx tsx test/bench/robust.ts --collect [--record]       composes the parts already in build/bench/ (each part
+ *                                                            re-run alone with --part) instead of running them
  *   npx tsx test/bench/robust.ts --from F                   re-renders the README from a recorded run
  *
  * Data: scikit-learn's digits (as shipped, digits.csv.gz), wine and breast cancer (the first line, counts and
@@ -35,7 +37,7 @@ const DATA = `${OUT}data/`;
 const SKLEARN = '/usr/lib/python3/dist-packages/sklearn/datasets/data/';
 const PARTS = ['small', 'mnist', 'deep'] as const;
 type Part = (typeof PARTS)[number];
-const { values } = parseArgs({ options: { part: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' } } });
+const { values } = parseArgs({ options: { part: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' }, collect: { type: 'boolean' } } });
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
 interface Case {
@@ -162,11 +164,12 @@ if (values.part) {
         await exec(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--part', p], { cwd: root, maxBuffer: 1 << 26 });
       }
     };
-    await Promise.all([worker(), worker()]);
+    if (!values.collect) await Promise.all([worker(), worker()]);
     const rev = (await exec('git', ['rev-parse', '--short', 'HEAD'], { cwd: root })).stdout.trim();
     const dirty = (await exec('git', ['status', '--porcelain', '--', 'host', 'assembly'], { cwd: root })).stdout.trim() !== '';
     run = {
-      date: new Date().toISOString(), commit: rev + (dirty ? ' (with uncommitted changes)' : ''), machine, wallSeconds: Math.round((Date.now() - started) / 1000),
+      date: new Date().toISOString(), commit: rev + (dirty ? ' (with uncommitted changes)' : ''), machine,
+      wallSeconds: values.collect ? undefined : Math.round((Date.now() - started) / 1000),
       rows: PARTS.flatMap((p) => JSON.parse(readFileSync(`${OUT}robust-${p}.json`, 'utf8')) as RobustRow[]),
     };
     writeFileSync(`${OUT}robust.json`, JSON.stringify(run, null, 1) + '\n');
