@@ -62,7 +62,7 @@ function kept(row: RobustRow): string {
   const layers = p[0].keptFractionLastEpoch.length;
   const perLayer = Array.from({ length: layers }, (_, h) => mean(p.map((r) => r.keptFractionLastEpoch[h])));
   const steps = p.map((r) => r.controlSteps ?? 0).reduce((a, b) => a + b, 0);
-  const control = p.some((r) => r.controlSteps === undefined) ? ' (control off)' : steps > 0 ? ` (${steps} control steps)` : '';
+  const control = p.some((r) => r.controlSteps === undefined) ? ' (control off)' : steps > 0 ? ` (${steps} control step${steps > 1 ? 's' : ''})` : '';
   return perLayer.map((k) => `${(100 * k).toFixed(1)}%`).join(' / ') + control;
 }
 
