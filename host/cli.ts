@@ -1,35 +1,44 @@
 /** spintrain command line: `spintrain <command> [options]`. */
-import { trainCommand, TRAIN_USAGE } from './commands/train.ts';
-import { calibrateCommand, CALIBRATE_USAGE } from './commands/calibrate.ts';
 import { CliError } from './commands/cli-error.ts';
-import { powerCommand, POWER_USAGE } from './commands/power.ts';
-import { reportCommand, REPORT_USAGE } from './commands/report.ts';
-import { buildCommand, BUILD_USAGE } from './commands/build.ts';
+import { packageVersion } from './package-root.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  train: { run: trainCommand, usage: TRAIN_USAGE },
-  calibrate: { run: calibrateCommand, usage: CALIBRATE_USAGE },
-  power: { run: (argv) => powerCommand(argv), usage: POWER_USAGE },
-  report: { run: reportCommand, usage: REPORT_USAGE },
-  build: { run: buildCommand, usage: BUILD_USAGE },
+/**
+ * Each command's module is loaded only when that command runs (or prints its help): `spintrain --help`
+ * loads none, and a command never pays for another's dependencies.
+ */
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  train: () => import('./commands/train.ts').then((m) => ({ run: (argv) => m.trainCommand(argv), usage: m.TRAIN_USAGE })),
+  calibrate: () => import('./commands/calibrate.ts').then((m) => ({ run: m.calibrateCommand, usage: m.CALIBRATE_USAGE })),
+  power: () => import('./commands/power.ts').then((m) => ({ run: (argv) => m.powerCommand(argv), usage: m.POWER_USAGE })),
+  report: () => import('./commands/report.ts').then((m) => ({ run: m.reportCommand, usage: m.REPORT_USAGE })),
+  build: () => import('./commands/build.ts').then((m) => ({ run: m.buildCommand, usage: m.BUILD_USAGE })),
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware
 
-usage: spintrain <command> [options]     (spintrain <command> --help for its options)
+usage: spintrain <command> [options]     (spintrain <command> --help for its options; spintrain --version)
 commands: ${Object.keys(COMMANDS).join(', ')}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`spintrain ${await packageVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(USAGE + '\n');
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     process.stderr.write(`spintrain: unknown command "${name}"\n${USAGE}\n`);
     return 2;
   }
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(cmd.usage + '\n');
     return 0;

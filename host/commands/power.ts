@@ -34,8 +34,8 @@ export const POWER_USAGE = `spintrain power --port PATH [options] [training opti
   --dwell-ms MS              hold each phase at least this long so the sensor resolves it (default 50)
   --link-latency-ms MS       one-way latency of a USB-serial bridge, subtracted from the stamps (default 0)
   --out RUN_DIR              write run.json, power.json, power.csv and report.html
-training options (see spintrain train --help), default --dataset iris:
-${TRAIN_USAGE.split('\n').slice(1).join('\n')}`;
+training options (those of spintrain train; here --dataset defaults to iris):
+${TRAIN_USAGE.split('\n').slice(1).join('\n').replace('(default mnist;', '(default iris for power;')}`;
 
 const POWER_OPTION_CONFIG = {
   port: { type: 'string' },

@@ -4,6 +4,8 @@
  * for the savings (--compare none to skip).
  */
 import { createHash } from 'node:crypto';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import cliProgress from 'cli-progress';
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { train, type TrainResult } from '../train/trainer.ts';
@@ -63,6 +65,10 @@ ${ACTIVATION_RANGE_USAGE}
   --save FILE                trained weights (spintrain weights file, written atomically)
   --checkpoint FILE          save after every epoch      --resume FILE   continue from a checkpoint
   --json                     one JSON object on stdout
+  --quiet                    no progress, epoch lines or summary (warnings and errors still go to stderr)
+  --events FILE|-            one JSON object per epoch ({"event":"epoch",...}) to FILE, or to stdout with -
+                             (stdout then carries JSON lines only); without a terminal the epoch lines come at
+                             most every 2 s when there are more than 50 epochs
   --report DIR               write the run directory (run.json, calibration.json) and DIR/report.html
 ${DEVICE_USAGE}
 ${NORMALIZE_USAGE}
@@ -77,6 +83,10 @@ interface TrainJob {
   checkpoint?: string;
   resume?: string;
   json: boolean;
+  /** --quiet, or --events - (stdout is for JSON lines then). */
+  quiet: boolean;
+  /** --events: the file, or '-' for stdout. */
+  events?: string;
   device: DeviceSpec;
   /** Where config.activationRange came from (--activation-range or the device), when set. */
   activationRangeFrom?: string;
@@ -125,6 +135,8 @@ export const TRAIN_OPTIONS = {
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
   json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  events: { type: 'string' },
   report: { type: 'string' },
   ...DEVICE_OPTIONS,
 } as const;
@@ -157,8 +169,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const defaults = trainDefaults(kind, dataset.train.n, hidden.length);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-  // pair is matched first so that the refusal message keeps listing the module-only algorithms
-  const algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+  const algorithm = choiceOption('--algo', values.algo, [...ALGORITHMS, 'pair'] as const, 'pgaf');
   const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
@@ -211,6 +222,8 @@ export function parseTrainArgs(argv: string[]): TrainJob {
     checkpoint: pathOption('--checkpoint', values.checkpoint),
     resume: pathOption('--resume', values.resume),
     json: values.json ?? false,
+    quiet: (values.quiet ?? false) || values.events === '-',
+    events: values.events === '-' ? '-' : pathOption('--events', values.events),
     device,
     activationRangeFrom: activationRange?.from,
     teacher: values.teacher === undefined ? undefined : {
@@ -276,7 +289,7 @@ export async function trainCommand(argv: string[], draws?: Draws, connect?: Port
   const job = parseTrainArgs(argv);
   if (draws && job.device.kind !== 'prng') throw new CliError('--device', 'cannot be combined with draws given by the caller');
   const log = (s: string): void => {
-    if (!job.json) process.stdout.write(s + '\n');
+    if (!job.json && !job.quiet) process.stdout.write(s + '\n');
   };
   const session = draws ? fixedDrawsSession(draws) : await openDeviceSession(job.device, { seed: job.config.seed, connect, log });
   let code: number;
@@ -295,7 +308,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   if (pairAlgo && job.device.kind === 'port') throw new CliError('--device', 'the pair algorithm runs on simulated MTJ pairs (no board pair wiring is driven from the CLI yet)');
   const draws = pairAlgo ? simPairDraws(job.config.layout.slice(1, -1), job.config.pairStep ?? DEFAULT_PAIR_STEP, job.config.seed) : session.draws;
   const log = (s: string): void => {
-    if (!job.json) process.stdout.write(s + '\n');
+    if (!job.json && !job.quiet) process.stdout.write(s + '\n');
   };
   let config = job.config;
   let engine: SpintrainEngine | undefined;
@@ -361,7 +374,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   summary.config.device = session.label;
   if (job.reflection) summary.reflectedInputs = encodeReflection(job.reflection);
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else printSummary(summary);
+  else if (!job.quiet) printSummary(summary);
   if (job.report) log(`report: ${await writeTrainRun(job.report, summary, main, baseline, session.calibration)}`);
   return 0;
 }
@@ -379,9 +392,14 @@ async function runWithProgress(
   config: NetworkConfig,
   opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws; keptControl?: KeptFractionControl },
 ): Promise<TrainResult> {
-  const tty = !job.json && process.stderr.isTTY;
-  const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | epoch {epoch} | test {acc}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(1, 0, { epoch: opts.startEpoch ?? 0, acc: '-' });
+  const tty = !job.json && !job.quiet && process.stderr.isTTY;
+  const bar = tty
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | {rate} samples/s | ETA {eta_formatted} | epoch {epoch} | test {acc}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  bar?.start(1, 0, { epoch: opts.startEpoch ?? 0, acc: '-', rate: '-' });
+  const events = job.events === undefined ? undefined : openEvents(job.events);
+  const t0 = performance.now();
+  let lastLine = -Infinity;
   const result = await train(job.dataset, config, {
     epochs: job.epochs,
     chunk: 2000,
@@ -393,13 +411,18 @@ async function runWithProgress(
     curve: job.report ? { every: Math.max(1, Math.ceil(job.dataset.train.n / 20)), epochs: 1 } : undefined,
     onProgress: (done, total) => {
       bar?.setTotal(total);
-      bar?.update(done);
+      bar?.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0) });
     },
     onEpoch: async (r) => {
       // p-GAF's health signal: one stderr line per hidden layer below the threshold (also with --json)
       for (const w of lowKeptFractions(r.epoch, r.ops)) process.stderr.write(keptFractionWarning(w) + '\n');
       bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
-      if (!tty && !job.json) {
+      events?.({ event: 'epoch', epoch: r.epoch, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy, ...(r.validationAccuracy !== undefined ? { validationAccuracy: r.validationAccuracy } : {}), seconds: r.seconds, keptFraction: r.keptFraction, backwardOps: r.backwardOps });
+      // without a terminal: every epoch up to 50 of them; beyond, the first, the last and at most one line per 2 s
+      const now = performance.now();
+      const show = job.epochs <= 50 || r.epoch === (opts.startEpoch ?? 0) || r.epoch === job.epochs - 1 || now - lastLine >= 2000;
+      if (!tty && !job.json && !job.quiet && show) {
+        lastLine = now;
         process.stdout.write(
           `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  ` +
             (r.validationAccuracy !== undefined ? `val ${(100 * r.validationAccuracy).toFixed(2)}%  ` : '') +
@@ -415,6 +438,18 @@ async function runWithProgress(
   });
   bar?.stop();
   return result;
+}
+
+/** --events: a writer of one JSON line per event, to stdout ('-') or to a file (truncated first). */
+function openEvents(target: string): (e: Record<string, unknown>) => void {
+  if (target === '-') return (e) => void process.stdout.write(JSON.stringify(e) + '\n');
+  try {
+    writeFileSync(target, '');
+  } catch (e) {
+    if (isSystemError(e)) throw writeErrorFor(target, e);
+    throw e;
+  }
+  return (e) => appendFileSync(target, JSON.stringify(e) + '\n');
 }
 
 /** The epoch line's note on the kept-fraction control: its gain steps per layer this epoch, when any. */

@@ -11,15 +11,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { fileURLToPath } from 'node:url';
 import { instantiateEngine } from '../engine/wasm-engine.ts';
 import { configureArgs, type SetupNetwork } from '../engine/engine-setup.ts';
 import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
 import { ModuleMismatchError, ToolFailedError } from './errors.ts';
 import { ASC_VERSION, loadAsc } from './load-asc.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 export const BUILD_SECTION = 'spintrain.build';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const WASM_PAGE = 65536;
 
 /** Recorded in the board module's "spintrain.build" section. */

@@ -11,7 +11,7 @@
  * written atomically.
  */
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { findBoard } from '../../boards/index.ts';
 import { validateBoardProfile, type BoardProfile } from '../../boards/board-profile.ts';
@@ -176,7 +176,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     input: { kind: input.kind, reflected: input.reflect?.reduce((a, b) => a + b, 0) ?? 0, boardApplies: boardAppliesInputTransform(input) },
     memory: { ...memory, budgetBytes: budget, ramBytes: board.memory.ramBytes, pages: info.pages },
     module: { bytes: wasm.length, sha256: createHash('sha256').update(wasm).digest('hex'), lowMemoryLimit: info.lowMemoryLimit ?? null },
-    files: [...files.keys()].map((f) => f.slice(out.length + 1)).sort(),
+    files: [...files.keys()].map((f) => relative(out, f)).sort(), // relative: an --out ending in / must not cut names
   };
   files.set(join(out, 'build.json'), JSON.stringify(manifest, null, 2) + '\n');
   for (const [path, data] of files) {

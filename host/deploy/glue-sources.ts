@@ -1,9 +1,9 @@
 /** Where the board glue's C sources live, and which of them each build uses. */
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
-export const GLUE_DIR = fileURLToPath(new URL('../../boards/glue/', import.meta.url));
+export const GLUE_DIR = packagePath('boards', 'glue') + '/';
 
 /** The runtime-independent part: engine calls, session setup, weights reader, serial protocol (frames, CRC-16), import bridge, input transform. */
 export const PORTABLE_SOURCES = [

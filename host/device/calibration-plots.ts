@@ -3,7 +3,7 @@
  *   pHigh: P(high) vs write current, points with 95 % Wilson intervals, fitted σ(k (I − I50)) per device;
  *   pPair: P(1,0) over two consecutive draws vs current, points with Wilson intervals, σ′ = σ(1 − σ) of the fit.
  */
-import * as vega from 'vega';
+import { renderSvg as render, type ChartSpec } from '../io/svg-chart.ts';
 import type { Calibration } from './calibration.ts';
 import { sigmoid } from './logistic-fit.ts';
 import { wilsonInterval } from './wilson-interval.ts';
@@ -47,14 +47,7 @@ export async function renderCalibrationPlots(cal: Calibration): Promise<{ pHigh:
   };
 }
 
-async function render(spec: vega.Spec): Promise<string> {
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
-
-function spec(title: string, yTitle: string, points: Row[], curve: Row[], yDomain: [number, number]): vega.Spec {
+function spec(title: string, yTitle: string, points: Row[], curve: Row[], yDomain: [number, number]): ChartSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 560,

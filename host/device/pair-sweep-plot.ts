@@ -2,7 +2,7 @@
  * SVG line plot of a pair-algorithm sweep (accuracy vs a device parameter, one line per series),
  * rendered headless with Vega as in calibration-plots.ts. x may be logarithmic (e.g. ΔI).
  */
-import * as vega from 'vega';
+import { renderSvg, type ChartSpec } from '../io/svg-chart.ts';
 
 export interface SweepPoint {
   series: string;
@@ -12,7 +12,7 @@ export interface SweepPoint {
 
 export async function renderSweepPlot(title: string, xTitle: string, points: SweepPoint[], xLog = false): Promise<string> {
   const ys = points.map((p) => p.accuracy);
-  const spec: vega.Spec = {
+  const spec: ChartSpec = {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 560,
     height: 320,
@@ -48,8 +48,5 @@ export async function renderSweepPlot(title: string, xTitle: string, points: Swe
       },
     ],
   };
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return renderSvg(spec);
 }

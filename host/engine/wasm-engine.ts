@@ -7,7 +7,7 @@
  * The module never grows its memory; the host grows it before placing the plan or a data set.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 import * as loader from '@assemblyscript/loader';
 import type { BitSource } from './bit-source.ts';
 import type { PairSource } from './pair-source.ts';
@@ -18,7 +18,7 @@ import {
   ACTIVATIONS, TRAINING_ALGORITHMS, OUTPUTS, Q_WEIGHT, DEFAULT_PAIR_STEP, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm,
 } from './config.ts';
 
-export const WASM_PATH = fileURLToPath(new URL('../../build/spintrain.wasm', import.meta.url));
+export const WASM_PATH = packagePath('build', 'spintrain.wasm');
 
 /** The module's exports (assembly/index.ts). */
 export interface EngineExports {

@@ -3,7 +3,7 @@
  * calibration plots): power [mW] vs time [ms from the sync pulse], forward intervals light blue,
  * backward + update light orange. Long runs show the first `maxSamples` training samples.
  */
-import * as vega from 'vega';
+import { renderSvg, type ChartSpec } from '../io/svg-chart.ts';
 import { phaseIntervals } from './phase-energy.ts';
 import type { MarkerEvent } from './phase-marker.ts';
 import type { PowerTrace } from './power-trace.ts';
@@ -17,7 +17,7 @@ export async function renderPowerPlot(trace: PowerTrace, markers: readonly Marke
   const tStart = t0 - 0.1;
   const points = trace.samples.filter((s) => s.tS >= tStart && s.tS <= tEnd).map((s) => ({ ms: (s.tS - t0) * 1e3, mW: s.powerW * 1e3 }));
   const rects = intervals.map((iv) => ({ a: (iv.startS - t0) * 1e3, b: (iv.endS - t0) * 1e3, phase: iv.phase === 'forward' ? 'forward' : 'backward + update' }));
-  const spec: vega.Spec = {
+  const spec: ChartSpec = {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 640,
     height: 260,
@@ -55,8 +55,5 @@ export async function renderPowerPlot(trace: PowerTrace, markers: readonly Marke
       },
     ],
   };
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return renderSvg(spec);
 }

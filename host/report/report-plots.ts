@@ -3,14 +3,9 @@
  * kept-gradient fraction per epoch, and grouped bars per phase (operations, estimated energy) for bp vs
  * pgaf after the p-GAF-BP paper's Fig. 2C/2D.
  */
-import * as vega from 'vega';
+import { renderSvg, type ChartSpec } from '../io/svg-chart.ts';
 
-export async function renderSvg(spec: vega.Spec): Promise<string> {
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
+export { renderSvg };
 
 export interface SeriesPoint {
   x: number;

@@ -1,8 +1,8 @@
 // The real executable (`node host/bin/spintrain.js`, as `npx spintrain` runs it) as a child process:
 // exit codes, messages naming the option / port / file, and never a stack trace or a hang (issue 11).
-// Eight spawns, all at once (each costs a few seconds of CPU: tsx compiles at startup).
+// The spawns run all at once; the executable is the esbuild bundle (build/cli/, `npm run build:cli`).
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,10 @@ const CASES = {
   dataset: ['train', '--dataset', 'mnistx'],
   lr: ['train', '--dataset', 'xor', '--lr', '5e-6'],
   good: ['train', '--dataset', 'xor', '--hidden', '4', '--output', 'sigmoid', '--lr', '2', '--decay', '0', '--epochs', '300', '--seed', '3', '--json'],
+  version: ['--version'],
+  help: ['--help'],
+  powerHelp: ['power', '--help'],
+  algo: ['train', '--dataset', 'xor', '--algo', 'foo'],
 } satisfies Record<string, string[]>;
 
 const runs = {} as Record<keyof typeof CASES, Run>;
@@ -110,6 +114,22 @@ describe('spintrain, the executable', () => {
 
   it('train --lr 5e-6: exit 2, the rate rounds to 0 in the engine (was a run that trained nothing)', () => {
     expectRefusal(runs.lr, 2, "spintrain train: --lr[0]: 5e-6 rounds to 0 in the engine's Q16 fixed point; expected at least 2^-17");
+  });
+
+  it('--version prints the package version; --help lists every command; both exit 0', () => {
+    expect(runs.version).toMatchObject({ code: 0, stdout: `spintrain ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+    expect(runs.help.code).toBe(0);
+    for (const c of ['train', 'calibrate', 'power', 'report', 'build']) expect(runs.help.stdout).toContain(c);
+  });
+
+  it('power --help names one default data set (iris), not train\'s (mnist)', () => {
+    expect(runs.powerHelp.code).toBe(0);
+    expect(runs.powerHelp.stdout).toContain('(default iris for power;');
+    expect(runs.powerHelp.stdout).not.toContain('default mnist');
+  });
+
+  it('--algo foo lists every algorithm the option takes, pair included', () => {
+    expectRefusal(runs.algo, 2, 'spintrain train: --algo: expected one of bp, pgaf, pair, got "foo"');
   });
 
   it('a good run: exit 0, one JSON object, nothing on stderr', () => {

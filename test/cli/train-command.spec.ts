@@ -21,7 +21,7 @@ describe('arguments', () => {
   it.each([
     [['--dataset', 'xor', '--hidden', '0'], '--hidden[0]: expected an integer in 1..8192, got "0"'],
     [['--dataset', 'xor', '--hidden', '4,4,4,4,4'], '--hidden: expected 1 to 4 hidden widths, got 5'],
-    [['--dataset', 'xor', '--algo', 'sgd'], /--algo: expected one of bp, pgaf(, pair)?, got "sgd"/],
+    [['--dataset', 'xor', '--algo', 'sgd'], '--algo: expected one of bp, pgaf, pair, got "sgd"'],
     [['--dataset', 'xor', '--lr', '0.1,0.2,0.3'], '--lr: expected 1 or 2 rates (one per weight layer), got 3'],
     [['--dataset', 'xor', '--epochs', '0'], '--epochs: expected an integer in 1..100000, got "0"'],
     [['--dataset', 'cifar'], 'cifar'],
@@ -37,6 +37,44 @@ describe('arguments', () => {
     expect(io.err()).toContain('/nonexistent/a.idx');
     expect(await main(['train', '--no-such-option'])).toBe(2);
     expect(await main(['nope'])).toBe(2);
+  });
+});
+
+describe('--quiet, --events, the epoch lines', () => {
+  it('--events FILE: one JSON object per epoch; --quiet: nothing on stdout', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'spintrain-events-'));
+    const io = capture();
+    expect(await main(['train', '--dataset', 'iris', '--epochs', '5', '--quiet', '--events', join(out, 'e.jsonl')])).toBe(0);
+    expect(io.out()).toBe('');
+    const events = readFileSync(join(out, 'e.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.event, e.epoch])).toEqual([0, 1, 2, 3, 4].map((e) => ['epoch', e]));
+    for (const e of events) expect(Object.keys(e)).toEqual(['event', 'epoch', 'trainAccuracy', 'testAccuracy', 'seconds', 'keptFraction', 'backwardOps']);
+  });
+
+  it('--events -: stdout carries JSON lines only (the epochs, then --json\'s summary)', async () => {
+    const io = capture();
+    expect(await main(['train', '--dataset', 'iris', '--epochs', '3', '--events', '-', '--json'])).toBe(0);
+    const lines = io.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 3).every((l) => l.event === 'epoch')).toBe(true);
+    expect(lines[3].testAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('without a terminal, more than 50 epochs print the first, the last and at most one line per 2 s', async () => {
+    const io = capture();
+    const t0 = performance.now();
+    expect(await main(['train', '--dataset', 'xor'])).toBe(0);
+    const seconds = (performance.now() - t0) / 1000;
+    const lines = io.out().split('\n').filter((l) => l.trim().startsWith('epoch '));
+    expect(lines[0]).toMatch(/^ {2}epoch 1:/);
+    expect(lines[lines.length - 1]).toMatch(/^ {2}epoch 1000:/);
+    expect(lines.length).toBeLessThanOrEqual(2 + Math.ceil(seconds / 2));
+  });
+
+  it('--events in a folder that does not exist: exit 1 naming the file', async () => {
+    const io = capture();
+    expect(await main(['train', '--dataset', 'xor', '--epochs', '2', '--events', '/nonexistent/dir/e.jsonl'])).toBe(1);
+    expect(io.err()).toContain('/nonexistent/dir/e.jsonl');
   });
 });
 

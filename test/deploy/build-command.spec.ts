@@ -105,8 +105,11 @@ describe('spintrain build --board nano33ble', () => {
     runTool('c++', ['-std=c++17', '-fsyntax-only', decl, '-include', 'Arduino.h', '-x', 'c++', join(NANO, 'spintrain/spintrain.ino')]);
     // Teensy 4.1 runs wasm3 too (WAMR has no Teensyduino platform layer); the WAMR variant: wamr-pool.spec.ts.
     const teensy = join(OUT, 'teensy41');
-    expect((await build(['--board', 'teensy41', '--out', teensy, '--layout', '16,8,4'])).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(teensy, 'build.json'), 'utf8')).runtime).toBe('wasm3');
+    // --out ending in / (the README's example): build.json names its files whole (it once listed "eights.stw")
+    expect((await build(['--board', 'teensy41', '--out', `${teensy}/`, '--layout', '16,8,4'])).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(teensy, 'build.json'), 'utf8'));
+    expect(manifest.runtime).toBe('wasm3');
+    expect(manifest.files).toEqual(expect.arrayContaining(['spintrain.wasm', 'weights.stw', 'spintrain/spintrain.ino']));
     const tSrc = join(teensy, 'spintrain/src');
     expect(readFileSync(join(tSrc, 'portable/spintrain_board.h'), 'utf8')).toContain('#define ST_RUNTIME_WASM3 1');
     runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'portable/st_app.c'), join(tSrc, 'runtime/st_wasm3.c'), join(tSrc, 'hal/st_hal_gpio.c')]);

@@ -1,0 +1,48 @@
+// The package as a user installs it (issue 13): `npm pack`, the tarball installed into an empty folder,
+// and `npx spintrain` run there with plain Node. It ships what the commands need (the bundled CLI, the
+// engine module, the AssemblyScript sources and the board glue for `spintrain build`) and nothing else.
+// The install reads npm's cache first (--prefer-offline): `npm ci` has just filled it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'spintrain-pack-'));
+const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+let files: string[] = [];
+
+beforeAll(() => {
+  // the build is the suite's (pretest: npm run build); pack it without running prepack again
+  const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as { filename: string; files: { path: string }[] }[];
+  files = packed[0].files.map((f) => f.path);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  npm(['install', `./${packed[0].filename}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+}, 240_000);
+
+describe('npm pack → npm install → npx spintrain', () => {
+  it('ships the bundle, the engine module, the module sources and the board glue; no TypeScript host, tests or benchmarks', () => {
+    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'assembly/index.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'README.md', 'package.json']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => /^(test|host\/(?!bin\/spintrain\.js$))/.test(f) || f.endsWith('.spec.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('build/') && !f.startsWith('build/cli/') && f !== 'build/spintrain.wasm')).toEqual([]);
+  });
+
+  it('installs with its runtime dependencies only (no tsx, vitest, esbuild, avr8js)', () => {
+    const modules = readdirSync(join(dir, 'node_modules'));
+    for (const m of ['johnny-five', 'vega', 'assemblyscript', 'cli-progress']) expect(modules).toContain(m);
+    for (const m of ['tsx', 'vitest', 'esbuild', 'avr8js', 'typescript']) expect(modules).not.toContain(m);
+  });
+
+  it('`npx spintrain --help` and `npx spintrain train --dataset xor` run there with plain Node', () => {
+    const help = execFileSync('npx', ['--no-install', 'spintrain', '--help'], { cwd: dir, encoding: 'utf8' });
+    expect(help).toContain('usage: spintrain <command>');
+    const out = execFileSync('npx', ['--no-install', 'spintrain', 'train', '--dataset', 'xor', '--json'], { cwd: dir, encoding: 'utf8' });
+    const r = JSON.parse(out.trim());
+    expect(r.config).toMatchObject({ dataset: 'xor', layout: [2, 4, 2], algorithm: 'pgaf' });
+    expect(r.testAccuracy).toBe(1); // the xor defaults reach 100 % on seed 1 (test/cli/defaults.spec.ts)
+  });
+});
