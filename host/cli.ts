@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   power: () => import('./commands/power.ts').then((m) => ({ run: (argv) => m.powerCommand(argv), usage: m.POWER_USAGE })),
   report: () => import('./commands/report.ts').then((m) => ({ run: m.reportCommand, usage: m.REPORT_USAGE })),
   build: () => import('./commands/build.ts').then((m) => ({ run: m.buildCommand, usage: m.BUILD_USAGE })),
+  eval: () => import('./commands/eval.ts').then((m) => ({ run: m.evalCommand, usage: m.EVAL_USAGE })),
+  predict: () => import('./commands/predict.ts').then((m) => ({ run: m.predictCommand, usage: m.PREDICT_USAGE })),
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

@@ -4,6 +4,7 @@
  */
 import { ACTIVATIONS, ALGORITHMS, ConfigError, DEFAULT_PAIR_STEP, MAX_LAYERS, MAX_WIDTH, OUTPUTS, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
 import { buildForBoard, DEFAULT_BOARD_LAYOUT, type BoardBuildRequest } from '../deploy/build-board.ts';
+import { TABULAR_MAX_FEATURES, defaultLearningRates } from './train-defaults.ts';
 import { BoardCannotHostWasmError, BuildArgumentError, DeployError, LayoutTooLargeError, UnknownBoardError } from '../deploy/errors.ts';
 import { usableLinearBytes } from '../deploy/linear-budget.ts';
 import { BOARDS } from '../../boards/index.ts';
@@ -26,6 +27,10 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --pair-step DZ             pair: twin B's offset Δz in pre-activation units (default ${DEFAULT_PAIR_STEP}); pair
                              needs a board profile with mtjPairs
   --lr X[,X...]  --momentum M  --decay D  --p-floor E  --delta-clip C  --seed S
+                             (defaults: spintrain train's for the layout's kind: > ${TABULAR_MAX_FEATURES} inputs images (--lr pgaf
+                             0.01 top hidden, ×0.3 per layer below, 0.1 out; bp 0.1; --decay 0.1), else tabular (--lr 0.1,
+                             --decay 0: train's 3/E needs the data's size, which a board build does not know); momentum 0,
+                             seed 1. With --weights, the file's configuration.)
   --draws mtj|prng           p-GAF draws on the board: env.mtj_sample (MTJ circuit, or the chip's RNG
                              when none answers; default) or the module's own generator
   --wasm FILE                reuse a module an earlier build wrote (must match board and layout)
@@ -68,8 +73,7 @@ export function parseBuildArgs(argv: string[]): BuildJob | 'help' {
   }
   if (values.activation !== undefined) network.activation = choiceOption('--activation', values.activation, ACTIVATIONS, 'sigmoid');
   if (values.output !== undefined) network.output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-  // pair is matched first so that the refusal message keeps listing the module-only algorithms (as train)
-  if (values.algo !== undefined) network.algorithm = values.algo === 'pair' ? 'pair' : choiceOption('--algo', values.algo, ALGORITHMS, 'pgaf');
+  if (values.algo !== undefined) network.algorithm = choiceOption('--algo', values.algo, [...ALGORITHMS, 'pair'] as const, 'pgaf');
   if (values['pair-step'] !== undefined) {
     if (network.algorithm !== 'pair') throw new CliError('--pair-step', 'only applies with --algo pair');
     network.pairStep = numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16);
@@ -87,6 +91,13 @@ export function parseBuildArgs(argv: string[]): BuildJob | 'help' {
   if (values['p-floor'] !== undefined) network.probabilityFloor = fixedOption('--p-floor', values['p-floor'], 0, 0, 0.4999, 16);
   if (values['delta-clip'] !== undefined) network.deltaClip = fixedOption('--delta-clip', values['delta-clip'], 0, 0, 127, 24);
   if (values.seed !== undefined) network.seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
+  if (values.weights === undefined) {
+    // the rates and decay of spintrain train for the layout's kind (one set of defaults; see the usage)
+    const layout = network.layout ?? DEFAULT_BOARD_LAYOUT;
+    const kind = layout[0] > TABULAR_MAX_FEATURES ? 'images' : 'tabular';
+    network.learningRate ??= defaultLearningRates(kind, network.algorithm ?? 'pgaf', 1, layout.length - 1, network.output ?? 'softmax');
+    network.decay ??= kind === 'images' ? 0.1 : 0;
+  }
   const draws = choiceOption('--draws', values.draws, ['mtj', 'prng'] as const, 'mtj');
   const board = values.board;
   if (board.trim() === '') throw new CliError('--board', `expected one of ${boards}, got ""`);

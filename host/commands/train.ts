@@ -33,6 +33,7 @@ import { datasetInputTransform } from '../data/input-transform.ts';
 import { encodeReflection, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
 import { ValidationSplitError, holdOutValidation } from '../data/validation-split.ts';
 import type { Split } from '../data/dataset.ts';
+import { classNamesMeta } from './class-names.ts';
 import { DEFAULT_KEPT_FLOOR, KeptFractionControl, keptControlMeta, keptControlOf, keptControlSteps, type KeptControlState } from '../train/kept-fraction-control.ts';
 import { KEPT_FRACTION_WARNING, keptFractionWarning, lowKeptFractions, type LowKeptFraction } from '../train/kept-fraction.ts';
 
@@ -352,7 +353,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   const main = job.teacher
     ? await trainWithTeacher(job.dataset, config, {
         epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws, engine, startEpoch,
-        onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill) }, datasetInputTransform(job.dataset)) : undefined,
+        onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill), ...classNamesMeta(job.dataset) }, datasetInputTransform(job.dataset)) : undefined,
       })
     : await runWithProgress(job, config, { engine, startEpoch, draws, keptControl });
   let baseline: TrainResult | undefined;
@@ -363,7 +364,7 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
   }
   if (job.save) {
     const saved: Record<string, number | string> = main.bestEpoch !== undefined ? { epoch: main.bestEpoch, validation: job.validation!.fraction, validationAccuracy: main.validationAccuracy! } : { epoch: job.epochs - 1 };
-    await saveCheckpoint(job.save, main.engine, { ...saved, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}), ...keptControlMeta(keptControl) }, datasetInputTransform(job.dataset, job.reflection));
+    await saveCheckpoint(job.save, main.engine, { ...saved, testAccuracy: main.testAccuracy, dataset: job.dataset.name, ...(distill ? { distill: JSON.stringify(distill) } : {}), ...keptControlMeta(keptControl), ...classNamesMeta(job.dataset) }, datasetInputTransform(job.dataset, job.reflection));
     log(`weights saved to ${job.save}`);
   }
   const summary = summarise(main, baseline);
@@ -433,7 +434,7 @@ async function runWithProgress(
       }
     },
     onEpochEnd: job.checkpoint
-      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name, ...keptControlMeta(opts.keptControl) }, datasetInputTransform(job.dataset, job.reflection))
+      ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name, ...keptControlMeta(opts.keptControl), ...classNamesMeta(job.dataset) }, datasetInputTransform(job.dataset, job.reflection))
       : undefined,
   });
   bar?.stop();

@@ -526,6 +526,7 @@ export function loadCsvDataset(paths: string[], opts: CsvDatasetOptions = {}): D
       train: { x: quantiseRowsU8(train.values, train.features, all, scale), y: yAll, n: train.n },
       test: { x: quantiseRowsU8(test.values, test.features, Uint32Array.from({ length: test.n }, (_v, i) => i), scale), y: labelIds(test, classes, paths[0]), n: test.n },
       inputScale: scale,
+      testRaw: rawRows(test, Uint32Array.from({ length: test.n }, (_v, i) => i)),
     };
   }
   const testFraction = opts.testFraction ?? 0.2;
@@ -547,5 +548,11 @@ export function loadCsvDataset(paths: string[], opts: CsvDatasetOptions = {}): D
     train: { x: quantiseRowsU8(train.values, train.features, idx.train, scale), y: Uint8Array.from(idx.train, (i) => yAll[i]), n: idx.train.length },
     test: { x: quantiseRowsU8(train.values, train.features, idx.test, scale), y: Uint8Array.from(idx.test, (i) => yAll[i]), n: idx.test.length },
     inputScale: scale,
+    testRaw: rawRows(train, idx.test),
   };
+}
+
+/** The raw feature rows of `table` at `rows`. */
+function rawRows(table: CsvTable, rows: ArrayLike<number>): number[][] {
+  return Array.from(rows, (i) => Array.from(table.values.subarray(i * table.features, (i + 1) * table.features)));
 }

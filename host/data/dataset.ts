@@ -35,6 +35,11 @@ export interface Dataset {
    * A model deployed elsewhere must quantise its inputs with the same scale.
    */
   inputScale?: MinMaxInputScale;
+  /**
+   * The test split's raw feature rows, before quantisation, when the loader quantised real values (CSV,
+   * Iris): a saved model's own transform is applied to them by `spintrain eval`.
+   */
+  testRaw?: number[][];
 }
 
 /** The first `limit` samples of a split (the split itself if limit is undefined or ≥ n). */

@@ -42,5 +42,6 @@ export function loadIris(opts: IrisOptions = {}): Dataset {
     train: { x: quantiseU8(trainRows, scale), y: Uint8Array.from(train, (i) => labels[i]), n: train.length },
     test: { x: quantiseU8(testRows, scale), y: Uint8Array.from(test, (i) => labels[i]), n: test.length },
     inputScale: { kind: 'min-max', min: scale.min, max: scale.max },
+    testRaw: testRows.map((r) => [...r]),
   };
 }
