@@ -37,7 +37,7 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --calibration FILE         MTJ calibration (spintrain calibrate) for the write-current tables`;
 
 /** The parseArgs options of `spintrain build`. */
-const BUILD_OPTIONS = {
+export const BUILD_OPTIONS = {
   board: { type: 'string' }, layout: { type: 'string' }, out: { type: 'string' }, weights: { type: 'string' },
   activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
   lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },

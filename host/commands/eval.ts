@@ -21,6 +21,8 @@ export const EVAL_USAGE = `spintrain eval --weights FILE --dataset D [--label-co
 ${LABEL_COLUMN_USAGE}
   --json                     one JSON object: accuracy, n, classNames, confusion (rows: true class, columns: predicted)`;
 
+export const EVAL_OPTIONS = { weights: { type: 'string' }, dataset: { type: 'string' }, 'label-column': { type: 'string' }, json: { type: 'boolean' } } as const;
+
 export interface EvalResult {
   weights: string;
   dataset: string;
@@ -61,7 +63,7 @@ export function evaluateModel(model: SavedModel, d: Dataset, spec: string): Eval
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, { weights: { type: 'string' }, dataset: { type: 'string' }, 'label-column': { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseOptions(argv, EVAL_OPTIONS);
   const weights = pathOption('--weights', values.weights);
   if (!weights) throw new CliError('--weights', 'required: the weights file to evaluate');
   const spec = values.dataset;

@@ -37,7 +37,7 @@ export const POWER_USAGE = `spintrain power --port PATH [options] [training opti
 training options (those of spintrain train; here --dataset defaults to iris):
 ${TRAIN_USAGE.split('\n').slice(1).join('\n').replace('(default mnist;', '(default iris for power;')}`;
 
-const POWER_OPTION_CONFIG = {
+export const POWER_OPTION_CONFIG = {
   port: { type: 'string' },
   sensor: { type: 'string' },
   address: { type: 'string' },

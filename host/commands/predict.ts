@@ -19,6 +19,8 @@ export const PREDICT_USAGE = `spintrain predict --weights FILE --input FILE|-
                              an optional header line), or - for standard input; prints one JSON line per row:
                              {"line": L, "class": k, "name": "<class name>"}`;
 
+export const PREDICT_OPTIONS = { weights: { type: 'string' }, input: { type: 'string' } } as const;
+
 /** Raw feature rows of CSV text, each of `features` numbers; errors name the file, line and column. */
 export function parseFeatureRows(text: string, file: string, features: number): { rows: number[][]; lines: number[] } {
   const rows: number[][] = [];
@@ -42,7 +44,7 @@ export function parseFeatureRows(text: string, file: string, features: number): 
 }
 
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, { weights: { type: 'string' }, input: { type: 'string' } });
+  const { values } = parseOptions(argv, PREDICT_OPTIONS);
   const weights = pathOption('--weights', values.weights);
   if (!weights) throw new CliError('--weights', 'required: the weights file to predict with');
   const input = pathOption('--input', values.input);
