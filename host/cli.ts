@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   build: () => import('./commands/build.ts').then((m) => ({ run: m.buildCommand, usage: m.BUILD_USAGE })),
   eval: () => import('./commands/eval.ts').then((m) => ({ run: m.evalCommand, usage: m.EVAL_USAGE })),
   predict: () => import('./commands/predict.ts').then((m) => ({ run: m.predictCommand, usage: m.PREDICT_USAGE })),
+  ports: () => import('./commands/ports.ts').then((m) => ({ run: (argv) => m.portsCommand(argv), usage: m.PORTS_USAGE })),
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

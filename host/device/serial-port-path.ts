@@ -30,12 +30,19 @@ const TTY_DRIVER = /tty|pts|ptm|console|rfcomm|serial|acm/i;
 
 /** The driver name of a character major number from /proc/devices text, if listed. */
 export function charDriverName(procDevices: string, major: number): string | undefined {
+  return charDriverNames(procDevices, major)[0];
+}
+
+/**
+ * Every driver name /proc/devices lists for a character major, in order: one major can carry several
+ * (4: "/dev/vc/0", "tty" and "ttyS", the serial ports /dev/ttyS*).
+ */
+export function charDriverNames(procDevices: string, major: number): string[] {
   const chars = procDevices.split(/\n\s*\n|Block devices:/)[0];
-  for (const line of chars.split('\n')) {
+  return chars.split('\n').flatMap((line) => {
     const m = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
-    if (m && Number(m[1]) === major) return m[2];
-  }
-  return undefined;
+    return m && Number(m[1]) === major ? [m[2]] : [];
+  });
 }
 
 /** glibc's major() of a device number. */
@@ -74,6 +81,6 @@ export function assertSerialPortPath(path: string, opts: { option?: string; proc
   }
   if (table === undefined) return;
   const major = majorOf(st.rdev);
-  const driver = charDriverName(table, major);
-  if (driver !== undefined && !TTY_DRIVER.test(driver)) throw new NotASerialPortError(path, `a character device of driver "${driver}", not a terminal`);
+  const drivers = charDriverNames(table, major);
+  if (drivers.length > 0 && !drivers.some((d) => TTY_DRIVER.test(d))) throw new NotASerialPortError(path, `a character device of driver "${drivers.join('", "')}", not a terminal`);
 }

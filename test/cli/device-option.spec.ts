@@ -9,7 +9,7 @@ import { captureOutput } from '../support/capture-output.ts';
 import { parseDeviceOption } from '../../host/commands/device-option.ts';
 import { type Calibration, saveCalibration } from '../../host/device/calibration.ts';
 import { SimMtj } from '../../host/device/sim-mtj.ts';
-import { assertSerialPortPath, charDriverName, NotASerialPortError } from '../../host/device/serial-port-path.ts';
+import { assertSerialPortPath, charDriverName, charDriverNames, NotASerialPortError } from '../../host/device/serial-port-path.ts';
 import { PortNotFoundError } from '../../host/device/errors.ts';
 
 const capture = captureOutput;
@@ -133,6 +133,8 @@ describe('a path that is not a serial port: exit 1 naming the port, no stack tra
     expect(charDriverName(table, 166)).toBe('ttyACM');
     expect(charDriverName(table, 1)).toBe('mem'); // not the block device of the same number
     expect(charDriverName(table, 42)).toBeUndefined();
+    // major 4 carries /dev/vc/0, tty and ttyS: /dev/ttyS* is a serial port (it was refused on the first name)
+    expect(charDriverNames('Character devices:\n  4 /dev/vc/0\n  4 tty\n  4 ttyS\n  5 /dev/tty\n', 4)).toEqual(['/dev/vc/0', 'tty', 'ttyS']);
     expect(() => assertSerialPortPath('/dev/null', { procDevices: table })).toThrow(NotASerialPortError);
     expect(() => assertSerialPortPath('/dev/null', { procDevices: 'Character devices:\n  1 ttyFAKE\n' })).not.toThrow();
     expect(() => assertSerialPortPath('/dev/spintrain-nope')).toThrow(PortNotFoundError);

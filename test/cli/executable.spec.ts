@@ -119,7 +119,7 @@ describe('spintrain, the executable', () => {
   it('--version prints the package version; --help lists every command; both exit 0', () => {
     expect(runs.version).toMatchObject({ code: 0, stdout: `spintrain ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`, stderr: '' });
     expect(runs.help.code).toBe(0);
-    for (const c of ['train', 'calibrate', 'power', 'report', 'build']) expect(runs.help.stdout).toContain(c);
+    for (const c of ['train', 'calibrate', 'power', 'report', 'build', 'eval', 'predict', 'ports']) expect(runs.help.stdout).toContain(c);
   });
 
   it('power --help names one default data set (iris), not train\'s (mnist)', () => {

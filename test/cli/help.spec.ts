@@ -7,6 +7,7 @@ import { BUILD_OPTIONS } from '../../host/commands/build.ts';
 import { POWER_OPTION_CONFIG } from '../../host/commands/power.ts';
 import { EVAL_OPTIONS } from '../../host/commands/eval.ts';
 import { PREDICT_OPTIONS } from '../../host/commands/predict.ts';
+import { PORTS_OPTIONS } from '../../host/commands/ports.ts';
 import { captureOutput } from '../support/capture-output.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -17,6 +18,7 @@ const COMMANDS: [string, object][] = [
   ['power', { ...TRAIN_OPTIONS, ...POWER_OPTION_CONFIG }],
   ['eval', EVAL_OPTIONS],
   ['predict', PREDICT_OPTIONS],
+  ['ports', PORTS_OPTIONS],
 ];
 
 describe('--help', () => {
