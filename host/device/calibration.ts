@@ -66,7 +66,10 @@ export interface CalibrationOptions {
   coarseDraws: number;
   /** Fine sweep points between the coarse fit's P = 2 % and 98 % currents. Default 21. */
   finePoints: number;
-  /** Draws per fine point (even: consecutive pairs feed the σ′ check). Default 200. */
+  /**
+   * Draws per fine point: the points the fit and its error come from (`spintrain calibrate --samples`).
+   * Consecutive pairs feed the σ′ check (an odd count leaves the last draw unpaired). Default 200.
+   */
   fineDraws: number;
   /** Write pulse width [s]; default the array's default. */
   widthS?: number;

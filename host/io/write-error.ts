@@ -3,7 +3,8 @@
  * what went wrong in words: a missing or read-only directory, a full disk, a directory in the way.
  * Writers are atomic (host/io/atomic-write.ts), so the message also says the old file is unchanged.
  */
-import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export class FileWriteError extends Error {
   override name = 'FileWriteError';
@@ -67,4 +68,18 @@ export function writeErrorFor(target: string, e: NodeJS.ErrnoException, tempPath
     }
   }
   return new FileWriteError(target, reason, code, { cause: e });
+}
+
+/**
+ * Creates `dir` (and its parents) for `file`, about to be written there; a failure is a FileWriteError
+ * naming dir/file and why (a file in the way: "<dir> exists and is not a directory").
+ */
+export function makeDirFor(dir: string, file: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    if (e.code === 'EEXIST') throw new FileWriteError(join(dir, file), `${dir} exists and is not a directory`, e.code, { cause: e });
+    throw writeErrorFor(join(dir, file), e);
+  }
 }

@@ -1,26 +1,27 @@
 /**
- * One self-contained HTML page per run (inline CSS and SVG, no external URLs): configuration, accuracy
- * per epoch and the learning curve, kept-gradient fraction, operations and estimated energy per phase
- * (bp vs pgaf), the calibration curves when a device was calibrated, and the measured power trace with
- * the model's error when the run was measured. Every panel holds a chart or a table; a panel whose data
- * is absent says why in a table row rather than showing an empty chart.
+ * One self-contained HTML page per run (inline CSS and SVG, no external URLs): a one-sentence summary
+ * (run-summary.ts), configuration, accuracy per epoch with the bp baseline, the learning curve,
+ * kept-gradient fraction, operations and estimated energy per phase (bp vs pgaf, priced with the table
+ * report-energy-table.ts picks and names), the calibration curves when a device was calibrated, and the
+ * measured power trace with the model's error when the run was measured. Every panel holds a chart or a
+ * table; a panel whose data is absent says why in a table row rather than showing an empty chart.
  */
-import { findBoard } from '../../boards/index.ts';
-import type { BoardProfile } from '../../boards/board-profile.ts';
-import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { renderCalibrationPlots } from '../device/calibration-plots.ts';
 import { PHASES, type OpCounters, type Phase } from '../engine/counters.ts';
-import type { EnergyBreakdown } from '../energy/energy-model.ts';
-import { compareWithMeasurement, estimateEnergy } from '../power/energy-estimate.ts';
+import { energyPerSample, type EnergyBreakdown } from '../energy/energy-model.ts';
+import { compareWithMeasurement } from '../power/energy-estimate.ts';
 import { renderPowerPlot } from '../power/power-plot.ts';
+import { reportEnergyTable, runHost } from './report-energy-table.ts';
 import { groupedBars, lineChart, type BarValue, type SeriesPoint } from './report-plots.ts';
 import type { RunDir, RunRecord } from './run-dir.ts';
+import { list, num, pct, text } from './page-text.ts';
+import { runSummarySentence } from './run-summary.ts';
 
 const PHASE_LABEL: Record<Phase, string> = { forward: 'forward', activationGradient: 'activation gradient', deltaPropagation: 'δ propagation', weightUpdate: 'weight update' };
 
 export async function buildReportHtml(r: RunDir): Promise<string> {
   const run = r.run;
-  const board = boardOf(run.boardId);
+  const energyTable = reportEnergyTable(runHost(run, r.power?.port), run.boardId);
   const panels: string[] = [];
   const c = run.config;
   panels.push(
@@ -34,7 +35,8 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
       ['p floor / δ clip', `${text(c.probabilityFloor)} / ${text(c.deltaClip)}`],
       ['seed', text(c.seed)],
       ['draws from', c.device === undefined ? 'prng' : text(c.device)],
-      ['board (energy table)', text(board.name)],
+      ['board', energyTable.board],
+      ['energy table', energyTable.label],
       ['epochs / samples', `${text(run.epochs)} / ${text(run.samples)}`],
       ['test accuracy', pct(run.testAccuracy)],
       ['train accuracy', pct(run.trainAccuracy)],
@@ -42,12 +44,18 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
       ...(run.baseline ? [['bp baseline test accuracy', pct(run.baseline.testAccuracy)], ['backward ops, bp ÷ this run', `${num(run.backwardOpsRatio ?? NaN, 2)}×`]] : []),
     ])),
   );
-  // Accuracy per epoch.
+  // Accuracy per epoch, with the bp baseline's test accuracy (dashed) when one was trained.
   const acc: SeriesPoint[] = run.perEpoch.flatMap((e) => [
     { x: e.epoch + 1, y: e.trainAccuracy, series: 'train' },
     { x: e.epoch + 1, y: e.testAccuracy, series: 'test' },
   ]);
-  panels.push(panel('Accuracy per epoch', acc.length ? await lineChart('Accuracy per epoch', 'epoch', 'accuracy', acc) : note('no epoch was trained')));
+  const base = acc.length ? baselineSeries(run) : [];
+  panels.push(
+    panel(
+      'Accuracy per epoch',
+      acc.length ? await lineChart('Accuracy per epoch', 'epoch', 'accuracy', [...acc, ...base], { dashed: [...new Set(base.map((p) => p.series))] }) : note('no epoch was trained'),
+    ),
+  );
   // Learning curve.
   const curve = run.curve.map((p) => ({ x: p.samples, y: p.testAccuracy, series: 'test accuracy' }));
   panels.push(
@@ -75,13 +83,13 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
         table(['phase', ...algos.map((a) => `${a.name} mul`), ...algos.map((a) => `${a.name} add`)], PHASES.map((p) => [PHASE_LABEL[p], ...algos.map((a) => num(a.ops[p].mul / a.samples, 1)), ...algos.map((a) => num(a.ops[p].add / a.samples, 1))])),
     ),
   );
-  const energies = algos.map((a) => ({ name: a.name, e: estimateEnergy(a.ops, a.samples, board) }));
+  const energies = algos.map((a) => ({ name: a.name, e: energyPerSample(a.ops, a.samples, energyTable.table) }));
   const eBars: BarValue[] = energies.flatMap((a) => PHASES.map((p) => ({ group: PHASE_LABEL[p], series: a.name, value: a.e.phases[p].total })));
   const reduction = energies.length === 2 ? energyReduction(energies) : '';
   panels.push(
     panel(
       'Estimated energy per phase',
-      (await groupedBars(`Estimated energy per training sample [pJ] (${board.id} table, log scale)`, 'pJ / sample', eBars, true)) +
+      (await groupedBars(`Estimated energy per training sample [pJ] (${energyTable.short}, log scale)`, 'pJ / sample', eBars, true)) +
         table(['phase', ...energies.map((a) => `${a.name} [pJ/sample]`)], [
           ...PHASES.map((p) => [PHASE_LABEL[p], ...energies.map((a) => num(a.e.phases[p].total, 1))]),
           ['backward (all but forward)', ...energies.map((a) => num(a.e.backward, 1))],
@@ -93,8 +101,7 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
   if (r.power && r.trace) {
     const p = r.power;
     const m = p.measured;
-    const own = energies.find((a) => a.name === c.algorithm)!.e;
-    const est = p.samples === run.samples ? own : estimateEnergy(run.ops, run.samples, board);
+    const est = energies.find((a) => a.name === c.algorithm)!.e;
     const cmp = compareWithMeasurement(est, m);
     const svg = await renderPowerPlot(r.trace, p.markers);
     const rows = (['forward', 'backward', 'total'] as const).map((k) => {
@@ -130,6 +137,7 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
       ),
     );
   }
+  const summary = runSummarySentence(run, energies.find((a) => a.name === c.algorithm)!.e.total, energyTable.short);
   const title = `spintrain run — ${text(c.dataset)} ${list(c.layout, '-')} ${text(c.algorithm)}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -139,22 +147,30 @@ h1{font-size:20px;margin:0 0 4px}.sub{color:#666;margin-bottom:16px}
 .grid{display:flex;flex-wrap:wrap;gap:16px}
 .panel{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px;max-width:760px}
 .panel h2{font-size:15px;margin:0 0 8px}
+.summary{font-size:15px;margin:0 0 16px;max-width:1000px}
 table{border-collapse:collapse;margin-top:8px;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f0f0f0}
 svg{display:block;max-width:100%;height:auto}
 </style></head>
 <body><h1>${esc(title)}</h1><div class="sub">created ${esc(text(run.createdAt))} · spintrain report</div>
+<p class="summary" data-summary>${esc(summary)}</p>
 <div class="grid">
 ${panels.join('\n')}
 </div></body></html>
 `;
 }
 
-function boardOf(id: string): BoardProfile {
-  try {
-    return findBoard(id);
-  } catch {
-    return arduinoUno;
-  }
+/**
+ * The bp baseline's test accuracy as a series of the accuracy chart: per epoch when run.json has it
+ * ("bp baseline (test)"), else its final test accuracy as a flat line over the run's epochs
+ * ("bp baseline (final test)"); none without a bp baseline.
+ */
+function baselineSeries(run: RunRecord): SeriesPoint[] {
+  const cmp = run.compare?.algorithm === 'bp' ? run.compare : undefined;
+  if (cmp?.perEpoch?.length) return cmp.perEpoch.map((e) => ({ x: e.epoch + 1, y: e.testAccuracy, series: 'bp baseline (test)' }));
+  const final = run.baseline?.testAccuracy ?? cmp?.testAccuracy;
+  if (final === undefined || run.perEpoch.length === 0) return [];
+  const xs = run.perEpoch.map((e) => e.epoch + 1);
+  return [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: final, series: 'bp baseline (final test)' }));
 }
 
 function energyReduction(e: { name: string; e: EnergyBreakdown }[]): string {
@@ -181,32 +197,6 @@ function note(text: string): string {
 
 function esc(s: string): string {
   return String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
-}
-
-/**
- * A value as page text. Rule: the page never shows "undefined", "null", "NaN", "Infinity" or
- * "[object Object]": a string is shown as is, a finite number or a boolean as written, anything
- * else as '–'. (readRunDir has checked every field; this holds even for a record built in code.)
- */
-function text(x: unknown): string {
-  if (typeof x === 'string') return x;
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '–';
-  if (typeof x === 'boolean') return String(x);
-  return '–';
-}
-
-/** The elements of a list as page text, joined by `sep`; '–' for a value that is not a list. */
-function list(x: unknown, sep: string): string {
-  return Array.isArray(x) ? x.map(text).join(sep) : '–';
-}
-
-/** A number with `d` decimals; '–' for anything not finite (never "NaN" in the page). */
-function num(x: number, d: number): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–';
-}
-
-function pct(x: number, d = 2): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(d)} %` : '–';
 }
 
 /** Kept fraction over the run per hidden layer and, with the kept-fraction control, its steps, input gain and final rate factor. */

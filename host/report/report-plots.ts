@@ -3,7 +3,8 @@
  * kept-gradient fraction per epoch, and grouped bars per phase (operations, estimated energy) for bp vs
  * pgaf after the p-GAF-BP paper's Fig. 2C/2D.
  */
-import { renderSvg, type ChartSpec } from '../io/svg-chart.ts';
+import { renderSvg } from '../io/svg-chart.ts';
+import { percentAxis } from './percent-axis.ts';
 
 export { renderSvg };
 
@@ -25,27 +26,63 @@ function chartFrame(title: string, values: unknown[]) {
   };
 }
 
-/** Lines (with points) of several series; y in [0, 1] shown as %. */
-export function lineChart(title: string, xTitle: string, yTitle: string, values: SeriesPoint[], percent = true): Promise<string> {
+/** Options of a line chart. */
+export interface LineChartOptions {
+  /** y in [0, 1] shown as % (default) on a percentAxis; false: a linear axis from 0 with SI labels. */
+  percent?: boolean;
+  /** Series drawn dashed (reference series such as a baseline); the legend draws them dashed too. */
+  dashed?: readonly string[];
+}
+
+/** Dash pattern [px on, px off] of a dashed series; [1, 0] is solid. */
+const DASH = [6, 3];
+
+/**
+ * Lines (with points) of several series. Percent: the y ticks come from percentAxis (distinct labels);
+ * the legend shows each series as a short line, dashed as drawn.
+ */
+export function lineChart(title: string, xTitle: string, yTitle: string, values: SeriesPoint[], options: LineChartOptions = {}): Promise<string> {
+  const percent = options.percent ?? true;
+  const dashedList = JSON.stringify([...(options.dashed ?? [])]);
+  const dash = (field: string) => ({ signal: `indexof(${dashedList}, ${field}) >= 0 ? ${JSON.stringify(DASH)} : [1, 0]` });
+  const axis = percent ? percentAxis(values.map((v) => v.y)) : undefined;
   return renderSvg({
     ...chartFrame(title, values),
     scales: [
       { name: 'x', type: 'linear', domain: { data: 'v', field: 'x' }, range: 'width', zero: false, nice: true },
-      { name: 'y', type: 'linear', domain: { data: 'v', field: 'y' }, range: 'height', zero: percent ? false : true, nice: true },
+      axis
+        ? { name: 'y', type: 'linear', domain: axis.domain, range: 'height', zero: false, nice: false }
+        : { name: 'y', type: 'linear', domain: { data: 'v', field: 'y' }, range: 'height', zero: true, nice: true },
       { name: 'color', type: 'ordinal', domain: { data: 'v', field: 'series' }, range: 'category' },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: xTitle, tickMinStep: 1 },
-      { orient: 'left', scale: 'y', title: yTitle, format: percent ? '.0%' : '~s' },
+      axis ? { orient: 'left', scale: 'y', title: yTitle, values: axis.values, format: axis.format } : { orient: 'left', scale: 'y', title: yTitle, format: '~s' },
     ],
-    legends: [{ stroke: 'color', fill: 'color', title: '', orient: 'bottom', direction: 'horizontal' }],
+    legends: [
+      {
+        stroke: 'color',
+        title: '',
+        orient: 'bottom',
+        direction: 'horizontal',
+        symbolType: 'stroke',
+        symbolStrokeWidth: 2,
+        labelLimit: 320,
+        encode: { symbols: { update: { strokeDash: dash('datum.value') } } },
+      },
+    ],
     marks: [
       {
         type: 'group',
         from: { facet: { name: 's', data: 'v', groupby: 'series' } },
         marks: [
-          { type: 'line', from: { data: 's' }, encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'series' }, strokeWidth: { value: 1.8 } } } },
-          { type: 'symbol', from: { data: 's' }, encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, fill: { scale: 'color', field: 'series' }, size: { value: 20 } } } },
+          {
+            type: 'line',
+            from: { data: 's' },
+            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'series' }, strokeWidth: { value: 1.8 }, strokeDash: dash('datum.series') } },
+          },
+          // Points on the solid series only: a dashed series is a reference line.
+          { type: 'symbol', from: { data: 's' }, encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, fill: { scale: 'color', field: 'series' }, size: { value: 20 }, opacity: { signal: `indexof(${dashedList}, datum.series) >= 0 ? 0 : 1` } } } },
         ],
       },
     ],

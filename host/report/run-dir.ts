@@ -9,14 +9,14 @@
  *   power.csv         its raw trace: t_s,bus_v,current_a,power_w (host/power/power-trace.ts)
  *   report.html       the rendered report (spintrain report)
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainSummary } from '../commands/train.ts';
 import { validateCalibration, type Calibration } from '../device/calibration.ts';
 import type { OpCounters } from '../engine/counters.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readRegularTextSync, RegularFileError } from '../io/regular-file.ts';
-import { FileWriteError, isSystemError, writeErrorFor } from '../io/write-error.ts';
+import { makeDirFor } from '../io/write-error.ts';
 import type { MeasuredTraining, SensorInfo } from '../power/measured-training.ts';
 import type { MeasuredEnergy } from '../power/phase-energy.ts';
 import type { MarkerEvent } from '../power/phase-marker.ts';
@@ -34,13 +34,20 @@ export interface RunRecord extends TrainSummary {
   schema: typeof RUN_SCHEMA;
   schemaVersion: 1;
   createdAt: string;
-  /** Board whose energy table prices the counters (default arduino-uno). */
+  /**
+   * The board profile (default arduino-uno). Its energy table prices the counters only when the run was on
+   * that board (a port device or a power measurement); a PC run is priced with the default 45 nm table
+   * (host/report/report-energy-table.ts).
+   */
   boardId: string;
   curve: CurvePoint[];
   /** Counters per epoch (same order as perEpoch). */
   perEpochOps: OpCounters[];
-  /** The other algorithm on the same network and samples, for the bp vs pgaf bars. */
-  compare?: { algorithm: 'bp' | 'pgaf'; ops: OpCounters; samples: number; testAccuracy?: number };
+  /**
+   * The other algorithm on the same network and samples, for the bp vs pgaf bars; its test accuracy per
+   * epoch (absent in records before issue 13, and for `spintrain power`) draws the baseline's curve.
+   */
+  compare?: { algorithm: 'bp' | 'pgaf'; ops: OpCounters; samples: number; testAccuracy?: number; perEpoch?: { epoch: number; testAccuracy: number }[] };
 }
 
 export interface PowerRecord {
@@ -64,29 +71,18 @@ export interface RunDir {
   trace?: PowerTrace;
 }
 
-/** Creates the run directory; a failure names the file about to be written there and why. */
-function makeRunDir(dir: string, file: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    if (!isSystemError(e)) throw e;
-    if (e.code === 'EEXIST') throw new FileWriteError(join(dir, file), `${dir} exists and is not a directory`, e.code, { cause: e });
-    throw writeErrorFor(join(dir, file), e);
-  }
-}
-
 export async function writeRunRecord(dir: string, run: RunRecord): Promise<void> {
-  makeRunDir(dir, RUN_FILES.run);
+  makeDirFor(dir, RUN_FILES.run);
   await writeFileAtomic(join(dir, RUN_FILES.run), JSON.stringify(run, null, 1) + '\n');
 }
 
 export async function writeRunCalibration(dir: string, cal: Calibration): Promise<void> {
-  makeRunDir(dir, RUN_FILES.calibration);
+  makeDirFor(dir, RUN_FILES.calibration);
   await writeFileAtomic(join(dir, RUN_FILES.calibration), JSON.stringify(cal, null, 1) + '\n');
 }
 
 export async function writePowerMeasurement(dir: string, m: MeasuredTraining): Promise<void> {
-  makeRunDir(dir, RUN_FILES.power);
+  makeDirFor(dir, RUN_FILES.power);
   const rec: PowerRecord = {
     schema: POWER_SCHEMA,
     schemaVersion: 1,

@@ -98,6 +98,13 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
     checkOpCounters(f, c.ops, 'compare.ops');
     f.count(c.samples, 'compare.samples', 1);
     if (c.testAccuracy !== undefined) f.fraction(c.testAccuracy, 'compare.testAccuracy');
+    if (c.perEpoch !== undefined) {
+      f.each(c.perEpoch, 'compare.perEpoch', (v, at) => {
+        const e = f.object(v, at);
+        f.number(e.epoch, `${at}.epoch`, { min: 0, max: MAX_EPOCHS - 1, integer: true });
+        f.fraction(e.testAccuracy, `${at}.testAccuracy`);
+      }, MAX_EPOCHS);
+    }
   }
   return r as unknown as RunRecord;
 }

@@ -17,7 +17,18 @@ export function trainRunRecord(summary: TrainSummary, main: TrainResult, baselin
     boardId,
     curve: main.curve,
     perEpochOps: main.epochs.map((e) => e.ops),
-    ...(baseline ? { compare: { algorithm: baseline.config.algorithm, ops: baseline.ops, samples: baseline.samples, testAccuracy: baseline.testAccuracy } } : {}),
+    ...(baseline ? { compare: compareOf(baseline) } : {}),
+  };
+}
+
+/** The baseline's counters, final test accuracy and test accuracy per epoch (the report draws its curve). */
+function compareOf(b: TrainResult): NonNullable<RunRecord['compare']> {
+  return {
+    algorithm: b.config.algorithm,
+    ops: b.ops,
+    samples: b.samples,
+    testAccuracy: b.testAccuracy,
+    perEpoch: b.epochs.map((e) => ({ epoch: e.epoch, testAccuracy: e.testAccuracy })),
   };
 }
 

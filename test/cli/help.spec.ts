@@ -8,6 +8,7 @@ import { POWER_OPTION_CONFIG } from '../../host/commands/power.ts';
 import { EVAL_OPTIONS } from '../../host/commands/eval.ts';
 import { PREDICT_OPTIONS } from '../../host/commands/predict.ts';
 import { PORTS_OPTIONS } from '../../host/commands/ports.ts';
+import { CALIBRATE_OPTIONS } from '../../host/commands/calibrate.ts';
 import { captureOutput } from '../support/capture-output.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -19,6 +20,7 @@ const COMMANDS: [string, object][] = [
   ['eval', EVAL_OPTIONS],
   ['predict', PREDICT_OPTIONS],
   ['ports', PORTS_OPTIONS],
+  ['calibrate', CALIBRATE_OPTIONS],
 ];
 
 describe('--help', () => {

@@ -55,7 +55,7 @@ const TRAIN: Spec = {
   normalize: choice('reflect', 'none'), compare: choice('bp', 'none'), 'train-limit': numeric, 'test-limit': numeric, save: path, checkpoint: path, resume: path, json: 'flag', report: path,
   device: choice('prng', 'sim', '/dev/ttyFUZZ0'), calibration: path, board: choice('uno'),
 };
-const CALIBRATE: Spec = { device: choice('sim', '/dev/ttyFUZZ0'), devices: numeric, out: path, plots: path, seed: numeric };
+const CALIBRATE: Spec = { device: choice('sim', '/dev/ttyFUZZ0'), devices: numeric, samples: numeric, out: path, plots: path, seed: numeric };
 const BUILD: Spec = {
   board: choice('nano33ble', 'rp2040-pico', 'esp32', 'teensy41', 'uno'), layout: list, out: path, weights: path, activation: choice('sigmoid', 'tanh', 'relu'),
   output: choice('softmax', 'sigmoid'), algo: choice('bp', 'pgaf', 'pair'), 'relu-sampled': 'flag', lr: list, momentum: numeric, decay: numeric, 'p-floor': numeric,
