@@ -21,6 +21,7 @@ import { MtjDeviceError, PortNotFoundError } from '../device/errors.ts';
 import { J5Mtj } from '../device/j5-mtj.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
 import { SimMtj } from '../device/sim-mtj.ts';
+import { AUTO_PORT, resolvePortPath } from '../device/find-firmata-board.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { FileWriteError, makeDirFor } from '../io/write-error.ts';
@@ -39,8 +40,9 @@ export const SAMPLES_DEFAULT = defaultCalibrationOptions.fineDraws;
 export const SAMPLES_MIN = MAX_ERROR_MIN_DRAWS;
 export const SAMPLES_MAX = 100_000;
 
-export const CALIBRATE_USAGE = `usage: spintrain calibrate --device sim|<port> [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]
-  --device sim|<port>        the simulated MTJ array, or the serial port of an Arduino Uno on StandardFirmata
+export const CALIBRATE_USAGE = `usage: spintrain calibrate [--device sim|<port>|auto] [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]
+  --device sim|<port>|auto   the simulated MTJ array, or the serial port of an Arduino Uno on StandardFirmata
+                             (default auto: the one listed port that answers Firmata, see spintrain ports)
   --devices N                calibrate devices 0..N-1 (default all: ${SIM_MAX_DEVICES} at most for sim, the board's count for a port)
   --samples N                draws per current where P(high) changes, which the fit uses: ${SAMPLES_MIN}..${SAMPLES_MAX}
                              (default ${SAMPLES_DEFAULT}; the sampling error of the fit falls as 1/√N, runtime grows ∝ N;
@@ -60,6 +62,8 @@ export interface CalibrateJob {
   out?: string;
   plots?: string;
   seed: number;
+  /** Finds the port for --device auto (tests; default: the single listed port answering Firmata). */
+  findBoard?: () => Promise<string>;
 }
 
 /** The parseArgs options of the command (CALIBRATE_USAGE names each). */
@@ -75,8 +79,8 @@ export const CALIBRATE_OPTIONS = {
 /** Parses and checks every option (CliError naming it, exit 2); touches no device. */
 export function parseCalibrateArgs(argv: string[]): CalibrateJob {
   const { values } = parseOptions(argv, CALIBRATE_OPTIONS);
-  if (values.device === undefined) throw new CliError('--device', 'required: sim or the path of a serial port');
-  if (values.device.trim() === '') throw new CliError('--device', 'expected sim or the path of a serial port, got ""');
+  values.device ??= AUTO_PORT;
+  if (values.device.trim() === '') throw new CliError('--device', 'expected sim, auto or the path of a serial port, got ""');
   const max = values.device === 'sim' ? SIM_MAX_DEVICES : (arduinoUno.mtj?.read.adcPins.length ?? 0);
   return {
     device: values.device,
@@ -126,9 +130,10 @@ function assertPort(path: string): void {
 async function runCalibrate(job: CalibrateJob): Promise<number> {
   const n = job.devices;
   const seed = job.seed;
-  if (job.device !== 'sim') assertPort(job.device); // exit 1 naming the port before the driver sees it
+  const device = job.device === 'sim' ? 'sim' : await resolvePortPath(job.device, { find: job.findBoard, log: (s) => process.stdout.write(s + '\n') });
+  if (device !== 'sim') assertPort(device); // exit 1 naming the port before the driver sees it
   const array: MtjArray =
-    job.device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: arduinoUno, port: job.device });
+    device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: arduinoUno, port: device });
   try {
     await array.open();
     if (n !== undefined && n > array.deviceCount) throw new MtjDeviceError(`--devices ${n} exceeds the ${array.deviceCount} devices of ${array.boardId}`);

@@ -25,8 +25,9 @@ export const DEVICE_OPTIONS = {
   board: { type: 'string' },
 } as const;
 
-export const DEVICE_USAGE = `  --device prng|sim|<port>   where the p-GAF draws come from (default prng: the module's generator;
-                             sim: simulated MTJ array seeded by --seed; a serial port: MTJ board on StandardFirmata)
+export const DEVICE_USAGE = `  --device prng|sim|<port>|auto   where the p-GAF draws come from (default prng: the module's generator;
+                             sim: simulated MTJ array seeded by --seed; a serial port: MTJ board on StandardFirmata;
+                             auto: the one listed serial port that answers Firmata, see spintrain ports)
   --calibration FILE         MTJ calibration (spintrain calibrate); required for a port, sim calibrates on the fly
   --board uno                board profile of a port device (default uno)`;
 

@@ -22,9 +22,11 @@ import { CliError, choiceOption, numberOption } from './cli-error.ts';
 import { parseTrainArgs, TRAIN_OPTIONS, TRAIN_USAGE } from './train.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
+import { AUTO_PORT, resolvePortPath } from '../device/find-firmata-board.ts';
 
-export const POWER_USAGE = `spintrain power --port PATH [options] [training options of spintrain train]
-  --port PATH                serial port of the board (StandardFirmata, Arduino Uno profile)
+export const POWER_USAGE = `spintrain power [--port PATH|auto] [options] [training options of spintrain train]
+  --port PATH|auto           serial port of the board (StandardFirmata, Arduino Uno profile); default auto: the one
+                             listed port that answers Firmata (see spintrain ports)
   --sensor ina219            power sensor kind (default ina219)
   --address 0x40             its I²C address (default the board profile's, 0x40)
   --shunt OHM                its shunt resistor (default the board profile's, 0.1 Ω)
@@ -63,8 +65,8 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
       if (!argv[i].includes('=')) i++; // its value (parseOptions checked that there is one)
     } else rest.push(argv[i]);
   }
-  if (values.port === undefined) throw new CliError('--port', 'is required (the serial port of the board running StandardFirmata)');
-  if (values.port.trim() === '') throw new CliError('--port', 'expected the path of a serial port, got ""');
+  values.port ??= AUTO_PORT;
+  if (values.port.trim() === '') throw new CliError('--port', 'expected auto or the path of a serial port, got ""');
   choiceOption('--sensor', values.sensor, ['ina219'] as const, 'ina219');
   const address = values.address === undefined ? undefined : parseAddress(values.address);
   if (!rest.some((a) => a === '--dataset' || a.startsWith('--dataset='))) rest.push('--dataset', 'iris');
@@ -88,9 +90,10 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
     linkLatencyS: numberOption('--link-latency-ms', values['link-latency-ms'], 0, 0, 1000) / 1000,
   };
   const out = pathOption('--out', values.out);
-  const link = connect?.(values.port);
-  if (!link) assertSerialPortPath(values.port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
-  const m = await measureTrainingPower({ ...options, port: link?.port ?? values.port, clock: link?.clock ?? wallPowerClock });
+  const port = await resolvePortPath(values.port, { log: job.json ? undefined : (s) => process.stdout.write(s + '\n') });
+  const link = connect?.(port);
+  if (!link) assertSerialPortPath(port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
+  const m = await measureTrainingPower({ ...options, port: link?.port ?? port, clock: link?.clock ?? wallPowerClock });
   const est = estimateEnergy(m.ops, m.samples, arduinoUno);
   const cmp = compareWithMeasurement(est, m.measured);
   const stdout = job.json ? null : process.stdout;

@@ -113,3 +113,17 @@ export async function findFirmataBoard(options: Omit<SurveyOptions, 'probe'> & {
   if (boards.length === 0) throw new NoFirmataBoardError(survey.ports, survey.listError);
   throw new SeveralFirmataBoardsError(survey.ports);
 }
+
+/** The word that asks for the single Firmata board instead of a port path (--device auto, --port auto). */
+export const AUTO_PORT = 'auto';
+
+/**
+ * `path` itself, or for "auto" the single listed port that answers Firmata (findFirmataBoard; `find` replaces
+ * it in tests). `log` hears which port was found.
+ */
+export async function resolvePortPath(path: string, opts: { find?: () => Promise<string>; log?: (s: string) => void } = {}): Promise<string> {
+  if (path !== AUTO_PORT) return path;
+  const found = await (opts.find ?? findFirmataBoard)();
+  opts.log?.(`found a Firmata board on ${found}`);
+  return found;
+}

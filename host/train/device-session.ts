@@ -13,6 +13,7 @@ import { type Calibration, type CalibrationOptions, calibrate, loadCalibration }
 import type { DeviceClock } from '../device/device-clock.ts';
 import { CalibrationFileError } from '../device/errors.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
+import { resolvePortPath } from '../device/find-firmata-board.ts';
 import { J5Mtj } from '../device/j5-mtj.ts';
 import type { SerialPortLike } from '../device/firmata-link.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
@@ -33,6 +34,8 @@ export interface DeviceSessionOptions {
   /** Seeds the simulated array (the run's --seed). */
   seed: number;
   connect?: PortConnector;
+  /** Finds the port for --device auto (default: the single listed port answering Firmata). */
+  findBoard?: () => Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -71,13 +74,14 @@ export async function openDeviceSession(spec: DeviceSpec, options: DeviceSession
   }
   // Check the file before touching the hardware: a wrong file fails fast and names itself.
   const raw = loadCalibration(spec.calibration, spec.board.id);
-  const link = options.connect?.(spec.path);
-  const array = new J5Mtj({ profile: spec.board, port: link?.port ?? spec.path, clock: link?.clock });
+  const path = await resolvePortPath(spec.path, { find: options.findBoard, log: options.log });
+  const link = options.connect?.(path);
+  const array = new J5Mtj({ profile: spec.board, port: link?.port ?? path, clock: link?.clock });
   checkCalibrationFits(raw, array, spec.calibration);
-  if (!link) assertSerialPortPath(spec.path); // before the driver sees it: exit 1 naming the port, never a hang
-  options.log?.(`opening ${spec.board.name} on ${spec.path}`);
+  if (!link) assertSerialPortPath(path); // before the driver sees it: exit 1 naming the port, never a hang
+  options.log?.(`opening ${spec.board.name} on ${path}`);
   await array.open();
-  return arraySession(spec.path, array, raw, 'buffer');
+  return arraySession(path, array, raw, 'buffer');
 }
 
 function arraySession(label: string, array: MtjArray, calibration: Calibration, via: 'import' | 'buffer'): DeviceSession {

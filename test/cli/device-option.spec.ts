@@ -150,9 +150,8 @@ describe('calibrate: numeric options are bounded (issue 11)', () => {
     [['--device', 'sim', '--seed', ''], '--seed: expected an integer in 0..4294967295, got ""'],
     [['--device', 'sim', '--seed', '-1'], '--seed: expected a value, got the option-like "-1"'],
     [['--device', 'sim', '--seed=-1'], '--seed: expected an integer in 0..4294967295, got "-1"'],
-    [['--device', ''], '--device: expected sim or the path of a serial port, got ""'],
+    [['--device', ''], '--device: expected sim, auto or the path of a serial port, got ""'],
     [['--device', 'sim', '--out', ''], '--out: expected a path, got ""'],
-    [['--devices', '2'], '--device: required: sim or the path of a serial port'],
     [['--device', 'sim', '--device', 'sim'], '--device: given more than once'],
   ])('%j → exit 2: %s', async (argv, message) => {
     const io = capture();

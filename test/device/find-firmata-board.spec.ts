@@ -10,6 +10,8 @@ import {
   SeveralFirmataBoardsError,
   findFirmataBoard,
   surveyPorts,
+  AUTO_PORT,
+  resolvePortPath,
 } from '../../host/device/find-firmata-board.ts';
 import type { FirmataProbe } from '../../host/device/firmata-probe.ts';
 import { PortListError } from '../../host/device/port-list.ts';
@@ -136,5 +138,15 @@ describe('surveyPorts', () => {
     expect(survey.ports).toEqual([]);
     expect(survey.listError).toBeInstanceOf(PortListError);
     expect(survey.listError!.message).toBe('cannot list serial ports: EACCES');
+  });
+});
+
+describe('resolvePortPath (--device auto, --port auto)', () => {
+  it('a path is itself; "auto" is the port the finder returns, and the log names it', async () => {
+    const heard: string[] = [];
+    expect(await resolvePortPath('/dev/ttyACM3', { find: async () => '/dev/never' })).toBe('/dev/ttyACM3');
+    expect(await resolvePortPath(AUTO_PORT, { find: async () => '/dev/ttyACM1', log: (s) => heard.push(s) })).toBe('/dev/ttyACM1');
+    expect(heard).toEqual(['found a Firmata board on /dev/ttyACM1']);
+    await expect(resolvePortPath(AUTO_PORT, { find: async () => Promise.reject(new NoFirmataBoardError([])) })).rejects.toThrow('no Firmata board found: no serial ports are listed');
   });
 });
