@@ -102,9 +102,9 @@ function complain(message: string): void {
  * (naming the port), a file that cannot be written (naming it), or an unexpected error (SPINTRAIN_DEBUG=1
  * adds its stack). Every error line begins with "spintrain calibrate: ".
  */
-export async function calibrateCommand(argv: string[]): Promise<number> {
+export async function calibrateCommand(argv: string[], deps: Pick<CalibrateJob, 'findBoard'> = {}): Promise<number> {
   try {
-    return await runCalibrate(parseCalibrateArgs(argv));
+    return await runCalibrate({ ...parseCalibrateArgs(argv), ...deps });
   } catch (e) {
     if (e instanceof CliError) {
       complain(`${e.message}\nsee spintrain calibrate --help`);

@@ -90,7 +90,8 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
     linkLatencyS: numberOption('--link-latency-ms', values['link-latency-ms'], 0, 0, 1000) / 1000,
   };
   const out = pathOption('--out', values.out);
-  const port = await resolvePortPath(values.port, { log: job.json ? undefined : (s) => process.stdout.write(s + '\n') });
+  // a connector given by the caller (the emulated Uno in tests) takes the option as it is, auto included
+  const port = connect ? values.port : await resolvePortPath(values.port, { log: job.json ? undefined : (s) => process.stdout.write(s + '\n') });
   const link = connect?.(port);
   if (!link) assertSerialPortPath(port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
   const m = await measureTrainingPower({ ...options, port: link?.port ?? port, clock: link?.clock ?? wallPowerClock });

@@ -134,3 +134,21 @@ describe('every error line begins with "spintrain calibrate: "', () => {
     expect(io.err()).toContain('spintrain calibrate: 2"\n');
   });
 });
+
+describe('--device auto (the default)', () => {
+  it('without --device, calibrate looks for the one Firmata board; none: exit 1 saying so and naming the option to give', async () => {
+    const { NoFirmataBoardError } = await import('../../host/device/find-firmata-board.ts');
+    const io = captureOutput();
+    let asked = 0;
+    const findBoard = async (): Promise<string> => {
+      asked++;
+      throw new NoFirmataBoardError([]);
+    };
+    expect(await calibrateCommand(['--devices', '2'], { findBoard })).toBe(1);
+    expect(asked).toBe(1);
+    expect(io.err()).toBe('spintrain calibrate: no Firmata board found: no serial ports are listed. Connect a board running StandardFirmata, or give its port (--device <port>)\n');
+    expect(parseCalibrateArgs([]).device).toBe('auto');
+    expect(await calibrateCommand(['--device', 'sim', '--devices', '1', '--samples', '64', '--out', join(mkdtempSync(join(tmpdir(), 'spintrain-auto-')), 'c.json')], { findBoard })).toBe(0);
+    expect(asked).toBe(1); // sim never looks for a board
+  });
+});

@@ -63,7 +63,6 @@ const CASES = {
   lr: ['train', '--dataset', 'xor', '--lr', '5e-6'],
   good: ['train', '--dataset', 'xor', '--hidden', '4', '--output', 'sigmoid', '--lr', '2', '--decay', '0', '--epochs', '300', '--seed', '3', '--json'],
   version: ['--version'],
-  calibrateAuto: ['calibrate', '--devices', '2'],
   help: ['--help'],
   powerHelp: ['power', '--help'],
   algo: ['train', '--dataset', 'xor', '--algo', 'foo'],
@@ -115,11 +114,6 @@ describe('spintrain, the executable', () => {
 
   it('train --lr 5e-6: exit 2, the rate rounds to 0 in the engine (was a run that trained nothing)', () => {
     expectRefusal(runs.lr, 2, "spintrain train: --lr[0]: 5e-6 rounds to 0 in the engine's Q16 fixed point; expected at least 2^-17");
-  });
-
-  it('calibrate without --device looks for the one Firmata board (auto); none here: exit 1 saying so', () => {
-    expectRefusal(runs.calibrateAuto, 1, 'spintrain calibrate: no Firmata board found: ');
-    expect(runs.calibrateAuto.stderr).toContain('give its port (--device <port>)');
   });
 
   it('--version prints the package version; --help lists every command; both exit 0', () => {
