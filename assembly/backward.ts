@@ -22,8 +22,9 @@ import { derivative, pgafProbability, ACT_RELU, ACT_TANH } from './activation';
 import { bernoulliQ16 } from './rng';
 import { mtjSample } from './device-import';
 import { activationInput, slopeDelta, updateSlopeShift } from './trainable-activation';
-import { ops, bump, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
+import { ops, bump, SLOT_LOSS, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
+import { negLnQ16 } from './loss';
 import {
   requirePlaced,
   width, aPtr, zPtr, dPtr, pPtr, bitsPtr, wPtr, bPtr, vwPtr, vbPtr, lr, layerCount, activation, outputKind, algo,
@@ -109,13 +110,19 @@ function outputDelta(label: i32, list: usize): i32 {
   const a = aPtr(L);
   const d = dPtr(L);
   let kept = 0;
+  let loss = 0;
   for (let k = 0; k < n; k++) {
     const ak = load<i32>(a + (<usize>k << 2));
     const hot = n == 1 ? label != 0 : k == label;
     const e = ak - (label < 0 ? load<i32>(d + (<usize>k << 2)) : hot ? ONE_A : 0);
     let dk: i32;
-    if (outputKind == OUT_SOFTMAX) dk = e << 8;
-    else dk = sat32(shr(<i64>e * <i64>((ak * (ONE_A - ak) + 32768) >> 16), 8));
+    if (outputKind == OUT_SOFTMAX) {
+      dk = e << 8;
+      if (hot) loss = negLnQ16(ak);
+    } else {
+      dk = sat32(shr(<i64>e * <i64>((ak * (ONE_A - ak) + 32768) >> 16), 8));
+      loss += <i32>((<i64>e * <i64>e + 65536) >> 17);
+    }
     store<i32>(d + (<usize>k << 2), dk);
     if (dk != 0) {
       store<i32>(list + (<usize>kept << 2), k << 2);
@@ -124,6 +131,7 @@ function outputDelta(label: i32, list: usize): i32 {
   }
   if (outputKind == OUT_SOFTMAX) ops(PH_ACTGRAD, 0, n, n);
   else ops(PH_ACTGRAD, 2 * n, 2 * n, n);
+  bump(SLOT_LOSS, loss);
   return kept;
 }
 

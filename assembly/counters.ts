@@ -1,9 +1,10 @@
-// Operation counters (i64, static data at COUNTERS), read by the host through countersPtr().
+// Operation counters (i64, static data at COUNTERS), read and zeroed by the host through countersPtr().
 //   index phase*4 + kind
 //     phase: 0 forward · 1 activation gradient (output loss gradient, f′ or the MTJ draws)
 //            2 delta propagation (Wᵀδ) · 3 weight gradient and update
 //     kind:  0 multiplies · 1 adds · 2 random draws · 3 memory writes
 //   index 16 + h: kept hidden neurons of hidden layer h (0..3); index 20 + h: neurons seen.
+//   index 24: training loss summed over the steps with a hard label, Q16 (loss.ts; not an operation).
 // Counts are added per loop from its trip count, so they count exactly what the loops execute;
 // a division counts as one multiply, a shift or compare as nothing.
 
@@ -15,7 +16,8 @@
 @inline export const K_ADD: i32 = 1;
 @inline export const K_DRAW: i32 = 2;
 @inline export const K_WRITE: i32 = 3;
-@inline export const COUNTER_SLOTS: i32 = 24;
+@inline export const SLOT_LOSS: i32 = 24;
+@inline export const COUNTER_SLOTS: i32 = 25;
 
 export const COUNTERS: usize = memory.data(COUNTER_SLOTS * 8);
 
@@ -38,8 +40,4 @@ export function ops(phase: i32, mul: i32, add: i32, write: i32): void {
   bump(phase << 2, mul);
   bump((phase << 2) + K_ADD, add);
   bump((phase << 2) + K_WRITE, write);
-}
-
-export function countersReset(): void {
-  for (let i = 0; i < COUNTER_SLOTS; i++) store<i64>(COUNTERS + (<usize>i << 3), 0);
 }

@@ -16,7 +16,7 @@
 //            trainBackward(−1): soft targets, Q16, written by the host into D[L] (distillation.ts)
 //            trainEpochU8(x, y, order, count) → correct · evaluateU8(x, y, count) → correct
 //            predict() → class
-//   inspect  regionPtr(region, k) · countersPtr() · countersReset()
+//   inspect  regionPtr(region, k) · countersPtr() (25 i64 slots, counters.ts; the host zeroes them)
 // Setup calls return 0 or a negative code from errors.ts. The step calls trap (unreachable) before the
 // plan is placed (plan.ts, requirePlaced); otherwise they do not check again.
 import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
@@ -32,7 +32,6 @@ import {
 
 export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch, setProbabilityFloor, setDeltaClip } from './plan';
 export { rngSeed, rngNext } from './rng';
-export { countersReset } from './counters';
 export { inputU8, forwardLayer } from './forward';
 export { setActivationRange } from './trainable-activation';
 export { setPairStep } from './pair-gradient';

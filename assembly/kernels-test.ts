@@ -3,6 +3,7 @@
 // (test/engine/fixed-point.spec.ts). The release module does not export them.
 import { mulShift } from './fixed';
 import { sigmoidQ, tanhQ, expNegQ } from './activation';
+import { negLnQ16 } from './loss';
 
 export * from './index';
 
@@ -17,4 +18,7 @@ export function qExpNeg(x: i32): i32 {
 }
 export function qMulShift(a: i32, b: i32, s: i32): i32 {
   return mulShift(a, b, s);
+}
+export function qNegLn(p: i32): i32 {
+  return negLnQ16(p);
 }

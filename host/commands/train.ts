@@ -8,7 +8,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import cliProgress from 'cli-progress';
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
-import { train, type TrainResult } from '../train/trainer.ts';
+import { train, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, learningRates, type NetworkConfig } from '../engine/config.ts';
 import { simPairDraws } from '../device/sim-pair-draws.ts';
 import { Teacher } from '../distill/teacher.ts';
@@ -285,14 +285,17 @@ function loadTrainDataset(spec: string, opts: Parameters<typeof loadDataset>[1])
   }
 }
 
-/** `draws` given by the caller replace --device; `connect` resolves port paths (e.g. an emulated board). */
-export async function trainCommand(argv: string[], draws?: Draws, connect?: PortConnector): Promise<number> {
+/**
+ * `draws` given by the caller replace --device; `hardware.connect` resolves port paths (e.g. an emulated
+ * board) and `hardware.findBoard` finds the port for --device auto (default: the listed ports, probed).
+ */
+export async function trainCommand(argv: string[], draws?: Draws, hardware: { connect?: PortConnector; findBoard?: () => Promise<string> } = {}): Promise<number> {
   const job = parseTrainArgs(argv);
   if (draws && job.device.kind !== 'prng') throw new CliError('--device', 'cannot be combined with draws given by the caller');
   const log = (s: string): void => {
     if (!job.json && !job.quiet) process.stdout.write(s + '\n');
   };
-  const session = draws ? fixedDrawsSession(draws) : await openDeviceSession(job.device, { seed: job.config.seed, connect, log });
+  const session = draws ? fixedDrawsSession(draws) : await openDeviceSession(job.device, { seed: job.config.seed, ...hardware, log });
   let code: number;
   try {
     code = await trainJob(job, session);
@@ -350,17 +353,20 @@ async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> 
     log(`trainable activation: k in [${x(r.kMin)}, ${x(r.kMax)}], c in [${x(r.cMin)}, ${x(r.cMax)}] (from ${job.resume ?? job.activationRangeFrom})`);
   }
   if (job.teacher) log(`distilling from ${job.teacher.file} (${teacher!.engine.layout.join('-')}), T = ${job.teacher.temperature}, α = ${job.teacher.alpha}`);
+  // opened once: the main run's epochs, then the baseline's (marked "baseline": true)
+  const events = job.events === undefined ? undefined : openEvents(job.events);
   const main = job.teacher
     ? await trainWithTeacher(job.dataset, config, {
         epochs: job.epochs, teacher: teacher!, temperature: job.teacher.temperature, alpha: job.teacher.alpha, draws, engine, startEpoch,
+        onEpoch: epochReporter(job, config, { events, startEpoch }),
         onEpochEnd: job.checkpoint ? (e, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, e, { epoch, testAccuracy, dataset: job.dataset.name, distill: JSON.stringify(distill), ...classNamesMeta(job.dataset) }, datasetInputTransform(job.dataset)) : undefined,
       })
-    : await runWithProgress(job, config, { engine, startEpoch, draws, keptControl });
+    : await runWithProgress(job, config, { engine, startEpoch, draws, keptControl, events });
   let baseline: TrainResult | undefined;
   if (job.compare === 'bp' && config.algorithm !== 'bp') {
     const bpConfig: NetworkConfig = { ...config, algorithm: 'bp', learningRate: new Array<number>(config.layout.length - 1).fill(0.1) };
     log(`baseline: exact bp on the same network, ${job.epochs} epochs, lr 0.1`);
-    baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' } });
+    baseline = await runWithProgress({ ...job, checkpoint: undefined }, bpConfig, { draws: { kind: 'prng' }, events, baseline: true });
   }
   if (job.save) {
     const saved: Record<string, number | string> = main.bestEpoch !== undefined ? { epoch: main.bestEpoch, validation: job.validation!.fraction, validationAccuracy: main.validationAccuracy! } : { epoch: job.epochs - 1 };
@@ -388,19 +394,51 @@ function teacherDigest(teacher: Teacher): string {
   return h.digest('hex');
 }
 
+/** Writes one JSON object per event (--events), or nothing. */
+type EventWriter = ((e: Record<string, unknown>) => void) | undefined;
+
+/**
+ * What the user sees of each epoch: the kept-fraction warnings, the --events object, the progress bar's
+ * epoch and test accuracy, and, without a terminal, the epoch line (every epoch up to 50 of them; beyond,
+ * the first, the last and at most one line per 2 s). `baseline` marks the bp baseline's epochs.
+ */
+function epochReporter(job: TrainJob, config: NetworkConfig, o: { events: EventWriter; bar?: cliProgress.SingleBar; startEpoch?: number; keptControl?: KeptFractionControl; baseline?: boolean }): (r: EpochReport) => void {
+  const tty = o.bar !== undefined;
+  let lastLine = -Infinity;
+  return (r) => {
+    // p-GAF's health signal: one stderr line per hidden layer below the threshold (also with --json)
+    for (const w of lowKeptFractions(r.epoch, r.ops)) process.stderr.write(keptFractionWarning(w) + '\n');
+    o.bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
+    o.events?.({
+      event: 'epoch', epoch: r.epoch, algorithm: config.algorithm, ...(o.baseline ? { baseline: true } : {}), trainLoss: r.trainLoss, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy,
+      ...(r.validationAccuracy !== undefined ? { validationAccuracy: r.validationAccuracy } : {}), seconds: r.seconds, keptFraction: r.keptFraction, backwardOps: r.backwardOps,
+    });
+    const now = performance.now();
+    const show = job.epochs <= 50 || r.epoch === (o.startEpoch ?? 0) || r.epoch === job.epochs - 1 || now - lastLine >= 2000;
+    if (!tty && !job.json && !job.quiet && show) {
+      lastLine = now;
+      process.stdout.write(
+        `  epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(3)}  train ${(100 * r.trainAccuracy).toFixed(2)}%  ` +
+          (r.validationAccuracy !== undefined ? `val ${(100 * r.validationAccuracy).toFixed(2)}%  ` : '') +
+          `test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
+          `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}` +
+          controlNote(o.keptControl, r.epoch) + '\n',
+      );
+    }
+  };
+}
+
 async function runWithProgress(
   job: TrainJob,
   config: NetworkConfig,
-  opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws; keptControl?: KeptFractionControl },
+  opts: { engine?: SpintrainEngine; startEpoch?: number; draws: Draws; keptControl?: KeptFractionControl; events: EventWriter; baseline?: boolean },
 ): Promise<TrainResult> {
   const tty = !job.json && !job.quiet && process.stderr.isTTY;
   const bar = tty
-    ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | {rate} samples/s | ETA {eta_formatted} | epoch {epoch} | test {acc}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | {rate} samples/s | ETA {eta_formatted} | epoch {epoch} | loss {loss} | test {acc}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
     : undefined;
-  bar?.start(1, 0, { epoch: opts.startEpoch ?? 0, acc: '-', rate: '-' });
-  const events = job.events === undefined ? undefined : openEvents(job.events);
+  bar?.start(1, 0, { epoch: opts.startEpoch ?? 0, acc: '-', rate: '-', loss: '-' });
   const t0 = performance.now();
-  let lastLine = -Infinity;
   const result = await train(job.dataset, config, {
     epochs: job.epochs,
     chunk: 2000,
@@ -410,29 +448,11 @@ async function runWithProgress(
     validation: job.validation?.split,
     keptControl: opts.keptControl,
     curve: job.report ? { every: Math.max(1, Math.ceil(job.dataset.train.n / 20)), epochs: 1 } : undefined,
-    onProgress: (done, total) => {
+    onProgress: (done, total, loss) => {
       bar?.setTotal(total);
-      bar?.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0) });
+      bar?.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0), loss: loss.toFixed(3) });
     },
-    onEpoch: async (r) => {
-      // p-GAF's health signal: one stderr line per hidden layer below the threshold (also with --json)
-      for (const w of lowKeptFractions(r.epoch, r.ops)) process.stderr.write(keptFractionWarning(w) + '\n');
-      bar?.update({ epoch: r.epoch + 1, acc: (100 * r.testAccuracy).toFixed(2) + '%' });
-      events?.({ event: 'epoch', epoch: r.epoch, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy, ...(r.validationAccuracy !== undefined ? { validationAccuracy: r.validationAccuracy } : {}), seconds: r.seconds, keptFraction: r.keptFraction, backwardOps: r.backwardOps });
-      // without a terminal: every epoch up to 50 of them; beyond, the first, the last and at most one line per 2 s
-      const now = performance.now();
-      const show = job.epochs <= 50 || r.epoch === (opts.startEpoch ?? 0) || r.epoch === job.epochs - 1 || now - lastLine >= 2000;
-      if (!tty && !job.json && !job.quiet && show) {
-        lastLine = now;
-        process.stdout.write(
-          `  epoch ${r.epoch + 1}: train ${(100 * r.trainAccuracy).toFixed(2)}%  ` +
-            (r.validationAccuracy !== undefined ? `val ${(100 * r.validationAccuracy).toFixed(2)}%  ` : '') +
-            `test ${(100 * r.testAccuracy).toFixed(2)}%  ` +
-            `${r.seconds.toFixed(1)} s  kept ${r.keptFraction.map((k) => (100 * k).toFixed(1) + '%').join('/') || '-'}` +
-            controlNote(opts.keptControl, r.epoch) + '\n',
-        );
-      }
-    },
+    onEpoch: epochReporter(job, config, { events: opts.events, bar, startEpoch: opts.startEpoch, keptControl: opts.keptControl, baseline: opts.baseline }),
     onEpochEnd: job.checkpoint
       ? (engine, epoch, testAccuracy) => saveCheckpoint(job.checkpoint!, engine, { epoch, testAccuracy, dataset: job.dataset.name, ...keptControlMeta(opts.keptControl), ...classNamesMeta(job.dataset) }, datasetInputTransform(job.dataset, job.reflection))
       : undefined,
@@ -472,7 +492,8 @@ export interface TrainSummary {
   ops: TrainResult['ops'];
   keptFraction: number[];
   backwardOpsPerSample: number;
-  perEpoch: { epoch: number; trainAccuracy: number; testAccuracy: number; validationAccuracy?: number; seconds: number; keptFraction: number[] }[];
+  /** trainLoss: the epoch's mean training loss (absent in older run records; see SpintrainEngine.lossSum). */
+  perEpoch: { epoch: number; trainLoss?: number; trainAccuracy: number; testAccuracy: number; validationAccuracy?: number; seconds: number; keptFraction: number[] }[];
   /** --validation: the epoch (0-based, as perEpoch[].epoch) whose weights were kept, tested and saved; its validation accuracy; the held-out part. */
   bestEpoch?: number;
   validationAccuracy?: number;
@@ -505,7 +526,7 @@ function summarise(r: TrainResult, bp?: TrainResult): TrainSummary {
     keptFraction: keptFraction(r.ops),
     backwardOpsPerSample: perSample(r),
     perEpoch: r.epochs.map((e) => ({
-      epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy,
+      epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy,
       ...(e.validationAccuracy !== undefined ? { validationAccuracy: e.validationAccuracy } : {}),
       seconds: e.seconds, keptFraction: e.keptFraction,
     })),

@@ -87,15 +87,20 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
     engine.resetCounters();
     const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
     let correct = 0;
+    // the module adds no loss for a soft-target step (assembly/loss.ts): the hard-label cross-entropy −ln p_y [nats], here
+    let loss = 0;
     const t0 = performance.now();
     for (const i of order) {
       const label = data.train.y[i];
       const q = targets.subarray(i * C, (i + 1) * C);
-      const y = engine.trainOutputGradient(data.train.x.subarray(i * n0, (i + 1) * n0), (z, p, delta) => distillationGradient(z, p, q, label, T, alpha, delta));
+      const y = engine.trainOutputGradient(data.train.x.subarray(i * n0, (i + 1) * n0), (z, p, delta) => {
+        loss -= Math.log(Math.max(p[label], 1) / 65536);
+        distillationGradient(z, p, q, label, T, alpha, delta);
+      });
       if (y === label) correct++;
     }
     const dt = (performance.now() - t0) / 1000;
-    const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);
+    const report = { ...epochReport(engine, epoch, correct, data.train.n, testSplit, data.test.n, dt), trainLoss: loss / data.train.n };
     const ops = report.ops;
     epochs.push(report);
     opts.onEpoch?.(report);

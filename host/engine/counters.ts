@@ -36,7 +36,12 @@ export function emptyCounters(hiddenLayers: number): OpCounters {
   };
 }
 
-/** Decodes the 24 i64 counter slots. */
+/** i64 slots of the module's counter block (assembly/counters.ts): 24 operation slots, then the loss. */
+export const COUNTER_SLOTS = 25;
+/** Slot of the training loss, summed over steps in Q16 (assembly/loss.ts). */
+export const LOSS_SLOT = 24;
+
+/** Decodes the 24 operation slots of the counter block. */
 export function decodeCounters(slots: BigInt64Array, hiddenLayers: number): OpCounters {
   const c = emptyCounters(hiddenLayers);
   PHASES.forEach((phase, p) => {

@@ -13,7 +13,7 @@ import type { BitSource } from './bit-source.ts';
 import type { PairSource } from './pair-source.ts';
 import { check, EngineError } from './engine-errors.ts';
 import { configureArgs, tuningCalls } from './engine-setup.ts';
-import { decodeCounters, type OpCounters } from './counters.ts';
+import { decodeCounters, COUNTER_SLOTS, LOSS_SLOT, type OpCounters } from './counters.ts';
 import {
   ACTIVATIONS, TRAINING_ALGORITHMS, OUTPUTS, Q_WEIGHT, DEFAULT_PAIR_STEP, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm,
 } from './config.ts';
@@ -38,7 +38,6 @@ export interface EngineExports {
   initWeights(seed: number): number;
   regionPtr(region: number, k: number): number;
   countersPtr(): number;
-  countersReset(): void;
   inputU8(ptr: number): void;
   trainForward(): number;
   trainBackward(label: number): void;
@@ -411,9 +410,9 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
 
   /** Runs f with the op counters restored afterwards (evaluation is not training work). */
   private uncounted<T>(f: () => T): T {
-    const slots = new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).slice();
+    const slots = this.counterSlots().slice();
     const r = f();
-    new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).set(slots);
+    this.counterSlots().set(slots);
     return r;
   }
 
@@ -498,22 +497,36 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   /** Like evaluate, for an asynchronous pair source (the device is read for every sample). */
   async evaluateAsync(split: WasmSplit): Promise<number> {
     if (!this.pairViaBuffer()) return this.evaluate(split);
-    const slots = new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).slice();
+    const slots = this.counterSlots().slice();
     let correct = 0;
     for (let s = 0; s < split.n; s++) {
       this.exports.inputU8(split.x + s * this.layout[0]);
       if ((await this.forwardPairsAsync()) === new Uint8Array(this.mem(), split.y + s, 1)[0]) correct++;
     }
-    new BigInt64Array(this.mem(), this.exports.countersPtr(), 24).set(slots);
+    this.counterSlots().set(slots);
     return correct;
   }
 
   counters(): OpCounters {
-    return decodeCounters(new BigInt64Array(this.mem(), this.exports.countersPtr(), 24), this.hiddenLayers);
+    return decodeCounters(this.counterSlots(), this.hiddenLayers);
   }
 
   resetCounters(): void {
-    this.exports.countersReset();
+    this.counterSlots().fill(0n);
+  }
+
+  /**
+   * Training loss summed over the steps since the counters were reset (assembly/loss.ts): −ln p_y
+   * [nats] per step for softmax outputs, ½ Σ (a − y)² for sigmoid outputs; ≤ 0.001 nats per step from
+   * the exact value.
+   */
+  lossSum(): number {
+    return Number(this.counterSlots()[LOSS_SLOT]) / 65536;
+  }
+
+  /** The module's counter block (a view: it moves when memory grows). */
+  private counterSlots(): BigInt64Array {
+    return new BigInt64Array(this.mem(), this.exports.countersPtr(), COUNTER_SLOTS);
   }
 
   /** Copies of all weights and biases (Q24). */

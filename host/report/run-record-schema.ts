@@ -64,6 +64,7 @@ export function validateRunRecord(raw: unknown, file: string): RunRecord {
   f.each(r.perEpoch, 'perEpoch', (v, at) => {
     const e = f.object(v, at);
     f.number(e.epoch, `${at}.epoch`, { min: 0, max: MAX_EPOCHS - 1, integer: true });
+    if (e.trainLoss !== undefined) f.number(e.trainLoss, `${at}.trainLoss`, { min: 0 });
     f.fraction(e.trainAccuracy, `${at}.trainAccuracy`);
     f.fraction(e.testAccuracy, `${at}.testAccuracy`);
     f.number(e.seconds, `${at}.seconds`, { min: 0 });

@@ -14,7 +14,8 @@ export interface TrainOptions {
   epochs: number;
   /** Samples per chunk between progress callbacks. */
   chunk?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** After each chunk: samples done and in all, and the mean training loss of this epoch so far. */
+  onProgress?: (done: number, total: number, loss: number) => void;
   onEpoch?: (r: EpochReport) => void;
   /** Where the p-GAF draws come from (default: the module's PRNG). */
   draws?: Draws;
@@ -42,6 +43,8 @@ export interface TrainOptions {
 export interface EpochReport {
   epoch: number;
   trainAccuracy: number;
+  /** Mean training loss of this epoch, each sample's taken before its update (WasmEngine.lossSum). */
+  trainLoss: number;
   testAccuracy: number;
   /** Wall time of this epoch's training (without evaluation) [s]. */
   seconds: number;
@@ -128,10 +131,10 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
       if (recording) {
         curve.push({ samples: samples + done, backwardOps: opsBefore + backwardMulAdd(engine.counters()), testAccuracy: engine.evaluate(testSplit) / data.test.n });
       }
-      opts.onProgress?.(done + (epoch - start) * order.length, (opts.epochs - start) * order.length);
+      opts.onProgress?.(done + (epoch - start) * order.length, (opts.epochs - start) * order.length, engine.lossSum() / done);
     }
     const dt = trainMs / 1000;
-    const report = epochReport(engine, epoch, correct / data.train.n, testSplit, data.test.n, dt);
+    const report = epochReport(engine, epoch, correct, data.train.n, testSplit, data.test.n, dt);
     const ops = report.ops;
     if (validationSplit) {
       report.validationAccuracy = engine.evaluate(validationSplit) / validationSplit.n;
@@ -196,12 +199,13 @@ export function restoreState(engine: SpintrainEngine, state: EngineState): void 
   state.velocities?.biases.forEach((b, l) => engine.velocityBiases(l).set(b));
 }
 
-/** The report of a finished epoch: evaluates on the test split and reads (this epoch's) counters. */
-export function epochReport(engine: SpintrainEngine, epoch: number, trainAccuracy: number, testSplit: WasmSplit, testCount: number, seconds: number): EpochReport {
+/** The report of a finished epoch of `samples` steps: evaluates on the test split and reads (this epoch's) counters. */
+export function epochReport(engine: SpintrainEngine, epoch: number, correct: number, samples: number, testSplit: WasmSplit, testCount: number, seconds: number): EpochReport {
   const ops = engine.counters();
   return {
     epoch,
-    trainAccuracy,
+    trainAccuracy: correct / samples,
+    trainLoss: engine.lossSum() / samples,
     testAccuracy: engine.evaluate(testSplit) / testCount,
     seconds,
     backwardOps: backwardMulAdd(ops),

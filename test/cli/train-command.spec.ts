@@ -48,7 +48,23 @@ describe('--quiet, --events, the epoch lines', () => {
     expect(io.out()).toBe('');
     const events = readFileSync(join(out, 'e.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => [e.event, e.epoch])).toEqual([0, 1, 2, 3, 4].map((e) => ['epoch', e]));
-    for (const e of events) expect(Object.keys(e)).toEqual(['event', 'epoch', 'trainAccuracy', 'testAccuracy', 'seconds', 'keptFraction', 'backwardOps']);
+    for (const e of events) expect(Object.keys(e)).toEqual(['event', 'epoch', 'algorithm', 'trainLoss', 'trainAccuracy', 'testAccuracy', 'seconds', 'keptFraction', 'backwardOps']);
+    // the mean cross-entropy of each epoch (nats): from ln 3 (a guess among three classes) down as Iris is learnt
+    expect(events[0].trainLoss).toBeGreaterThan(0.5);
+    expect(events[0].trainLoss).toBeLessThan(1.5);
+    expect(events[4].trainLoss).toBeLessThan(events[0].trainLoss);
+  });
+
+  it('--events FILE with the bp baseline: the main run\'s epochs, then the baseline\'s, marked; every loss at least (1 − accuracy)·ln 2', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'spintrain-events-'));
+    expect(await main(['train', '--dataset', 'iris', '--epochs', '4', '--quiet', '--compare', 'bp', '--events', join(out, 'e.jsonl')])).toBe(0);
+    const events = readFileSync(join(out, 'e.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.algorithm, e.baseline ?? false, e.epoch])).toEqual([
+      ...[0, 1, 2, 3].map((e) => ['pgaf', false, e]),
+      ...[0, 1, 2, 3].map((e) => ['bp', true, e]),
+    ]);
+    // a misclassified sample has p_y < ½, so −ln p_y > ln 2 (the module's −ln is within 0.001 nats)
+    for (const e of events) expect(e.trainLoss).toBeGreaterThanOrEqual((1 - e.trainAccuracy) * Math.LN2 - 0.001);
   });
 
   it('--events -: stdout carries JSON lines only (the epochs, then --json\'s summary)', async () => {

@@ -103,7 +103,7 @@ describe('the best epoch', () => {
     vi.restoreAllMocks();
     io = captureOutput();
     expect(await main(['train', '--dataset', 'iris', '--hidden', '8', '--epochs', '2', '--validation', '0.1'])).toBe(0);
-    expect(io.out()).toMatch(/epoch 1: train [\d.]+%  val [\d.]+%  test [\d.]+%/);
+    expect(io.out()).toMatch(/epoch 1: loss [\d.]+  train [\d.]+%  val [\d.]+%  test [\d.]+%/);
     expect(io.out()).toMatch(/validation: 12 samples \(0\.1 of the training split, stratified\) held out; training on 108/);
     expect(io.out()).toMatch(/best epoch +[12] of 2: validation/);
   });

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainCommand } from '../../host/commands/train.ts';
-import { type Calibration, saveCalibration } from '../../host/device/calibration.ts';
+import { saveCalibration } from '../../host/device/calibration.ts';
+import { physicsCalibration } from '../support/physics-calibration.ts';
 import { BoardResponseTimeoutError, MtjDeviceError, TransportClosedError } from '../../host/device/errors.ts';
 import { loadCheckpoint } from '../../host/engine/checkpoint.ts';
 import { type EmulatedUno, startEmulatedUno } from '../../host/hil/emulated-uno.ts';
@@ -22,19 +23,6 @@ const BOARD_SEED = 3;
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-function physicsCalibration(hil: EmulatedUno): Calibration {
-  const sim = hil.circuit.sim;
-  return {
-    schema: 'spintrain.mtj-calibration',
-    schemaVersion: 1,
-    boardId: hil.profile.id,
-    createdAt: new Date(0).toISOString(),
-    pulseWidthS: hil.profile.mtj!.pulse.widthS,
-    seed: BOARD_SEED,
-    devices: sim.params.map((_, device) => ({ device, ...sim.logisticBridge(device), maxAbsError: 0, fitCoverage: 1, pairCoverage: 1, pairMaxAbsError: 0, points: [] })),
-  };
-}
 
 /** `--device <path>` resolves to this emulated board's link. */
 function connectTo(hil: EmulatedUno): PortConnector {
@@ -68,10 +56,10 @@ describe('faults while training on the emulated Uno', () => {
     const hil = await startEmulatedUno({ seed: BOARD_SEED, path: 'emulated:uno-a' });
     let err: unknown;
     try {
-      saveCalibration(cal, physicsCalibration(hil));
+      saveCalibration(cal, physicsCalibration(hil, BOARD_SEED));
       atPulse(hil, 8 * 2 + 5, () => hil.port.disconnect()); // during the third epoch (index 2)
       quietStdout();
-      err = await trainCommand([...args, '--device', hil.port.path], undefined, connectTo(hil)).catch((e) => e);
+      err = await trainCommand([...args, '--device', hil.port.path], undefined, { connect: connectTo(hil) }).catch((e) => e);
     } finally {
       hil.stop();
     }
@@ -85,7 +73,7 @@ describe('faults while training on the emulated Uno', () => {
     const hil2 = await startEmulatedUno({ seed: BOARD_SEED, path: 'emulated:uno-b' });
     try {
       const out = quietStdout();
-      expect(await trainCommand([...args, '--device', hil2.port.path, '--resume', cp], undefined, connectTo(hil2))).toBe(0);
+      expect(await trainCommand([...args, '--device', hil2.port.path, '--resume', cp], undefined, { connect: connectTo(hil2) })).toBe(0);
       const r = JSON.parse(out().trim());
       expect(r.config.device).toBe('emulated:uno-b');
       expect(r.perEpoch.map((e: { epoch: number }) => e.epoch)).toEqual([2, 3]);
@@ -104,11 +92,11 @@ describe('faults while training on the emulated Uno', () => {
     const hil = await startEmulatedUno({ seed: BOARD_SEED, path: 'emulated:uno-c' });
     let err: unknown;
     try {
-      saveCalibration(cal, physicsCalibration(hil));
+      saveCalibration(cal, physicsCalibration(hil, BOARD_SEED));
       atPulse(hil, 8 + 3, () => hil.emulator.reset()); // during the second epoch: the firmware reboots, analog reporting is off
       quietStdout();
       const argv = [...HIL_XOR_TRAIN_ARGS, '--seed', '9', '--epochs', '3', '--checkpoint', cp, '--calibration', cal, '--json', '--device', hil.port.path];
-      err = await trainCommand(argv, undefined, connectTo(hil)).catch((e) => e);
+      err = await trainCommand(argv, undefined, { connect: connectTo(hil) }).catch((e) => e);
     } finally {
       hil.stop();
     }

@@ -10,7 +10,7 @@ import { instantiateEngine, type EngineExports } from '../../host/engine/wasm-en
 export const KERNELS_WASM_PATH = fileURLToPath(new URL('../../build/spintrain.kernels.wasm', import.meta.url));
 
 /** The kernels the test build exports besides the release ABI. */
-export const KERNEL_EXPORTS = ['qExpNeg', 'qMulShift', 'qSigmoid', 'qTanh'] as const;
+export const KERNEL_EXPORTS = ['qExpNeg', 'qMulShift', 'qNegLn', 'qSigmoid', 'qTanh'] as const;
 
 export interface KernelExports extends EngineExports {
   /** σ(z), Q16 in and out (assembly/activation.ts). */
@@ -19,6 +19,8 @@ export interface KernelExports extends EngineExports {
   qTanh(z: number): number;
   /** e^x for x ≤ 0, Q16. */
   qExpNeg(x: number): number;
+  /** −ln p, Q16 in and out (assembly/loss.ts). */
+  qNegLn(p: number): number;
   /** (a·b) >> s, rounded half up, saturated (assembly/fixed.ts). */
   qMulShift(a: number, b: number, s: number): number;
 }
