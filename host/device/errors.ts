@@ -110,3 +110,17 @@ function fmtA(a: number): string {
   if (!Number.isFinite(a)) return String(a);
   return `${(a * 1e6).toPrecision(4)} µA`;
 }
+
+/**
+ * node-serialport, an optional dependency with a native part, is not usable here (its install was skipped
+ * or its binding failed to build or load): real serial ports cannot be opened. Emulated boards and the
+ * simulated array do not need it.
+ */
+export class SerialSupportError extends MtjDeviceError {
+  constructor(readonly reason: string) {
+    super(
+      `serial ports are not available: node-serialport (an optional dependency with a native binding) did not load: ${reason}. ` +
+        'Reinstall spintrain where npm can build or download the binding (npm rebuild serialport), or use --device sim',
+    );
+  }
+}

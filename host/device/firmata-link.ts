@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import type { DeviceClock } from './device-clock.ts';
 import { FirmwareTimeoutError, MtjDeviceError } from './errors.ts';
 import { assertSerialPortPath } from './serial-port-path.ts';
+import { loadSerialPort } from './serial-port-module.ts';
 
 /** A serial-port-like object (node-serialport, or host/hil/emulated-serial-port.ts). */
 export interface SerialPortLike {
@@ -25,6 +26,9 @@ export interface SerialPortLike {
 }
 
 /** The part of firmata-io's Board the drivers use. */
+/** firmata-io's Firmata class: new Firmata(port, options, ready). */
+type FirmataClass = new (port: unknown, options: Record<string, unknown>, ready: (e?: Error) => void) => FirmataIo;
+
 export interface FirmataIo {
   MODES: { OUTPUT: number; PWM: number; ANALOG: number };
   isReady?: boolean;
@@ -96,7 +100,9 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
   const fail = (e: unknown) => make(`cannot open the board on ${portName}: ${String((e as Error)?.message ?? e).replace(/^Error: /, '')}`);
   if (typeof port === 'string') assertSerialPortPath(port);
   const require = createRequire(import.meta.url);
-  const Firmata = require('firmata').Board;
+  // firmata-io: the protocol, bound to node-serialport only for a port path (a link object is its own transport)
+  const bindTransport = require('firmata-io') as ((transport: unknown) => FirmataClass) & { Firmata: FirmataClass };
+  const Firmata = typeof port === 'string' ? bindTransport(loadSerialPort()) : bindTransport.Firmata;
   let io: FirmataIo | undefined;
   let settled = false;
   const handshake = new Promise<void>((resolve, reject) => {

@@ -10,11 +10,11 @@
  * cannot be opened, fails, closes or stays silent is an answer `{ answers: false, reason }`.
  */
 import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { type DeviceClock, wallClock } from './device-clock.ts';
 import { PortNotFoundError } from './errors.ts';
 import type { SerialPortLike } from './firmata-link.ts';
 import { NotASerialPortError } from './serial-port-path.ts';
+import { loadSerialPort } from './serial-port-module.ts';
 
 export type FirmataAnswer =
   | {
@@ -144,10 +144,9 @@ export function openSerialPortForProbe(path: string): ProbeTransport {
     }
     if (!st.isCharacterDevice()) throw new NotASerialPortError(path, st.isFile() ? 'a regular file' : st.isDirectory() ? 'a directory' : 'not a character device');
   }
-  const require = createRequire(import.meta.url);
-  const SerialPort = require('serialport') as new (path: string, options: Record<string, unknown>) => ProbeTransport['port'];
+  const SerialPort = loadSerialPort();
   // Opens on the next tick; an open failure is an 'error' event, which the probe listens for.
-  const port = new SerialPort(path, { baudRate: FIRMATA_BAUD, highWaterMark: 256 });
+  const port = new SerialPort(path, { baudRate: FIRMATA_BAUD, highWaterMark: 256 }) as ProbeTransport['port'];
   return { port, clock: wallClock };
 }
 

@@ -9,9 +9,9 @@
  * When every way fails, `list()` rejects with a PortListError naming each reason.
  */
 import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MtjDeviceError } from './errors.ts';
+import { loadSerialPort, type SerialPortModule } from './serial-port-module.ts';
 
 /** What is known about one serial port; only `path` is guaranteed. Ids are lowercase hex without 0x. */
 export interface PortInfo {
@@ -42,23 +42,16 @@ export class PortListError extends MtjDeviceError {
 }
 
 /** The part of node-serialport's module the lister uses. */
-export interface SerialPortModule {
-  list(): Promise<Record<string, unknown>[]>;
-}
+export type SerialPortListModule = Pick<SerialPortModule, 'list'>;
 
 export interface SerialPortListerOptions {
-  /** Loads node-serialport (default: require('serialport'), lazily, at the first list()). */
-  loadSerialPort?: () => SerialPortModule;
+  /** Loads node-serialport (default: serial-port-module.ts, lazily, at the first list()). */
+  loadSerialPort?: () => SerialPortListModule;
   /** Used when node-serialport fails; null for none. Default: the /sys lister on Linux, none elsewhere. */
   fallback?: PortLister | null;
 }
 
 const errorText = (e: unknown): string => String((e as Error)?.message ?? e).replace(/^Error: /, '');
-
-function loadNodeSerialPort(): SerialPortModule {
-  const require = createRequire(import.meta.url);
-  return require('serialport') as SerialPortModule;
-}
 
 const HEX_ID = /^(?:0x)?([0-9a-f]{1,4})$/i;
 
@@ -93,7 +86,7 @@ export function normalizePortInfo(raw: Record<string, unknown>): PortInfo | unde
 
 /** node-serialport's list, with the /sys fallback on Linux. */
 export function createSerialPortLister(options: SerialPortListerOptions = {}): PortLister {
-  const load = options.loadSerialPort ?? loadNodeSerialPort;
+  const load = options.loadSerialPort ?? loadSerialPort;
   const fallback = options.fallback !== undefined ? options.fallback : process.platform === 'linux' ? createSysfsPortLister() : null;
   return {
     async list() {

@@ -3,7 +3,7 @@
 // engine module, the AssemblyScript sources and the board glue for `spintrain build`) and nothing else.
 // The install reads npm's cache first (--prefer-offline): `npm ci` has just filled it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +44,18 @@ describe('npm pack → npm install → npx spintrain', () => {
     const r = JSON.parse(out.trim());
     expect(r.config).toMatchObject({ dataset: 'xor', layout: [2, 4, 2], algorithm: 'pgaf' });
     expect(r.testAccuracy).toBe(1); // the xor defaults reach 100 % on seed 1 (test/cli/defaults.spec.ts)
+  });
+
+  it('installs and trains without its optional native part, node-serialport (npm install --omit=optional)', () => {
+    const bare = join(dir, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'consumer-bare', version: '1.0.0', private: true }));
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    npm(['install', join(dir, tarball), '--omit=optional', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], bare);
+    const modules = readdirSync(join(bare, 'node_modules'));
+    expect(modules).not.toContain('serialport');
+    expect(modules).toContain('firmata-io'); // the protocol, pure JavaScript: a dependency
+    const out = execFileSync('npx', ['--no-install', 'spintrain', 'train', '--dataset', 'xor', '--device', 'sim', '--epochs', '50', '--json'], { cwd: bare, encoding: 'utf8' });
+    expect(JSON.parse(out.trim()).config.device).toBe('sim');
   });
 });
