@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { calibrate, defaultCalibrationOptions, MAX_ERROR_MIN_DRAWS, saveCalibration } from '../device/calibration.ts';
-import { renderCalibrationPlots } from '../device/calibration-plots.ts';
+import { renderCalibrationPlots } from '../report/calibration-plots.ts';
 import { MtjDeviceError, PortNotFoundError } from '../device/errors.ts';
 import { J5Mtj } from '../device/j5-mtj.ts';
 import type { MtjArray } from '../device/mtj-array.ts';

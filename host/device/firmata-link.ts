@@ -17,7 +17,7 @@ import { FirmwareTimeoutError, MtjDeviceError } from './errors.ts';
 import { assertSerialPortPath } from './serial-port-path.ts';
 import { loadSerialPort } from './serial-port-module.ts';
 
-/** A serial-port-like object (node-serialport, or host/hil/emulated-serial-port.ts). */
+/** A serial-port-like object (node-serialport, or test/harness/uno/emulated-serial-port.ts). */
 export interface SerialPortLike {
   path: string;
   write(data: Buffer, cb?: (err?: Error | null) => void): unknown;

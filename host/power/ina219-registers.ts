@@ -1,6 +1,6 @@
 /**
  * The INA219 register map and conversions (TI datasheet SBOS448): shared by the johnny-five driver
- * (host/power/ina219.ts) and the emulated chip (host/hil/emulated-ina219.ts).
+ * (host/power/ina219.ts) and the emulated chip (test/harness/uno/emulated-ina219.ts).
  *
  *   0x00 configuration: RST[15] BRNG[13] (0: 16 V, 1: 32 V) PG[12:11] (shunt range 40·2^PG mV)
  *        BADC[10:7] SADC[6:3] MODE[2:0] (7 = shunt and bus, continuous); power-on 0x399F

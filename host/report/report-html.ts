@@ -6,7 +6,7 @@
  * measured power trace with the model's error when the run was measured. Every panel holds a chart or a
  * table; a panel whose data is absent says why in a table row rather than showing an empty chart.
  */
-import { renderCalibrationPlots } from '../device/calibration-plots.ts';
+import { renderCalibrationPlots } from './calibration-plots.ts';
 import { PHASES, type OpCounters, type Phase } from '../engine/counters.ts';
 import { energyPerSample, type EnergyBreakdown } from '../energy/energy-model.ts';
 import { compareWithMeasurement } from '../power/energy-estimate.ts';

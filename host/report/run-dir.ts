@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainSummary } from '../commands/train.ts';
+import type { TrainSummary } from '../train/train-summary.ts';
 import { validateCalibration, type Calibration } from '../device/calibration.ts';
 import type { OpCounters } from '../engine/counters.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';

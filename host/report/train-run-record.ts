@@ -2,7 +2,7 @@
  * Writes the run directory of a `spintrain train` run (--report DIR): run.json from the summary and the
  * trainer's results, calibration.json when the draws came from a calibrated device, then report.html.
  */
-import type { TrainSummary } from '../commands/train.ts';
+import type { TrainSummary } from '../train/train-summary.ts';
 import type { Calibration } from '../device/calibration.ts';
 import type { TrainResult } from '../train/trainer.ts';
 import { RUN_SCHEMA, type RunRecord, writeRunCalibration, writeRunRecord } from './run-dir.ts';

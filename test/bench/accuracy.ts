@@ -7,7 +7,7 @@ import { loadDataset, type Dataset } from '../../host/data/index.ts';
 import { train, type TrainResult } from '../../host/train/trainer.ts';
 import { defaultNetworkConfig, type Activation, type Algorithm, type NetworkConfig } from '../../host/engine/config.ts';
 import { backwardMulAdd, keptFraction } from '../../host/engine/counters.ts';
-import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../harness/reference-mlp.ts';
 import { energyPerSample, type EnergyBreakdown } from '../../host/energy/energy-model.ts';
 import { Rng } from '../../host/rng.ts';
 import { spawn } from 'node:child_process';

@@ -1,12 +1,12 @@
 /**
  * The RAM/flash table per board with its accuracy column measured: for every board that hosts a
  * WebAssembly runtime, the largest MNIST 784-H-10 whose training plan fits its linear-memory budget
- * (host/deploy/board-capacity.ts), trained with bp and pgaf on the benchmark's schedule; plus the
+ * (test/bench/lib/board-capacity.ts), trained with bp and pgaf on the benchmark's schedule; plus the
  * largest such net within 256 KiB (the "on-device training under 256 KB" line of work).
  */
 import { BOARDS } from '../../boards/index.ts';
 import { boardAscFlags, compileEngine, measureTrainingMemory } from '../../host/deploy/board-module.ts';
-import { capacityRow, fillAccuracy, formatCapacityTable, largestMnistHidden, mnistNetwork, type CapacityRow } from '../../host/deploy/board-capacity.ts';
+import { capacityRow, fillAccuracy, formatCapacityTable, largestMnistHidden, mnistNetwork, type CapacityRow } from './lib/board-capacity.ts';
 import { usableLinearBytes } from '../../host/deploy/linear-budget.ts';
 import { HYPER, runJobs, type BenchJob, type RunRecord } from './accuracy.ts';
 

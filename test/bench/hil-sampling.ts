@@ -6,7 +6,7 @@
  */
 import { calibrate } from '../../host/device/calibration.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 
 const hil = await startEmulatedUno({ seed: 3 });
 const mtj = new J5Mtj({ profile: hil.profile, port: hil.port, clock: hil.clock });

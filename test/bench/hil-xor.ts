@@ -8,8 +8,8 @@ import { calibrate } from '../../host/device/calibration.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
 import { MtjBitSource } from '../../host/device/mtj-bit-source.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
-import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../../host/train/hil-xor-recipe.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
+import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../harness/hil-xor-recipe.ts';
 import { train } from '../../host/train/trainer.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 

@@ -4,7 +4,7 @@
  * Every figure comes from the run's JSON; nothing is typed in by hand.
  */
 import type { MachineInfo } from './lib/machine.ts';
-import type { SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import type { SweepPoint } from './lib/pair-sweep-plot.ts';
 import { replaceReadmeSection } from './lib/readme-section.ts';
 
 interface IrisResult {

@@ -24,7 +24,7 @@ import { SpintrainEngine, type Draws } from '../../host/engine/wasm-engine.ts';
 import { defaultNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
 import { simPairDraws } from '../../host/device/sim-pair-draws.ts';
 import type { PairIvConfig } from '../../host/device/pair-iv-model.ts';
-import type { SweepPoint } from '../../host/device/pair-sweep-plot.ts';
+import type { SweepPoint } from './lib/pair-sweep-plot.ts';
 import { mismatchPlot, stepPlot } from './lib/pair-plots.ts';
 import { Rng } from '../../host/rng.ts';
 

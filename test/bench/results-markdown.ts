@@ -214,7 +214,7 @@ export function resultsMarkdown(run: BenchRun): string {
       const r = b.runs.find((x) => x.algorithm === a && x.layout[1] === h);
       return r ? pct(r.testAccuracy) : '–';
     };
-    out.push('**Boards: the largest MNIST MLP that trains in each board’s RAM** (bytes from the engine’s plan; accuracy: pgaf, same schedule as above; `host/deploy/board-capacity.ts`)', '');
+    out.push('**Boards: the largest MNIST MLP that trains in each board’s RAM** (bytes from the engine’s plan; accuracy: pgaf, same schedule as above; `test/bench/lib/board-capacity.ts`)', '');
     out.push(b.table, '');
     out.push(
       `Within 256 KiB of linear memory the largest net is ${b.layout256k.join('-')} (${int(b.linear256k)} bytes): bp ${acc(b.layout256k[1], 'bp')}, pgaf ${acc(b.layout256k[1], 'pgaf')}. ` +

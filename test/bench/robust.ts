@@ -26,7 +26,7 @@ import { parseArgs, promisify } from 'node:util';
 import { main } from '../../host/cli.ts';
 import { mnistDataDir } from '../../host/data/mnist.ts';
 import { writeFileAtomic } from '../../host/io/atomic-write.ts';
-import type { TrainSummary } from '../../host/commands/train.ts';
+import type { TrainSummary } from '../../host/train/train-summary.ts';
 import { machineInfo, type MachineInfo } from './lib/machine.ts';
 import { replaceReadmeSection } from './lib/readme-section.ts';
 import { robustMarkdown, robustTargets, type RobustRun, type RobustRow } from './robust-markdown.ts';

@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { BOARDS } from '../../boards/index.ts';
 import { validateBoardProfile } from '../../boards/board-profile.ts';
 import { boardAscFlags, compileEngine, measureTrainingMemory } from '../../host/deploy/board-module.ts';
-import { capacityRow, fillAccuracy, formatCapacityTable, mnistNetwork, type CapacityRow } from '../../host/deploy/board-capacity.ts';
+import { capacityRow, fillAccuracy, formatCapacityTable, mnistNetwork, type CapacityRow } from '../bench/lib/board-capacity.ts';
 import { usableLinearBytes } from '../../host/deploy/linear-budget.ts';
 
 const modules = new Map<string, Uint8Array>();

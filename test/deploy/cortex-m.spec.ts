@@ -4,13 +4,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { buildCortexM, runQemu } from '../../host/deploy/cortex-m-build.ts';
+import { buildCortexM, runQemu } from '../harness/runtimes/cortex-m-build.ts';
 import { cConfigHeader } from '../../host/deploy/c-config-header.ts';
 import { encodeTrainingStream, trainingCommands } from '../../host/deploy/serial-stream.ts';
-import { compileNativeObjects, linkNative, runNativeLinked } from '../../host/deploy/wasm2c-native.ts';
+import { compileNativeObjects, linkNative, runNativeLinked } from '../harness/runtimes/wasm2c-native.ts';
 import { lossyChannel } from './lossy-channel.ts';
 import { measureTrainingMemory } from '../../host/deploy/board-module.ts';
-import { runInV8 } from '../../host/deploy/reference-run.ts';
+import { runInV8 } from '../harness/runtimes/reference-run.ts';
 import { DeployError } from '../../host/deploy/errors.ts';
 import { skipReason } from '../setup/tool-list.ts';
 import { edgeRuns, edgeTestModule } from './runs.ts';

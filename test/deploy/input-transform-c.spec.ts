@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cInputHeader, boardAppliesInputTransform } from '../../host/deploy/c-input-header.ts';
 import { glue } from '../../host/deploy/glue-sources.ts';
-import { runTool } from '../../host/deploy/run-tool.ts';
+import { runTool } from '../harness/runtimes/run-tool.ts';
 import { transformValue, type InputTransform } from '../../host/data/input-transform.ts';
 import { Rng } from '../../host/rng.ts';
 import { skipReason } from '../setup/tool-list.ts';

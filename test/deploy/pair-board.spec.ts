@@ -1,7 +1,7 @@
 // The pair algorithm (MTJ-pair finite differences) on the board glue: env.mtj_sample with draws = 0
 // served by the portable loop (portable/st_mtj.c) and a HAL's pair read.
 //   - The simulated HAL (hal/st_hal_sim.c, integer only) and its host mirror
-//     (host/deploy/simulated-mtj-hal.ts, SimulatedMtjPairHal) give the same reads, so each board run is
+//     (test/harness/runtimes/simulated-mtj-hal.ts, SimulatedMtjPairHal) give the same reads, so each board run is
 //     compared with V8 bit for bit: weights, per-epoch counts and held-out predictions.
 //   - It learns: Iris 4-2-3 through the simulated HAL meets LEARNED (below) for four seeds, as exact bp
 //     does, while the same runs with a broken derivative (f′ = 0 or −f′) do not.
@@ -18,16 +18,16 @@ import { loadXor } from '../../host/data/xor.ts';
 import { defaultNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 import type { PairSource } from '../../host/engine/pair-source.ts';
-import { drawsOf, runInV8, type TrainingRun } from '../../host/deploy/reference-run.ts';
-import { SimulatedMtjPairHal, simTanhQ16 } from '../../host/deploy/simulated-mtj-hal.ts';
-import { compileNativeObjects, linkNative, runNative, withHal, type NativeObjects } from '../../host/deploy/wasm2c-native.ts';
+import { drawsOf, runInV8, type TrainingRun } from '../harness/runtimes/reference-run.ts';
+import { SimulatedMtjPairHal, simTanhQ16 } from '../harness/runtimes/simulated-mtj-hal.ts';
+import { compileNativeObjects, linkNative, runNative, withHal, type NativeObjects } from '../harness/runtimes/wasm2c-native.ts';
 import { cConfigHeader } from '../../host/deploy/c-config-header.ts';
 import { cBoardHeader } from '../../host/deploy/c-board-header.ts';
 import { BoardDrawSourceError, encodeCommands, encodeTrainingStream, parseBoardReport, requireMtjDraws, trainingCommands, type StreamSplit } from '../../host/deploy/serial-stream.ts';
 import { glue } from '../../host/deploy/glue-sources.ts';
 import { buildForBoard } from '../../host/deploy/build-board.ts';
 import { buildCommand } from '../../host/commands/build.ts';
-import { runTool } from '../../host/deploy/run-tool.ts';
+import { runTool } from '../harness/runtimes/run-tool.ts';
 import { BuildArgumentError } from '../../host/deploy/errors.ts';
 import { validateBoardProfile, type BoardProfile } from '../../boards/board-profile.ts';
 import { esp32DevkitC } from '../../boards/esp32-devkitc.ts';

@@ -8,7 +8,7 @@ import { loadXor } from '../../host/data/xor.ts';
 import { loadIris } from '../../host/data/iris.ts';
 import { loadMnist } from '../../host/data/mnist.ts';
 import { defaultNetworkConfig } from '../../host/engine/config.ts';
-import type { TrainingRun } from '../../host/deploy/reference-run.ts';
+import type { TrainingRun } from '../harness/runtimes/reference-run.ts';
 import { boardAscFlags, compileEngine, finishBoardModule, measureTrainingMemory } from '../../host/deploy/board-module.ts';
 
 export const TEST_BUDGET_BYTES = 48 * 1024;

@@ -1,21 +1,21 @@
 // The board protocol's frames (boards/glue/portable/st_frame.h): length, CRC-16/CCITT-FALSE, ACK/NAK and
 // resynchronisation, run against the native build of the board glue (wasm2c + portable glue + simulated
-// HAL). Sent frame by frame with go-back-N (host/deploy/frame-link.ts) over a line that drops, flips,
+// HAL). Sent frame by frame with go-back-N (test/harness/link/frame-link.ts) over a line that drops, flips,
 // inserts and cuts bytes and loses whole frames, the training runs still end with weights bit-identical
 // to V8, and no training step runs twice. The banner names the draw source.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runInV8, type RunResult } from '../../host/deploy/reference-run.ts';
-import { compileNativeObjects, linkNative, runNativeLinked, type NativeObjects } from '../../host/deploy/wasm2c-native.ts';
+import { runInV8, type RunResult } from '../harness/runtimes/reference-run.ts';
+import { compileNativeObjects, linkNative, runNativeLinked, type NativeObjects } from '../harness/runtimes/wasm2c-native.ts';
 import { cConfigHeader } from '../../host/deploy/c-config-header.ts';
 import { crc16 } from '../../host/deploy/crc16.ts';
 import { encodeCommands, encodeFrame, trainingCommands } from '../../host/deploy/serial-stream.ts';
-import { runTool } from '../../host/deploy/run-tool.ts';
+import { runTool } from '../harness/runtimes/run-tool.ts';
 import { skipReason } from '../setup/tool-list.ts';
 import { edgeRuns, edgeTestModule } from './runs.ts';
 import { lossyChannel } from './lossy-channel.ts';
-import { FrameTooLongError } from '../../host/deploy/frame-link.ts';
+import { FrameTooLongError } from '../harness/link/frame-link.ts';
 
 const OUT = fileURLToPath(new URL('../../build/test-serial-link/', import.meta.url));
 const TOOLS = ['wasm2c', 'cc', 'wasmRtImpl'] as const;

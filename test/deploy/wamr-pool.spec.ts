@@ -11,7 +11,7 @@ import { buildForBoard } from '../../host/deploy/build-board.ts';
 import { cBoardHeader } from '../../host/deploy/c-board-header.ts';
 import { RuntimeRamError } from '../../host/deploy/errors.ts';
 import { glue } from '../../host/deploy/glue-sources.ts';
-import { runTool } from '../../host/deploy/run-tool.ts';
+import { runTool } from '../harness/runtimes/run-tool.ts';
 import { wamrPoolBytes, wamrRamBytes } from '../../host/deploy/wamr-pool.ts';
 import { WASM_PATH } from '../../host/engine/wasm-engine.ts';
 import { defaultNetworkConfig } from '../../host/engine/config.ts';

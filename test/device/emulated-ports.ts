@@ -6,8 +6,8 @@
  */
 import { createFirmataProbe, type FirmataProbe } from '../../host/device/firmata-probe.ts';
 import type { PortInfo, PortLister } from '../../host/device/port-list.ts';
-import { EmulatedSerialPort } from '../../host/hil/emulated-serial-port.ts';
-import { startEmulatedUno, type EmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { EmulatedSerialPort } from '../harness/uno/emulated-serial-port.ts';
+import { startEmulatedUno, type EmulatedUno } from '../harness/uno/emulated-uno.ts';
 
 /** rjmp .-2: a board with firmware that is not Firmata. */
 export const SPIN_HEX = ':02000000FFCF30\n:00000001FF\n';

@@ -14,9 +14,9 @@ import { saveCalibration } from '../../host/device/calibration.ts';
 import { physicsCalibration } from '../support/physics-calibration.ts';
 import { BoardResponseTimeoutError, MtjDeviceError, TransportClosedError } from '../../host/device/errors.ts';
 import { loadCheckpoint } from '../../host/engine/checkpoint.ts';
-import { type EmulatedUno, startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { type EmulatedUno, startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 import type { PortConnector } from '../../host/train/device-session.ts';
-import { HIL_XOR_TRAIN_ARGS } from '../../host/train/hil-xor-recipe.ts';
+import { HIL_XOR_TRAIN_ARGS } from '../harness/hil-xor-recipe.ts';
 
 const BOARD_SEED = 3;
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceClock } from '../../host/device/device-clock.ts';
 import { FirmataReplyParser, createFirmataProbe, type ProbeTransport } from '../../host/device/firmata-probe.ts';
-import { EmulatedSerialPort } from '../../host/hil/emulated-serial-port.ts';
-import { startEmulatedUno, type EmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { EmulatedSerialPort } from '../harness/uno/emulated-serial-port.ts';
+import { startEmulatedUno, type EmulatedUno } from '../harness/uno/emulated-uno.ts';
 
 /** REPORT_FIRMWARE for `name` version major.minor, as StandardFirmata sends it. */
 function firmwareReport(major: number, minor: number, name: string): number[] {

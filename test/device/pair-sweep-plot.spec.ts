@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSweepPlot } from '../../host/device/pair-sweep-plot.ts';
+import { renderSweepPlot } from '../bench/lib/pair-sweep-plot.ts';
 
 describe('pair sweep plot', () => {
   const points = [

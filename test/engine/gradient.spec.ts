@@ -9,7 +9,7 @@
 // by f′ ≤ 1: ≤ n_up · 5e-4 · 0.5. We allow 1e-3 + 5e-4·n_up/2 absolute.
 import { describe, it, expect } from 'vitest';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
-import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../harness/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type Activation, type Output } from '../../host/engine/config.ts';
 import { Rng } from '../../host/rng.ts';
 import { engineInput, loss, referenceFrom } from '../support/float-reference.ts';

@@ -1,11 +1,11 @@
 // Initialisation scaled to the layer's fan: w ~ U(−r, r), r = √(6/(n_in + n_out)), Var(w) = 2/(n_in + n_out)
 // (Glorot) for sigmoid and tanh; r = √(6/n_in), Var(w) = 2/n_in (He) for ReLU; biases 0, one draw per
 // weight from the seeded generator.
-// The engine (assembly/index.ts initWeights, Q24) and the float reference (host/engine/reference-mlp.ts
+// The engine (assembly/index.ts initWeights, Q24) and the float reference (test/harness/reference-mlp.ts
 // initRange) run the same rule on the same draws, so they agree weight by weight to Q24 rounding.
 import { describe, it, expect } from 'vitest';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
-import { ReferenceMlp, initRange } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp, initRange } from '../harness/reference-mlp.ts';
 import { defaultNetworkConfig, type Activation, type NetworkConfig } from '../../host/engine/config.ts';
 
 const Q24 = 2 ** 24;

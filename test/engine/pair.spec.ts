@@ -7,7 +7,7 @@
 // (1.5e-4 at Δz = 0.1) beyond gradient.spec.ts's bp budget; we allow twice that budget.
 import { describe, it, expect } from 'vitest';
 import { SpintrainEngine, type Draws } from '../../host/engine/wasm-engine.ts';
-import { ReferenceMlp, type FloatPairSource } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp, type FloatPairSource } from '../harness/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
 import type { PairSource } from '../../host/engine/pair-source.ts';
 import { SimMtj } from '../../host/device/sim-mtj.ts';

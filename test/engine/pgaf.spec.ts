@@ -2,7 +2,7 @@
 // float reference when both see the same draws.
 import { describe, it, expect } from 'vitest';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
-import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../harness/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type Activation } from '../../host/engine/config.ts';
 import type { BitSource } from '../../host/engine/bit-source.ts';
 import { Rng } from '../../host/rng.ts';

@@ -8,7 +8,7 @@
 // (1e-3 + 5e-4·n_up/2)·6 on every step: w, k and c.
 import { describe, it, expect } from 'vitest';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
-import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../harness/reference-mlp.ts';
 import { defaultNetworkConfig, type NetworkConfig, type Activation, type Output } from '../../host/engine/config.ts';
 import type { BitSource } from '../../host/engine/bit-source.ts';
 import { Rng } from '../../host/rng.ts';

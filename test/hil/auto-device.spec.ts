@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { trainCommand } from '../../host/commands/train.ts';
 import { saveCalibration } from '../../host/device/calibration.ts';
 import { findFirmataBoard } from '../../host/device/find-firmata-board.ts';
-import { EmulatedSerialPort } from '../../host/hil/emulated-serial-port.ts';
-import { HIL_XOR_TRAIN_ARGS } from '../../host/train/hil-xor-recipe.ts';
+import { EmulatedSerialPort } from '../harness/uno/emulated-serial-port.ts';
+import { HIL_XOR_TRAIN_ARGS } from '../harness/hil-xor-recipe.ts';
 import { emulatedPorts, type EmulatedPorts } from '../device/emulated-ports.ts';
 import { physicsCalibration } from '../support/physics-calibration.ts';
 

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { usart0Config } from 'avr8js';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
-import { EmulatedSerialPort } from '../../host/hil/emulated-serial-port.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { EmulatedSerialPort } from '../harness/uno/emulated-serial-port.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 
 /** Samples near the junctions' I50 (0.94–0.98 mA for seed 33); returns the bits and the emulated cycles the run took. */
 async function sampleRun(slowHost: boolean): Promise<{ bits: number[]; cycles: number }> {

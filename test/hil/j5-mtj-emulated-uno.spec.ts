@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FirmwareTimeoutError, MtjDeviceError, PortNotFoundError, TransportClosedError } from '../../host/device/errors.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { mtjContract } from '../device/mtj-contract.ts';
 

@@ -16,10 +16,10 @@ import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
 import { calibrate, saveCalibration } from '../../host/device/calibration.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
-import { EmulatedSerialPort } from '../../host/hil/emulated-serial-port.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { EmulatedSerialPort } from '../harness/uno/emulated-serial-port.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 import { openDeviceSession } from '../../host/train/device-session.ts';
-import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../../host/train/hil-xor-recipe.ts';
+import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../harness/hil-xor-recipe.ts';
 import { train } from '../../host/train/trainer.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { powerCommand } from '../../host/commands/power.ts';
-import { EmulatedI2cBus } from '../../host/hil/emulated-i2c-bus.ts';
-import { EmulatedIna219 } from '../../host/hil/emulated-ina219.ts';
-import { startEmulatedUno } from '../../host/hil/emulated-uno.ts';
+import { EmulatedI2cBus } from '../harness/uno/emulated-i2c-bus.ts';
+import { EmulatedIna219 } from '../harness/uno/emulated-ina219.ts';
+import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 import { readRunDir, RUN_FILES } from '../../host/report/run-dir.ts';
 import { captureOutput } from '../support/capture-output.ts';
 

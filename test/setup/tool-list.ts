@@ -4,7 +4,7 @@
  * In CI (CI=true) a missing tool is not a reason to skip: the spec fails instead (see requireTools).
  */
 import { existsSync } from 'node:fs';
-import { findSystemCommand } from '../../host/deploy/system-command.ts';
+import { findSystemCommand } from '../harness/runtimes/system-command.ts';
 
 export interface SystemTool {
   /** What the tests use it for. */

@@ -1,5 +1,5 @@
 /** Shared pieces of the tests that compare the fixed-point engine with the float64 reference. */
-import { ReferenceMlp } from '../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../harness/reference-mlp.ts';
 import type { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 import type { NetworkConfig, TrainingAlgorithm } from '../../host/engine/config.ts';
 

@@ -4,7 +4,7 @@
  * emulated board time on the sweep itself.
  */
 import type { Calibration } from '../../host/device/calibration.ts';
-import type { EmulatedUno } from '../../host/hil/emulated-uno.ts';
+import type { EmulatedUno } from '../harness/uno/emulated-uno.ts';
 
 export function physicsCalibration(hil: EmulatedUno, seed: number): Calibration {
   const sim = hil.circuit.sim;

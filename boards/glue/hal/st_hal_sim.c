@@ -1,6 +1,6 @@
 /*
  * Simulated MTJ HAL for host tests and emulators, integer only (no FPU, no libm), deterministic.
- * host/deploy/simulated-mtj-hal.ts is the same device on the host, so V8 and native runs agree bit for bit.
+ * test/harness/runtimes/simulated-mtj-hal.ts is the same device on the host, so V8 and native runs agree bit for bit.
  *
  * p-GAF draws: each junction is an ideal Bernoulli(p) device driven by xoshiro128** seeded through
  * splitmix32 (the generator of host/rng.ts), one 32-bit draw per bit, bit = (draw >> 16) < p_Q16,

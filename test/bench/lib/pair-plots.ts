@@ -1,5 +1,5 @@
 /** The pair benchmark's two sweep plots (Iris 4-16-3), rendered from its recorded points. */
-import { renderSweepPlot, type SweepPoint } from '../../../host/device/pair-sweep-plot.ts';
+import { renderSweepPlot, type SweepPoint } from './pair-sweep-plot.ts';
 
 /** Accuracy vs the pair step Δz (log x). */
 export function stepPlot(points: SweepPoint[]): Promise<string> {

@@ -1,5 +1,5 @@
 /** The float64 TypeScript reference (ReferenceMlp) as a benchmark trainer, batch 1. */
-import { ReferenceMlp } from '../../../host/engine/reference-mlp.ts';
+import { ReferenceMlp } from '../../harness/reference-mlp.ts';
 import type { Algorithm } from '../../../host/engine/config.ts';
 import type { Split } from '../../../host/data/index.ts';
 import { benchNetworkConfig } from './bench-network.ts';

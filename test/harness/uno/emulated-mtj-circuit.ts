@@ -7,8 +7,8 @@
  *  - reset pin rising edge: every junction back to P;
  *  - ADC channel of device d: V = I_b · R(state) + read noise, refreshed whenever the state changes.
  */
-import type { BoardProfile } from '../../boards/board-profile.ts';
-import { SimMtj, type SimMtjConfig } from '../device/sim-mtj.ts';
+import type { BoardProfile } from '../../../boards/board-profile.ts';
+import { SimMtj, type SimMtjConfig } from '../../../host/device/sim-mtj.ts';
 import type { UnoEmulator } from './uno-emulator.ts';
 
 interface PwmTrack {

@@ -12,8 +12,8 @@
  *   pair: a = V1(z), f′ = (V2 − V1)/Δz from a FloatPairSource
  *   softmax at temperature T; backward with soft targets y (δ = p − y)
  */
-import { Rng } from '../rng.ts';
-import { DEFAULT_PAIR_STEP, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
+import { Rng } from '../../host/rng.ts';
+import { DEFAULT_PAIR_STEP, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
 
 /** Supplies draws for hidden layer h (0-based): out[j·draws + d] ∈ {0, 1}, P(1) = probs[j]. */
 export type FloatBitSource = (hidden: number, probs: Float64Array, draws: number, out: Uint8Array) => void;

@@ -1,12 +1,12 @@
 /**
- * The calibration plots after issue 13 (host/device/calibration-plots.ts, calibration-window.ts): the x
+ * The calibration plots after issue 13 (host/report/calibration-plots.ts, calibration-window.ts): the x
  * axis zoomed to where P(I) changes, no Wilson bars where the draws agree (k = 0 or k = n, the "row of
  * lines up to 0.32"), every P(1,0) point inside the frame, one panel per device, and a legend telling the
  * measured points from the fitted curve. Asserts on the plot data and on the rendered SVG.
  */
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION_SCHEMA, CALIBRATION_SCHEMA_VERSION, fitQuality, type Calibration, type CalibrationPoint, type DeviceCalibration } from '../../host/device/calibration.ts';
-import { calibrationPlotData, MAX_PANELS, renderCalibrationPlots } from '../../host/device/calibration-plots.ts';
+import { calibrationPlotData, MAX_PANELS, renderCalibrationPlots } from '../../host/report/calibration-plots.ts';
 import { transitionWindow } from '../../host/device/calibration-window.ts';
 import { sigmoid } from '../../host/device/logistic-fit.ts';
 

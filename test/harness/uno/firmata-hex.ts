@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FirmwareHexError } from '../device/errors.ts';
+import { FirmwareHexError } from '../../../host/device/errors.ts';
 
 const run = promisify(execFile);
 

@@ -8,10 +8,10 @@
  * module + weights file (compiled in as C arrays).
  * The accuracy column is filled by a benchmark (fillAccuracy); until then it reads "pending (bench)".
  */
-import type { BoardProfile } from '../../boards/board-profile.ts';
-import { defaultNetworkConfig, type NetworkConfig } from '../engine/config.ts';
-import { measureTrainingMemory } from './board-module.ts';
-import { usableLinearBytes } from './linear-budget.ts';
+import type { BoardProfile } from '../../../boards/board-profile.ts';
+import { defaultNetworkConfig, type NetworkConfig } from '../../../host/engine/config.ts';
+import { measureTrainingMemory } from '../../../host/deploy/board-module.ts';
+import { usableLinearBytes } from '../../../host/deploy/linear-budget.ts';
 
 /** Code size of the runtimes [bytes] (research.md: wasm3 ~64 KB; WAMR interpreter 56–59 KB .text on Cortex-M4F). */
 export const RUNTIME_CODE_BYTES = { wasm3: 64 * 1024, wamr: 59 * 1024 } as const;

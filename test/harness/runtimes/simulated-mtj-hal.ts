@@ -14,9 +14,9 @@
  * JavaScript agree exactly. Every product here stays below 2^53 and every division by a non-power of
  * two has a quotient far from rounding trouble, so double arithmetic is exact. No twin calibration.
  */
-import { Rng } from '../rng.ts';
-import type { BitSource } from '../engine/bit-source.ts';
-import type { PairSource } from '../engine/pair-source.ts';
+import { Rng } from '../../../host/rng.ts';
+import type { BitSource } from '../../../host/engine/bit-source.ts';
+import type { PairSource } from '../../../host/engine/pair-source.ts';
 
 export class SimulatedMtjHal implements BitSource {
   private readonly rng: Rng;

@@ -1,6 +1,6 @@
 /** Runs an external tool synchronously; a non-zero exit (or a spawn failure) throws ToolFailedError with its output. */
 import { spawnSync } from 'node:child_process';
-import { ToolFailedError } from './errors.ts';
+import { ToolFailedError } from '../../../host/deploy/errors.ts';
 
 export interface ToolRun {
   stdout: string;

@@ -2,7 +2,7 @@
  * SVG line plot of a pair-algorithm sweep (accuracy vs a device parameter, one line per series),
  * rendered headless with Vega as in calibration-plots.ts. x may be logarithmic (e.g. ΔI).
  */
-import { renderSvg, type ChartSpec } from '../io/svg-chart.ts';
+import { renderSvg, type ChartSpec } from '../../../host/io/svg-chart.ts';
 
 export interface SweepPoint {
   series: string;

@@ -2,10 +2,10 @@
  * A fixed training run (config, seed, data, epochs, draw source) and its reference result in V8
  * through SpintrainEngine, the host path. Every other runtime must reproduce these weights bit for bit.
  */
-import { SpintrainEngine, type Parameters, type Draws } from '../engine/wasm-engine.ts';
-import { DEFAULT_PAIR_STEP, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
+import { SpintrainEngine, type Parameters, type Draws } from '../../../host/engine/wasm-engine.ts';
+import { DEFAULT_PAIR_STEP, type NetworkConfig, type TrainingAlgorithm } from '../../../host/engine/config.ts';
 import { SimulatedMtjHal, SimulatedMtjPairHal } from './simulated-mtj-hal.ts';
-import type { StreamSplit } from './serial-stream.ts';
+import type { StreamSplit } from '../../../host/deploy/serial-stream.ts';
 
 export interface TrainingRun {
   name: string;

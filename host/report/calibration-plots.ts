@@ -15,10 +15,10 @@
  *   legend measured points (dots, bars) and the fit (line) in two colours, the same in every panel.
  */
 import { renderSvg as render, type ChartSpec } from '../io/svg-chart.ts';
-import type { Calibration, DeviceCalibration } from './calibration.ts';
-import { transitionWindow, type CurrentWindow } from './calibration-window.ts';
-import { sigmoid } from './logistic-fit.ts';
-import { wilsonInterval } from './wilson-interval.ts';
+import type { Calibration, DeviceCalibration } from '../device/calibration.ts';
+import { transitionWindow, type CurrentWindow } from '../device/calibration-window.ts';
+import { sigmoid } from '../device/logistic-fit.ts';
+import { wilsonInterval } from '../device/wilson-interval.ts';
 
 /** Panels drawn at most; a larger calibration shows its first MAX_PANELS devices (the JSON holds all). */
 export const MAX_PANELS = 16;

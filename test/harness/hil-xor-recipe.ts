@@ -14,7 +14,7 @@
  * instead (host/commands/train-defaults.ts: 2-4-2 sigmoid/softmax, lr 0.3, no decay, 1000 epochs): slower
  * (about 385 s of Uno board time) but with no restarts.
  */
-import type { CalibrationOptions } from '../device/calibration.ts';
+import type { CalibrationOptions } from '../../host/device/calibration.ts';
 
 /** `spintrain train` arguments of the run (add --device, --calibration, --seed, --epochs). */
 export const HIL_XOR_TRAIN_ARGS: readonly string[] = [

@@ -1,6 +1,6 @@
 /**
  * An emulated Arduino Uno (ATmega328P @ 16 MHz) on avr8js: CPU, timers 0–2, ports B/C/D, USART0, ADC.
- * TWI (I²C master) is present; attach slaves with EmulatedI2cBus (host/hil/emulated-i2c-bus.ts).
+ * TWI (I²C master) is present; attach slaves with EmulatedI2cBus (test/harness/uno/emulated-i2c-bus.ts).
  * Runs in emulated time: the CPU is stepped in chunks of `chunkS` emulated seconds on setImmediate, so
  * Node's event loop (johnny-five, the test) runs between chunks. `delay(s)` resolves after s emulated seconds.
  * The USART is bridged to `onSerialOut` / `serialIn`, paced at the firmware's baud rate by avr8js.

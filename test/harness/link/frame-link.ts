@@ -6,9 +6,9 @@
  * from that frame (once per NAK burst: the frames already in flight behind a lost one each draw a NAK).
  * The board re-ACKs and ignores resends of frames it already took, so no training step runs twice.
  */
-import type { BoardCommand } from './serial-stream.ts';
-import { encodeFrame } from './serial-stream.ts';
-import { DeployError } from './errors.ts';
+import type { BoardCommand } from '../../../host/deploy/serial-stream.ts';
+import { encodeFrame } from '../../../host/deploy/serial-stream.ts';
+import { DeployError } from '../../../host/deploy/errors.ts';
 
 export interface FrameLinkOptions {
   /** Frames in flight (default 8). */

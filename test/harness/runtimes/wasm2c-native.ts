@@ -8,13 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PORTABLE_SOURCES, glue, wasm2cRuntimeDir } from './glue-sources.ts';
+import { PORTABLE_SOURCES, glue, wasm2cRuntimeDir } from '../../../host/deploy/glue-sources.ts';
 import { runTool } from './run-tool.ts';
 import { systemCommand } from './system-command.ts';
-import { DeployError } from './errors.ts';
+import { DeployError } from '../../../host/deploy/errors.ts';
 import { spawn } from 'node:child_process';
-import { parseBoardReport, type BoardCommand, type BoardReport } from './serial-stream.ts';
-import { FrameSender, type FrameLinkOptions, type FrameLinkStats } from './frame-link.ts';
+import { parseBoardReport, type BoardCommand, type BoardReport } from '../../../host/deploy/serial-stream.ts';
+import { FrameSender, type FrameLinkOptions, type FrameLinkStats } from '../link/frame-link.ts';
 
 export interface NativeObjects {
   dir: string;

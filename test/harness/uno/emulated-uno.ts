@@ -6,10 +6,10 @@
  *   const mtj = new J5Mtj({ profile: hil.profile, port: hil.port, clock: hil.clock });
  *   await mtj.open(); … await mtj.close(); hil.stop();
  */
-import type { BoardProfile } from '../../boards/board-profile.ts';
-import { arduinoUno } from '../../boards/arduino-uno.ts';
-import type { DeviceClock } from '../device/device-clock.ts';
-import type { SimMtjConfig } from '../device/sim-mtj.ts';
+import type { BoardProfile } from '../../../boards/board-profile.ts';
+import { arduinoUno } from '../../../boards/arduino-uno.ts';
+import type { DeviceClock } from '../../../host/device/device-clock.ts';
+import type { SimMtjConfig } from '../../../host/device/sim-mtj.ts';
 import { EmulatedMtjCircuit } from './emulated-mtj-circuit.ts';
 import { EmulatedSerialPort } from './emulated-serial-port.ts';
 import { loadFirmataHex } from './firmata-hex.ts';

@@ -7,12 +7,12 @@
  */
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PORTABLE_SOURCES, glue } from './glue-sources.ts';
+import { PORTABLE_SOURCES, glue } from '../../../host/deploy/glue-sources.ts';
 import { runTool } from './run-tool.ts';
 import { systemCommand } from './system-command.ts';
-import { cByteArrayHeader } from './c-byte-array.ts';
-import { parseBoardReport, type BoardReport } from './serial-stream.ts';
-import { DeployError } from './errors.ts';
+import { cByteArrayHeader } from '../../../host/deploy/c-byte-array.ts';
+import { parseBoardReport, type BoardReport } from '../../../host/deploy/serial-stream.ts';
+import { DeployError } from '../../../host/deploy/errors.ts';
 
 export interface CortexMBuild {
   elf: string;

@@ -16,7 +16,7 @@ import {
   BUS_LSB_V,
   adcConversionTimeS,
   shuntRangeV,
-} from '../power/ina219-registers.ts';
+} from '../../../host/power/ina219-registers.ts';
 import type { EmulatedI2cDevice } from './emulated-i2c-bus.ts';
 
 export interface EmulatedIna219Options {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runTool } from './run-tool.ts';
 import { systemCommand } from './system-command.ts';
 import { MVP_DISABLE_FLAGS } from './module-checks.ts';
-import { DeployError } from './errors.ts';
+import { DeployError } from '../../../host/deploy/errors.ts';
 
 /** Returns spectest-interp's stdout and the seconds it took (wast2json excluded). */
 export function runSpectest(wast: string, dir: string, name: string): { stdout: string; seconds: number } {
