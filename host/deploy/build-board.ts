@@ -4,8 +4,8 @@
  *                         memory fixed at the layout's pages, "spintrain.build" record)
  *   weights.stw           the trained (--weights) or initial (seeded) weights, spintrain weights format
  *   build.json            board, layout, memory figures, files
- *   spintrain/            Arduino sketch: spintrain.ino, the port, src/{portable,hal,runtime} glue and the
- *                         generated headers in src/portable (module bytes, weights bytes, config, board)
+ *   spintrain/            Arduino sketch: spintrain.ino, the port, src/{app,portable,hal,runtime} glue and the
+ *                         generated headers in src/generated (module bytes, weights bytes, config, board, input)
  * Every input is checked before anything is written (unknown board, board without a WebAssembly
  * runtime, layout that does not fit, bad weights file, module for another layout); each file is then
  * written atomically.
@@ -152,14 +152,16 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   const files = new Map<string, Uint8Array | string>();
   files.set(join(out, 'spintrain.wasm'), wasm);
   files.set(join(out, 'weights.stw'), weightsBytes);
-  files.set(join(src, 'portable', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
-  files.set(join(src, 'portable', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
-  files.set(join(src, 'portable', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
-  files.set(join(src, 'portable', 'spintrain_input.h'), cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
-  files.set(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
+  files.set(join(src, 'generated', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
+  files.set(join(src, 'generated', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
+  files.set(join(src, 'generated', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
+  files.set(join(src, 'generated', 'spintrain_input.h'), cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
+  files.set(join(src, 'generated', 'spintrain_board.h'), cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
   const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
   const glueFiles: [string, string][] = [
     ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), join(src, 'portable', f)] as [string, string]),
+    ['app/st_app.c', join(src, 'app', 'st_app.c')],
+    ['app/st_app.h', join(src, 'app', 'st_app.h')],
     ['hal/st_hal_gpio.c', join(src, 'hal', 'st_hal_gpio.c')],
     [`runtime/${runtimeFile}.c`, join(src, 'runtime', `${runtimeFile}.c`)],
     [`runtime/${runtimeFile}.h`, join(src, 'runtime', `${runtimeFile}.h`)],

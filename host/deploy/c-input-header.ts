@@ -39,7 +39,7 @@ export function cInputHeader(t: InputTransform, comment: string): string {
     '#ifndef SPINTRAIN_INPUT_H',
     '#define SPINTRAIN_INPUT_H',
     '#include <stddef.h>',
-    '#include "st_input.h"',
+    '#include "../portable/st_input.h"',
   ];
   if (kind === 'ST_INPUT_MIN_MAX' && t.kind === 'min-max') {
     // INT32_MIN written as (-2147483647 - 1): the literal 2147483648 is not an int32

@@ -54,8 +54,8 @@ beforeAll(async () => {
 
 describe('spintrain build --board nano33ble', () => {
   it('writes the module, weights, C headers, glue and a manifest', () => {
-    for (const f of ['spintrain.wasm', 'weights.stw', 'build.json', 'spintrain/spintrain.ino', 'spintrain/st_port_arduino.cpp', 'spintrain/src/portable/spintrain_module.h',
-      'spintrain/src/portable/spintrain_weights.h', 'spintrain/src/portable/spintrain_config.h', 'spintrain/src/portable/spintrain_board.h',
+    for (const f of ['spintrain.wasm', 'weights.stw', 'build.json', 'spintrain/spintrain.ino', 'spintrain/st_port_arduino.cpp', 'spintrain/src/generated/spintrain_module.h',
+      'spintrain/src/generated/spintrain_weights.h', 'spintrain/src/generated/spintrain_config.h', 'spintrain/src/generated/spintrain_board.h',
       'spintrain/src/portable/st_session.c', 'spintrain/src/hal/st_hal_gpio.c', 'spintrain/src/runtime/st_wasm3.c']) {
       expect(existsSync(join(NANO, f)), f).toBe(true);
     }
@@ -73,7 +73,7 @@ describe('spintrain build --board nano33ble', () => {
     expect(memory.buffer.byteLength).toBe(65536);
     expect(() => memory.grow(1)).toThrow(); // maximum = minimum = 1 page
     expect(readJsonSection(wasm, BUILD_SECTION)).toMatchObject({ board: 'nrf52840-nano33ble', layout: LAYOUT, pages: 1, budgetBytes: 49152 });
-    const header = readFileSync(join(NANO, 'spintrain/src/portable/spintrain_module.h'), 'utf8');
+    const header = readFileSync(join(NANO, 'spintrain/src/generated/spintrain_module.h'), 'utf8');
     expect(header).toContain(`spintrain_module_len = ${wasm.length}u`);
     expect(header).toContain('0x00, 0x61, 0x73, 0x6d');
   });
@@ -97,7 +97,7 @@ describe('spintrain build --board nano33ble', () => {
     const decl = `-I${glue('api-decl')}`;
     const src = join(NANO, 'spintrain/src');
     const cfiles = [
-      'portable/st_app.c', 'portable/st_session.c', 'portable/st_protocol.c', 'portable/st_frame.c', 'portable/st_crc16.c', 'portable/st_weights.c', 'portable/st_mtj.c', 'portable/st_engine.c',
+      'app/st_app.c', 'portable/st_session.c', 'portable/st_protocol.c', 'portable/st_frame.c', 'portable/st_crc16.c', 'portable/st_weights.c', 'portable/st_mtj.c', 'portable/st_engine.c',
       'portable/st_errors.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c',
     ];
     runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, ...cfiles.map((f) => join(src, f))]);
@@ -111,8 +111,8 @@ describe('spintrain build --board nano33ble', () => {
     expect(manifest.runtime).toBe('wasm3');
     expect(manifest.files).toEqual(expect.arrayContaining(['spintrain.wasm', 'weights.stw', 'spintrain/spintrain.ino']));
     const tSrc = join(teensy, 'spintrain/src');
-    expect(readFileSync(join(tSrc, 'portable/spintrain_board.h'), 'utf8')).toContain('#define ST_RUNTIME_WASM3 1');
-    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'portable/st_app.c'), join(tSrc, 'runtime/st_wasm3.c'), join(tSrc, 'hal/st_hal_gpio.c')]);
+    expect(readFileSync(join(tSrc, 'generated/spintrain_board.h'), 'utf8')).toContain('#define ST_RUNTIME_WASM3 1');
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(tSrc, 'app/st_app.c'), join(tSrc, 'runtime/st_wasm3.c'), join(tSrc, 'hal/st_hal_gpio.c')]);
   });
 });
 

@@ -213,15 +213,15 @@ describe.skipIf(skipReason(TOOLS))(`pair on the board glue, wasm2c native ${skip
   });
 
   describe('GPIO HAL, against a simulated circuit at the pins', () => {
-    /** The GPIO HAL and the circuit port compiled as in a sketch: src/{hal,native}/ next to src/portable/ with the board header. */
+    /** The GPIO HAL and the circuit port compiled as in a sketch: src/{hal,native}/ next to src/portable/ and src/generated/ (the board header). */
     function gpioObjs(name: string, board: BoardProfile): NativeObjects {
       const src = join(OUT, `board-${name}`);
-      for (const d of ['portable', 'hal', 'native']) mkdirSync(join(src, d), { recursive: true });
+      for (const d of ['portable', 'generated', 'hal', 'native']) mkdirSync(join(src, d), { recursive: true });
       for (const f of readdirSync(glue('portable')).filter((x) => x.endsWith('.h'))) writeFileSync(join(src, 'portable', f), readFileSync(glue('portable', f)));
-      writeFileSync(join(src, 'portable', 'spintrain_board.h'), cBoardHeader(board));
+      writeFileSync(join(src, 'generated', 'spintrain_board.h'), cBoardHeader(board));
       const files = ['hal/st_hal_gpio.c', 'native/st_native_pair_circuit.c'];
       for (const f of files) writeFileSync(join(src, f), readFileSync(glue(f)));
-      return withHal(objs, `gpio-${name}`, files.map((f) => join(src, f)), [`-I${join(src, 'portable')}`]);
+      return withHal(objs, `gpio-${name}`, files.map((f) => join(src, f)), [`-I${join(src, 'portable')}`, `-I${join(src, 'generated')}`]);
     }
 
     it('the board header carries the pair wiring in fixed point', () => {
@@ -273,10 +273,10 @@ describe.skipIf(skipReason(TOOLS))(`pair on the board glue, wasm2c native ${skip
       const r = await buildForBoard({ board: withPairs, outDir: out, network: irisNetwork() });
       expect(r.network.algorithm).toBe('pair');
       const src = join(out, 'spintrain/src');
-      expect(readFileSync(join(src, 'portable/spintrain_config.h'), 'utf8')).toContain('.algorithm = 2 /* pair */');
-      expect(readFileSync(join(src, 'portable/spintrain_board.h'), 'utf8')).toContain('#define ST_MTJ_PAIRS 4');
+      expect(readFileSync(join(src, 'generated/spintrain_config.h'), 'utf8')).toContain('.algorithm = 2 /* pair */');
+      expect(readFileSync(join(src, 'generated/spintrain_board.h'), 'utf8')).toContain('#define ST_MTJ_PAIRS 4');
       const decl = `-I${glue('api-decl')}`;
-      const c = ['portable/st_app.c', 'portable/st_mtj.c', 'portable/st_session.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c'].map((f) => join(src, f));
+      const c = ['app/st_app.c', 'portable/st_mtj.c', 'portable/st_session.c', 'hal/st_hal_gpio.c', 'runtime/st_wasm3.c'].map((f) => join(src, f));
       runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, ...c, glue('runtime/st_wamr.c')]);
       runTool('c++', ['-std=c++17', '-Wall', '-Werror', '-fsyntax-only', decl, '-x', 'c++', join(out, 'spintrain/st_port_arduino.cpp')]);
     }, 120_000);

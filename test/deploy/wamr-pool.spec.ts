@@ -59,11 +59,11 @@ describe('WAMR pool formula', () => {
     const r = await buildForBoard({ board: wamrBoard(), outDir: out, network: { ...defaultNetworkConfig, layout: [16, 8, 4] } });
     const src = join(out, 'spintrain/src');
     const bytes = statSync(join(out, 'spintrain.wasm')).size;
-    const header = readFileSync(join(src, 'portable/spintrain_board.h'), 'utf8');
+    const header = readFileSync(join(src, 'generated/spintrain_board.h'), 'utf8');
     expect(header).toContain(`#define ST_WAMR_POOL_BYTES ${wamrPoolBytes(bytes)}u`);
     expect(header).toContain(`#define ST_WAMR_LINEAR_BYTES ${r.info.pages * 65536}u`);
     const decl = `-I${glue('api-decl')}`;
-    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(src, 'portable/st_app.c'), join(src, 'runtime/st_wamr.c'), join(src, 'hal/st_hal_gpio.c')]);
+    runTool('cc', ['-std=c11', '-Wall', '-Werror', '-fsyntax-only', decl, join(src, 'app/st_app.c'), join(src, 'runtime/st_wamr.c'), join(src, 'hal/st_hal_gpio.c')]);
   }, 120_000);
 
   it('refuses a WAMR board whose RAM cannot hold pool, linear memory and the module copy', async () => {

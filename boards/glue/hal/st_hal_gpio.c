@@ -22,7 +22,7 @@
 #include "../portable/st_mtj.h"
 #include "../portable/st_errors.h"
 #include "../portable/st_port.h"
-#include "../portable/spintrain_board.h"
+#include "../generated/spintrain_board.h"
 
 #ifndef ST_MTJ_PAIRS
 #define ST_MTJ_PAIRS 0

@@ -1,9 +1,9 @@
 // spintrain on-board trainer. `spintrain build --board <name> --out DIR` writes this sketch as
-// DIR/spintrain/ with the glue under src/ (portable/, hal/, runtime/) and the generated headers in
-// src/portable/ (spintrain_module.h, spintrain_weights.h, spintrain_config.h, spintrain_board.h).
+// DIR/spintrain/ with the glue under src/ (app/, portable/, hal/, runtime/) and the generated headers in
+// src/generated/ (spintrain_module.h, spintrain_weights.h, spintrain_config.h, spintrain_board.h, spintrain_input.h).
 // Install the runtime library (Wasm3, or WAMR for a WAMR profile), open the folder, build, flash.
 // Serial protocol: src/portable/st_protocol.h.
-#include "src/portable/st_app.h"
+#include "src/app/st_app.h"
 
 extern "C" void st_port_begin(void);
 

@@ -6,7 +6,7 @@
  */
 #include <Arduino.h>
 #include "src/portable/st_port.h"
-#include "src/portable/spintrain_board.h"
+#include "src/generated/spintrain_board.h"
 #if defined(ARDUINO_TEENSY41) || defined(ARDUINO_TEENSY40)
 #include <Entropy.h>
 #endif

@@ -1,11 +1,13 @@
+/* The app layer: the one place that joins the portable glue, a runtime and the headers `spintrain build`
+ * generates for a board (src/generated/ in a sketch). portable/ includes neither runtime/ nor generated/. */
 #include "st_app.h"
-#include "st_errors.h"
-#include "st_port.h"
-#include "st_protocol.h"
-#include "spintrain_board.h"
-#include "spintrain_config.h"
-#include "spintrain_module.h"
-#include "spintrain_weights.h"
+#include "../portable/st_errors.h"
+#include "../portable/st_port.h"
+#include "../portable/st_protocol.h"
+#include "../generated/spintrain_board.h"
+#include "../generated/spintrain_config.h"
+#include "../generated/spintrain_module.h"
+#include "../generated/spintrain_weights.h"
 #if defined(ST_RUNTIME_WASM3)
 #include "../runtime/st_wasm3.h"
 #elif defined(ST_RUNTIME_WAMR)
