@@ -7,7 +7,7 @@
 //   pair: δ_j = s_j · g_j                g_j the twin-MTJ finite difference (pair-gradient.ts)
 //   trainable activation: δ_j = t_j · k_j with t_j the line above, and k_j, c_j take their SGD
 //         step here (trainable-activation.ts)
-// Output soft targets (label < 0): y_k from D[L][k], written by the host (distillation.ts).
+// Output soft targets (label < 0): y_k in Q16 from D[L][k], written by the host (distillation.ts; plan.ts).
 //   pgaf: δ_j = s_j · 2^e · c_j / K       c_j = number of (1,0) pairs among K pairs of Bernoulli(p_j)
 //         draws, E[c_j/K] = f′/2^e (the paper: K = 1, c_j = s1 ∧ ¬s2); sigmoid e = 0, tanh e = 2
 //         (ReLU: c_j = [z_j > 0], or the number of ones among K Bernoulli(σ(z_j)) draws when sampled)
@@ -22,7 +22,7 @@ import { derivative, pgafProbability, ACT_RELU, ACT_TANH } from './activation';
 import { bernoulliQ16 } from './rng';
 import { mtjSample } from './device-import';
 import { activationInput, slopeDelta, updateSlopeShift } from './trainable-activation';
-import { ops, bump, SLOT_LOSS, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
+import { ops, bump, SLOT_KEPT, SLOT_SEEN, SLOT_LOSS, PH_ACTGRAD, PH_DELTA, PH_UPDATE, K_DRAW } from './counters';
 import { gatherNonzero } from './forward';
 import { negLnQ16 } from './loss';
 import {
@@ -66,8 +66,9 @@ export function drawMasks(): void {
 }
 
 /**
- * Kept neurons of hidden layer k as byte offsets into `list`; returns their count. For pgaf the
- * count c_j of each kept neuron is left in D[k][j], where hiddenDelta picks it up.
+ * Kept neurons of hidden layer k as byte offsets into `list`; returns their count. The count c_j of
+ * each kept neuron (pgaf: its (1,0) pairs; 1 for bp and pair) is left in D[k][j] as a plain integer,
+ * not Q24 (plan.ts: D's other uses); hiddenDelta reads it and overwrites it with δ_j.
  */
 function keptList(k: i32, list: usize): i32 {
   const n = width(k);
@@ -98,8 +99,8 @@ function keptList(k: i32, list: usize): i32 {
       kept++;
     }
   }
-  bump(16 + k - 1, kept);
-  bump(20 + k - 1, n);
+  bump(SLOT_KEPT + k - 1, kept);
+  bump(SLOT_SEEN + k - 1, n);
   return kept;
 }
 
@@ -114,6 +115,7 @@ function outputDelta(label: i32, list: usize): i32 {
   for (let k = 0; k < n; k++) {
     const ak = load<i32>(a + (<usize>k << 2));
     const hot = n == 1 ? label != 0 : k == label;
+    // label < 0: the host's soft target y_k, Q16 in D[L][k] (plan.ts), overwritten by δ_k (Q24) below
     const e = ak - (label < 0 ? load<i32>(d + (<usize>k << 2)) : hot ? ONE_A : 0);
     let dk: i32;
     if (outputKind == OUT_SOFTMAX) {
@@ -153,7 +155,7 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
       acc += <i64>load<i32>(w + (mo >> 2) * rowBytes + jo) * <i64>load<i32>(dUp + mo);
     }
     let s = sat32(shr(acc, 24));
-    const cj = load<i32>(d + jo);
+    const cj = load<i32>(d + jo); // keptList's integer count c_j; D[k][j] becomes δ_j (Q24) below
     if (algo == ALGO_PAIR) s = mulShift(s, load<i32>(g + jo), 16);
     else if (exact) {
       let fd = derivative(activation, load<i32>(a + jo), activationInput(k, jo));

@@ -3,8 +3,8 @@
 //     phase: 0 forward · 1 activation gradient (output loss gradient, f′ or the MTJ draws)
 //            2 delta propagation (Wᵀδ) · 3 weight gradient and update
 //     kind:  0 multiplies · 1 adds · 2 random draws · 3 memory writes
-//   index 16 + h: kept hidden neurons of hidden layer h (0..3); index 20 + h: neurons seen.
-//   index 24: training loss summed over the steps with a hard label, Q16 (loss.ts; not an operation).
+//   index 16 + h (SLOT_KEPT): kept hidden neurons of hidden layer h (0..3); index 20 + h (SLOT_SEEN): neurons seen.
+//   index 24 (SLOT_LOSS): training loss summed over the steps with a hard label, Q16 (loss.ts; not an operation).
 // Counts are added per loop from its trip count, so they count exactly what the loops execute;
 // a division counts as one multiply, a shift or compare as nothing.
 
@@ -16,6 +16,10 @@
 @inline export const K_ADD: i32 = 1;
 @inline export const K_DRAW: i32 = 2;
 @inline export const K_WRITE: i32 = 3;
+/** Slot of hidden layer h's kept neurons (h = 0..3, SLOT_KEPT + h), summed over steps. */
+@inline export const SLOT_KEPT: i32 = 16;
+/** Slot of hidden layer h's neurons seen (h = 0..3, SLOT_SEEN + h), summed over steps. */
+@inline export const SLOT_SEEN: i32 = 20;
 @inline export const SLOT_LOSS: i32 = 24;
 @inline export const COUNTER_SLOTS: i32 = 25;
 

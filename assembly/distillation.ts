@@ -1,6 +1,7 @@
 // Knowledge distillation support: a softmax temperature and soft targets.
 //   training output p_k = softmax(z / T)_k (argmax, hence prediction, does not depend on T)
-//   soft target: trainBackward(label < 0) takes y_k from D[L][k] (Q16, written by the host, e.g.
+//   soft target: trainBackward(label < 0) takes y_k from D[L][k] (Q16, like the activations, in a
+//   region otherwise Q24: plan.ts; outputDelta overwrites it with the Q24 δ_k; written by the host, e.g.
 //   y = α·softmax(z_teacher / T) + (1 − α)·onehot), so δ_k = p_k − y_k (softmax + cross-entropy).
 //   The gradient of T²·CE at temperature T is T·(p − y): the host folds T into the learning rate.
 import { ERR_CONFIG, OK } from './errors';

@@ -16,7 +16,7 @@
 @inline export const ERR_NOT_PLACED: i32 = -5;
 /** Layer index out of range. */
 @inline export const ERR_LAYER_INDEX: i32 = -6;
-/** The call needs a synchronous bit source, but the bits come from the host buffer. */
+/** trainEpochU8 (except for bp) or evaluateU8 (pair) cannot run while the host fills the draw buffer (source 2). */
 @inline export const ERR_SOURCE: i32 = -7;
 /** Base address not 8-byte aligned or inside the module's static data. */
 @inline export const ERR_BASE: i32 = -8;

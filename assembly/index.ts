@@ -10,13 +10,13 @@
 //            initWeights(seed) · rngSeed(s)
 //   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0)
 //            trainStep(label) → predicted class (forward, masks, backward, update)
-//            or trainForward(label), host fills BITS, trainBackward(label)   (source 2)
+//            or trainForward() → predicted class, host fills BITS, trainBackward(label)   (source 2)
 //            pair with source 2: forwardLayer(l) for each l, the host writing BITS[l+1] after each
 //            hidden layer; then trainBackward(label)
 //            trainBackward(−1): soft targets, Q16, written by the host into D[L] (distillation.ts)
 //            trainEpochU8(x, y, order, count) → correct · evaluateU8(x, y, count) → correct
 //            predict() → class
-//   inspect  regionPtr(region, k) · countersPtr() (25 i64 slots, counters.ts; the host zeroes them)
+//   inspect  regionPtr(region, k) (REGION_* in plan.ts) · countersPtr() (25 i64 slots, counters.ts; the host zeroes them)
 // Setup calls return 0 or a negative code from errors.ts. The step calls trap (unreachable) before the
 // plan is placed (plan.ts, requirePlaced); otherwise they do not check again.
 import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
@@ -27,7 +27,7 @@ import { COUNTERS, setCounting } from './counters';
 import { forward, inputU8, argmax } from './forward';
 import { backward, drawMasks } from './backward';
 import {
-  slot, slopePtr, width, wPtr, layerCount, activation, algo, bitSource, placed, trainable, ALGO_BP, ALGO_PGAF, ALGO_PAIR, SRC_BUFFER, MAX_LAYERS,
+  slot, regionSlot, REGION_SHIFT, slopePtr, width, wPtr, layerCount, activation, algo, bitSource, placed, trainable, ALGO_BP, ALGO_PGAF, ALGO_PAIR, SRC_BUFFER, MAX_LAYERS,
 } from './plan';
 
 export { layoutSet, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch, setProbabilityFloor, setDeltaClip } from './plan';
@@ -42,14 +42,13 @@ export function heapBase(): i32 {
 }
 
 /**
- * Address of a plan region: region 0 W, 1 B, 2 VW, 3 VB (weight layer k); 4 A, 5 Z, 6 D, 7 P, 8 BITS,
- * 9 SLOPE, 10 SHIFT (layer k). Negative error code before the plan is placed.
+ * Address of a plan region (plan.ts, REGION_*): region 0 W, 1 B, 2 VW, 3 VB (weight layer k); 4 A, 5 Z,
+ * 6 D, 7 P, 8 BITS, 9 SLOPE, 10 SHIFT (layer k). Negative error code before the plan is placed.
  */
 export function regionPtr(region: i32, k: i32): i32 {
   if (!placed) return ERR_NOT_PLACED;
-  if (<u32>region > 10 || <u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
-  // table slots (plan.ts): weight-layer regions start at 6 in steps of 5, layer regions at 26 in steps of 6 (to 62)
-  return <i32>slot((region < 4 ? 6 + 5 * region : 2 + 6 * region) + k);
+  if (<u32>region > <u32>REGION_SHIFT || <u32>k >= <u32>MAX_LAYERS) return ERR_LAYER_INDEX;
+  return <i32>slot(regionSlot(region, k));
 }
 
 export function countersPtr(): i32 {

@@ -13,8 +13,14 @@ import { mtjReadPair } from './device-import';
 import { ops, bump, PH_ACTGRAD, K_DRAW } from './counters';
 import { ERR_CONFIG, OK } from './errors';
 
-/** R = round(2^32 / Δz), Δz in Q16; default Δz = 1/16. */
-let pairReciprocal: i32 = 1048576;
+/**
+ * R = round(2^32 / Δz), Δz in Q16, set by setPairStep. Every setup calls setPairStep: the host with its
+ * DEFAULT_PAIR_STEP 0.1 (host/engine/config.ts, engine-setup.ts) unless the network gives a step, the
+ * board glue with ST_MTJ_PAIR_STEP_DEFAULT_Q16 = 6554, the same 0.1, unless its config does
+ * (portable/st_session.c). The initial value below is the same 0.1 (what setPairStep(6554) computes),
+ * so no setup path knows another default.
+ */
+let pairReciprocal: i32 = 655320;
 
 /** Finite-difference step Δz in Q16 (2..65536·16, i.e. 3e-5..16 pre-activation units). */
 export function setPairStep(dzQ16: i32): i32 {

@@ -6,13 +6,23 @@
 //   per weight layer l:  W[l] n[l+1]×n[l] i32 Q24 (row per output neuron) · B[l] n[l+1] i32 Q24
 //                        and, with momentum, VW[l] and VB[l] of the same sizes
 //   per layer k:         A[k] n[k] i32 Q16 (k = 0 is the input)
-//   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas
+//   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas (two other uses below)
 //   per hidden layer k:  P[k] n[k] Q16 draw probabilities (pair: the measured derivative g_j)
 //                        · BITS[k] draws·n[k] u8 draws (draws per neuron: 2K for sigmoid/tanh with
 //                        K pairs, K for sampled ReLU; pair: 8 bytes, the two i32 Q16 voltages V1, V2)
 //                        and, with a trainable activation, SLOPE[k] n[k] Q24 k_j · SHIFT[k] n[k] Q24 c_j
 //   scratch:             NZI, NZV (nonzero inputs: byte offsets, values), KEPT_A, KEPT_B lists
 //                        (maxWidth i32 each)
+// D holds Q24 deltas except at two moments of a backward pass, which reuse it rather than spend plan
+// bytes (and module bytes) on regions of their own:
+//   hidden D[k][j], kept j:  a plain integer, the count c_j (backward.ts keptList; pgaf: the (1,0)
+//                            pairs among K, the ones among K sampled-ReLU draws, or the ReLU mask;
+//                            bp and pair: 1), read and overwritten by δ_j in Q24 right after
+//                            (hiddenDelta). Neurons not kept keep an earlier step's δ (never read).
+//   output D[L][k]:          before trainBackward(−1), the host's soft targets y_k in Q16, the format of
+//                            the activations they are compared with (distillation.ts); outputDelta
+//                            reads y_k and overwrites it with δ_k in Q24.
+// So D holds only Q24 deltas after every backward pass (and zeros before the first).
 import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_LAYER_INDEX, OK } from './errors';
 
 @inline export const MAX_LAYERS: i32 = 6;
@@ -32,22 +42,42 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 /** flags bit 1: trainable activation a = f(k_j·(z_j + c_j)) per hidden neuron (trainable-activation.ts). */
 @inline export const FLAG_TRAINABLE: i32 = 2;
 
-// Table of i32 slots in static data.
+/** Plan regions by regionPtr's number (the host's Region, boards/glue/portable/st_engine.h's ST_REGION_*). */
+@inline export const REGION_W: i32 = 0;
+@inline export const REGION_B: i32 = 1;
+@inline export const REGION_VW: i32 = 2;
+@inline export const REGION_VB: i32 = 3;
+@inline export const REGION_A: i32 = 4;
+@inline export const REGION_Z: i32 = 5;
+@inline export const REGION_D: i32 = 6;
+@inline export const REGION_P: i32 = 7;
+@inline export const REGION_BITS: i32 = 8;
+@inline export const REGION_SLOPE: i32 = 9;
+@inline export const REGION_SHIFT: i32 = 10;
+
+// Table of i32 slots in static data: the widths n[0..5]; then one run of slots per region in region
+// order, a slot per weight layer (MAX_LAYERS − 1) for W, B, VW, VB and a slot per layer (MAX_LAYERS)
+// for A … SHIFT, each holding the region's address; then the learning rates (initial, decayed).
 @inline const T_WIDTH: i32 = 0;
-@inline const T_W: i32 = 6;
-@inline const T_B: i32 = 11;
-@inline const T_VW: i32 = 16;
-@inline const T_VB: i32 = 21;
-@inline const T_A: i32 = 26;
-@inline const T_Z: i32 = 32;
-@inline const T_D: i32 = 38;
-@inline const T_P: i32 = 44;
-@inline const T_BITS: i32 = 50;
-@inline const T_SLOPE: i32 = 56;
-@inline const T_SHIFT: i32 = 62;
-@inline const T_LR0: i32 = 68;
-@inline const T_LR: i32 = 73;
-const TABLE: usize = memory.data(78 * 4);
+@inline const T_W: i32 = T_WIDTH + MAX_LAYERS; // 6
+@inline const T_B: i32 = T_W + MAX_LAYERS - 1; // 11
+@inline const T_VW: i32 = T_B + MAX_LAYERS - 1; // 16
+@inline const T_VB: i32 = T_VW + MAX_LAYERS - 1; // 21
+@inline const T_A: i32 = T_VB + MAX_LAYERS - 1; // 26
+@inline const T_Z: i32 = T_A + MAX_LAYERS; // 32
+@inline const T_D: i32 = T_Z + MAX_LAYERS; // 38
+@inline const T_P: i32 = T_D + MAX_LAYERS; // 44
+@inline const T_BITS: i32 = T_P + MAX_LAYERS; // 50
+@inline const T_SLOPE: i32 = T_BITS + MAX_LAYERS; // 56
+@inline const T_SHIFT: i32 = T_SLOPE + MAX_LAYERS; // 62
+@inline const T_LR0: i32 = T_SHIFT + MAX_LAYERS; // 68
+@inline const T_LR: i32 = T_LR0 + MAX_LAYERS - 1; // 73
+const TABLE: usize = memory.data((T_LR + MAX_LAYERS - 1) * 4); // 78 slots
+
+/** Table slot of region `region`'s address for (weight) layer k, from the layout of the table above. */
+@inline export function regionSlot(region: i32, k: i32): i32 {
+  return (region < REGION_A ? T_W + (MAX_LAYERS - 1) * region : T_A + MAX_LAYERS * (region - REGION_A)) + k;
+}
 
 @inline export function slot(i: i32): usize {
   return load<u32>(TABLE + (<usize>i << 2));

@@ -31,5 +31,7 @@ export const arduinoUno: BoardProfile = {
     limits: { minCurrentA: 0, maxCurrentA: 2e-3 },
   },
   powerSensor: { kind: 'ina219', i2cAddress: 0x40, sdaPin: 'A4', sclPin: 'A5', shuntOhm: 0.1 },
+  // D0–D13, then A0–A5 as 14–19; D0/D1 carry the serial link (ATmega328P datasheet, StandardFirmata)
+  firmataPins: { digitalPins: 20, serialPins: [0, 1], analogBase: 14 },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

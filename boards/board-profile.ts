@@ -4,7 +4,7 @@
  * energy table for the op counters. One file per board in boards/ exports one profile.
  * validateBoardProfile() checks a profile and names the offending field (dotted path) on failure.
  */
-import { BoardProfileError } from '../host/device/errors.ts';
+import { BoardProfileError } from './errors.ts';
 
 /** How the trainer runs on the board. */
 export type BoardRuntime =
@@ -103,7 +103,19 @@ export interface BoardProfile {
   /** Optional MTJ pairs for the pair algorithm's finite-difference gradient. */
   mtjPairs?: MtjPairWiring;
   powerSensor?: PowerSensor;
+  /** A Firmata board's pin numbering (host-tethered boards): how the host names its pins. */
+  firmataPins?: FirmataPins;
   energyPj: EnergyTablePj;
+}
+
+/** Firmata's pin numbers on a board: digital pins 0..digitalPins−1, the analog pins from analogBase on. */
+export interface FirmataPins {
+  /** Digital pins, analog pins included (Uno: D0–D13 and A0–A5 = 20). */
+  digitalPins: number;
+  /** Pins that carry the serial link to the host (never a marker). */
+  serialPins: number[];
+  /** Digital number of analog pin A0 (Uno: 14). */
+  analogBase: number;
 }
 
 /** Check a profile (e.g. one loaded from JSON); returns it typed or throws BoardProfileError naming the field. */
@@ -229,6 +241,13 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     if (s.kind !== 'ina219' && s.kind !== 'ina226') fail('powerSensor.kind', 'must be "ina219" or "ina226"');
     int(s.i2cAddress, 'powerSensor.i2cAddress', 0x08, 0x77);
     pos(s.shuntOhm, 'powerSensor.shuntOhm');
+  }
+  if (b.firmataPins !== undefined) {
+    const f = obj(b.firmataPins, 'firmataPins');
+    const n = int(f.digitalPins, 'firmataPins.digitalPins', 1, 128);
+    if (!Array.isArray(f.serialPins)) fail('firmataPins.serialPins', 'must be an array of pin numbers');
+    (f.serialPins as unknown[]).forEach((v, i) => int(v, `firmataPins.serialPins[${i}]`, 0, n - 1));
+    int(f.analogBase, 'firmataPins.analogBase', 0, n - 1);
   }
   const e = obj(b.energyPj, 'energyPj');
   for (const k of ['intAdd32', 'intMul32', 'intMul16', 'sramRead32', 'flashRead32', 'mtjWrite', 'mtjRead']) pos(e[k], `energyPj.${k}`);

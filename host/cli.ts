@@ -1,5 +1,5 @@
 /** spintrain command line: `spintrain <command> [options]`. */
-import { CliError } from './commands/cli-error.ts';
+import { CliError } from './commands/errors.ts';
 import { packageVersion } from './package-root.ts';
 
 /**

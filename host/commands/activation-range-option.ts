@@ -8,7 +8,7 @@
  */
 import type { ActivationRange } from '../engine/config.ts';
 import { simActivationRange } from '../device/activation-range.ts';
-import { CliError, numberListOption } from './cli-error.ts';
+import { CliError, numberListOption } from './errors.ts';
 import type { DeviceSpec } from './device-option.ts';
 
 export const ACTIVATION_RANGE_USAGE = `  --activation-range kMin,kMax,cMin,cMax   with --trainable-activation: clamp k and c into this box

@@ -9,8 +9,9 @@ import { BoardCannotHostWasmError, BuildArgumentError, DeployError, LayoutTooLar
 import { usableLinearBytes } from '../deploy/linear-budget.ts';
 import { BOARDS } from '../../boards/index.ts';
 import { WeightsFileError } from '../io/errors.ts';
+import { BoardError } from '../../boards/errors.ts';
 import { MtjDeviceError } from '../device/errors.ts';
-import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+import { CliError, choiceOption, numberListOption, numberOption } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { checkRepresentable, fixedOption } from './fixed-point-options.ts';
 import { checkSameConfig } from './resume-options.ts';
@@ -164,7 +165,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
       console.error(`spintrain build: ${weightsFile}: meta.config.${e.option}: ${e.detail}`);
       return 1;
     }
-    if (e instanceof DeployError || e instanceof WeightsFileError || e instanceof MtjDeviceError) {
+    if (e instanceof DeployError || e instanceof WeightsFileError || e instanceof MtjDeviceError || e instanceof BoardError) {
       console.error(`spintrain build: ${(e as Error).message}`);
       return 1;
     }

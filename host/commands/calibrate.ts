@@ -1,8 +1,9 @@
 /**
- * `spintrain calibrate --device sim|<port> [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]`
+ * `spintrain calibrate --device sim|<port> [--board uno] [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]`
  * Sweeps the write current, fits σ(k (I − I50)) per device, checks P(1,0) against σ′, writes the calibration
  * JSON atomically and, with --plots, P(high) and P(1,0) SVGs (atomically too). `sim` uses SimMtj (seeded by
- * --seed); a port uses J5Mtj with the Arduino Uno profile over StandardFirmata. Returns the process exit code.
+ * --seed); a port uses J5Mtj over StandardFirmata with the --board profile of the registry (boards/index.ts;
+ * default the Arduino Uno), as `train --device <port>` does. Returns the process exit code.
  *
  * The sweep (host/device/calibration.ts) has two stages: a coarse one over the whole current range
  * (defaultCalibrationOptions.coarseDraws = 16 draws per current) only locates each transition; the fine one
@@ -14,9 +15,10 @@
  * Errors: every line on stderr begins with "spintrain calibrate: " (exit 2 for a bad option, 1 otherwise).
  */
 import { join } from 'node:path';
-import { arduinoUno } from '../../boards/arduino-uno.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
 import { calibrate, defaultCalibrationOptions, MAX_ERROR_MIN_DRAWS, saveCalibration } from '../device/calibration.ts';
 import { renderCalibrationPlots } from '../report/calibration-plots.ts';
+import { BoardError } from '../../boards/errors.ts';
 import { MtjDeviceError, PortNotFoundError } from '../device/errors.ts';
 import { J5Mtj } from '../device/j5-mtj.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
@@ -25,8 +27,9 @@ import { AUTO_PORT, resolvePortPath } from '../device/find-firmata-board.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { FileWriteError, makeDirFor } from '../io/write-error.ts';
-import { CliError, numberOption } from './cli-error.ts';
+import { CliError, numberOption } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
+import { PORT_BOARD_USAGE, portBoardOption } from './device-option.ts';
 
 /** Largest simulated array calibrated at once (about a second per 16 devices). */
 export const SIM_MAX_DEVICES = 1024;
@@ -40,9 +43,10 @@ export const SAMPLES_DEFAULT = defaultCalibrationOptions.fineDraws;
 export const SAMPLES_MIN = MAX_ERROR_MIN_DRAWS;
 export const SAMPLES_MAX = 100_000;
 
-export const CALIBRATE_USAGE = `usage: spintrain calibrate [--device sim|<port>|auto] [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]
-  --device sim|<port>|auto   the simulated MTJ array, or the serial port of an Arduino Uno on StandardFirmata
+export const CALIBRATE_USAGE = `usage: spintrain calibrate [--device sim|<port>|auto] [--board NAME] [--devices N] [--samples N] [--out FILE] [--plots DIR] [--seed S]
+  --device sim|<port>|auto   the simulated MTJ array, or the serial port of a --board on StandardFirmata
                              (default auto: the one listed port that answers Firmata, see spintrain ports)
+${PORT_BOARD_USAGE}
   --devices N                calibrate devices 0..N-1 (default all: ${SIM_MAX_DEVICES} at most for sim, the board's count for a port)
   --samples N                draws per current where P(high) changes, which the fit uses: ${SAMPLES_MIN}..${SAMPLES_MAX}
                              (default ${SAMPLES_DEFAULT}; the sampling error of the fit falls as 1/√N, runtime grows ∝ N;
@@ -56,6 +60,8 @@ export const PLOT_FILES = { pHigh: 'p-high-vs-current.svg', pPair: 'p10-vs-curre
 
 export interface CalibrateJob {
   device: string;
+  /** The board profile of a port device (--board); undefined for sim. */
+  board?: BoardProfile;
   devices?: number;
   /** Draws per current of the fine sweep. */
   samples: number;
@@ -69,6 +75,7 @@ export interface CalibrateJob {
 /** The parseArgs options of the command (CALIBRATE_USAGE names each). */
 export const CALIBRATE_OPTIONS = {
   device: { type: 'string' },
+  board: { type: 'string' },
   devices: { type: 'string' },
   samples: { type: 'string' },
   out: { type: 'string' },
@@ -81,9 +88,13 @@ export function parseCalibrateArgs(argv: string[]): CalibrateJob {
   const { values } = parseOptions(argv, CALIBRATE_OPTIONS);
   values.device ??= AUTO_PORT;
   if (values.device.trim() === '') throw new CliError('--device', 'expected sim, auto or the path of a serial port, got ""');
-  const max = values.device === 'sim' ? SIM_MAX_DEVICES : (arduinoUno.mtj?.read.adcPins.length ?? 0);
+  const sim = values.device === 'sim';
+  if (sim && values.board !== undefined) throw new CliError('--board', 'only applies to a serial port device');
+  const board = sim ? undefined : portBoardOption(values.board);
+  const max = board ? (board.mtj?.read.adcPins.length ?? 0) : SIM_MAX_DEVICES;
   return {
     device: values.device,
+    board,
     devices: values.devices === undefined ? undefined : numberOption('--devices', values.devices, 0, 1, max, true),
     samples: numberOption('--samples', values.samples, SAMPLES_DEFAULT, SAMPLES_MIN, SAMPLES_MAX, true),
     out: pathOption('--out', values.out),
@@ -112,7 +123,7 @@ export async function calibrateCommand(argv: string[], deps: Pick<CalibrateJob, 
     }
     const err = e instanceof Error ? e : new Error(String(e));
     complain(err.message);
-    if (process.env.SPINTRAIN_DEBUG && !(e instanceof MtjDeviceError || e instanceof FileWriteError)) process.stderr.write(`${err.stack}\n`);
+    if (process.env.SPINTRAIN_DEBUG && !(e instanceof MtjDeviceError || e instanceof BoardError || e instanceof FileWriteError)) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 }
@@ -133,7 +144,7 @@ async function runCalibrate(job: CalibrateJob): Promise<number> {
   const device = job.device === 'sim' ? 'sim' : await resolvePortPath(job.device, { find: job.findBoard, log: (s) => process.stdout.write(s + '\n') });
   if (device !== 'sim') assertPort(device); // exit 1 naming the port before the driver sees it
   const array: MtjArray =
-    device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: arduinoUno, port: device });
+    device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: job.board ?? portBoardOption(undefined), port: device });
   try {
     await array.open();
     if (n !== undefined && n > array.deviceCount) throw new MtjDeviceError(`--devices ${n} exceeds the ${array.deviceCount} devices of ${array.boardId}`);

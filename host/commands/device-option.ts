@@ -1,22 +1,14 @@
 /**
  * `--device prng|sim|<serial port path> [--calibration FILE] [--board uno]`: where p-GAF-BP's draws come
- * from. Parsed into a DeviceSpec (no hardware is touched here); host/train/device-session.ts opens it.
+ * from. Parsed into a DeviceSpec (host/train/device-session.ts; no hardware is touched here), which
+ * device-session.ts then opens. The boards `--board` takes come from the one registry, boards/index.ts.
  */
-import { arduinoUno } from '../../boards/arduino-uno.ts';
 import type { BoardProfile } from '../../boards/board-profile.ts';
-import { CliError, choiceOption } from './cli-error.ts';
+import { DEFAULT_PORT_BOARD, isPortBoard, lookupBoard, portBoardNames } from '../../boards/index.ts';
+import type { DeviceSpec } from '../train/device-session.ts';
+import { CliError } from './errors.ts';
 
-/** Boards a serial-port device can be (`--board`). */
-export const PORT_BOARDS = { uno: arduinoUno } as const satisfies Record<string, BoardProfile>;
-export type BoardName = keyof typeof PORT_BOARDS;
-
-export type DeviceSpec =
-  /** The module's own generator. */
-  | { kind: 'prng' }
-  /** The simulated SOT-MTJ array, seeded from --seed; calibrated on the fly unless a file is given. */
-  | { kind: 'sim'; calibration?: string }
-  /** A board running StandardFirmata on a serial port (johnny-five), with its calibration file. */
-  | { kind: 'port'; path: string; board: BoardProfile; calibration: string };
+export type { DeviceSpec } from '../train/device-session.ts';
 
 /** The parseArgs options of the device (spread into a command's options). */
 export const DEVICE_OPTIONS = {
@@ -25,11 +17,21 @@ export const DEVICE_OPTIONS = {
   board: { type: 'string' },
 } as const;
 
+/** The help line of `--board` for a serial-port device (train, calibrate). */
+export const PORT_BOARD_USAGE = `${`  --board ${portBoardNames().join('|')}`.padEnd(28)} board profile of a port device (default ${DEFAULT_PORT_BOARD})`;
+
 export const DEVICE_USAGE = `  --device prng|sim|<port>|auto   where the p-GAF draws come from (default prng: the module's generator;
                              sim: simulated MTJ array seeded by --seed; a serial port: MTJ board on StandardFirmata;
                              auto: the one listed serial port that answers Firmata, see spintrain ports)
   --calibration FILE         MTJ calibration (spintrain calibrate); required for a port, sim calibrates on the fly
-  --board uno                board profile of a port device (default uno)`;
+${PORT_BOARD_USAGE}`;
+
+/** `--board` of a serial-port device: a board of the registry that J5Mtj can drive (default the Uno). */
+export function portBoardOption(raw: string | undefined): BoardProfile {
+  const board = lookupBoard(raw ?? DEFAULT_PORT_BOARD);
+  if (!board || !isPortBoard(board)) throw new CliError('--board', `expected one of ${portBoardNames().join(', ')}, got "${raw}"`);
+  return board;
+}
 
 export function parseDeviceOption(values: { device?: string; calibration?: string; board?: string }): DeviceSpec {
   const device = values.device ?? 'prng';
@@ -43,7 +45,7 @@ export function parseDeviceOption(values: { device?: string; calibration?: strin
     if (values.board !== undefined) throw new CliError('--board', 'only applies to a serial port device');
     return { kind: 'sim', calibration: values.calibration };
   }
-  const board = PORT_BOARDS[choiceOption('--board', values.board, Object.keys(PORT_BOARDS) as BoardName[], 'uno')];
+  const board = portBoardOption(values.board);
   if (values.calibration === undefined) {
     throw new CliError('--calibration', `is required with --device ${device} (run \`spintrain calibrate --device ${device}\` first)`);
   }

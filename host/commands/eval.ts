@@ -9,7 +9,7 @@
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { applyInputTransform, reflectU8 } from '../data/input-transform.ts';
 import { loadModel, type SavedModel } from '../engine/saved-model.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { LABEL_COLUMN_USAGE, labelColumnOption } from './label-column-option.ts';
 import { classNamesOf } from './class-names.ts';

@@ -7,7 +7,7 @@
  * lr_e = round(lrQ16·2^16 / (2^16 + dQ16·e))); a schedule that reaches 0 before the last epoch is refused.
  */
 import { q16, q24 } from '../engine/engine-setup.ts';
-import { CliError, numberOption } from './cli-error.ts';
+import { CliError, numberOption } from './errors.ts';
 
 /** Smallest positive value that does not round to 0, per fractional bits. */
 export const smallestFixed = (fracBits: 16 | 24): number => 2 ** -(fracBits + 1);

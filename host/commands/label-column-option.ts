@@ -6,7 +6,7 @@
  * file lacks is a file error naming the file (exit 1, host/data/csv.ts).
  */
 import { impossibleLabelColumn, isCsvSpec, parseLabelColumn, type LabelColumn } from '../data/csv.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 
 export const LABEL_COLUMN_USAGE = `  --label-column NAME|INDEX  CSV: the label column, a header name or a 0-based index (default: the last column;
                              --label-column=-1 counts from the end); every other column is a numeric feature`;

@@ -8,7 +8,7 @@ import type { Dataset } from '../data/index.ts';
 import { encodeReflection, reflectDataset, reflectedCount, type Reflection } from '../data/feature-reflection.ts';
 import { WeightsFileError } from '../io/errors.ts';
 import { describeInputTransform, INPUT_TRANSFORM_META, sameInputTransform, type InputTransform } from '../data/input-transform.ts';
-import { CliError, choiceOption } from './cli-error.ts';
+import { CliError, choiceOption } from './errors.ts';
 
 export const NORMALIZE_USAGE = `  --normalize reflect|none   reflect: x → 255 − x for each feature that is 255 more often than 0 in the train split
                              (dense inputs such as inverted images become sparse; zeros stay zeros; saved weights

@@ -4,9 +4,12 @@
  *   - an option given twice (`--lr 0.1 --lr 0.2`): parseArgs keeps the last one silently;
  *   - an empty option name or stray argument: named as the argument itself.
  * Rule: whatever argv holds, the result is the parsed values or a CliError; never another error.
+ * A renamed option keeps its old name as an alias (`renamed`: old → new, both in the options): its value is
+ * returned under the new name, with one warning line for the caller to print (`--old is now --new`); both
+ * names together are an option given twice.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -72,8 +75,8 @@ function toCliError(e: unknown, argv: readonly string[], options: Options): CliE
   return new CliError('arguments', message);
 }
 
-/** parseArgs in strict mode; positionals only when `allowPositionals`. */
-export function parseOptions<T extends Options>(argv: readonly string[], options: T, allowPositionals = false) {
+/** parseArgs in strict mode; positionals only when `allowPositionals`; `renamed` maps old option names to new ones. */
+export function parseOptions<T extends Options>(argv: readonly string[], options: T, allowPositionals = false, renamed: Readonly<Record<string, string>> = {}) {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals, tokens: true });
@@ -86,7 +89,16 @@ export function parseOptions<T extends Options>(argv: readonly string[], options
     if (seen.has(t.name) && !options[t.name]?.multiple) throw new CliError(`--${t.name}`, 'given more than once');
     seen.add(t.name);
   }
-  return { values: parsed.values, positionals: parsed.positionals };
+  const warnings: string[] = [];
+  const values: Record<string, unknown> = parsed.values;
+  for (const [old, now] of Object.entries(renamed)) {
+    if (!seen.has(old)) continue;
+    if (seen.has(now)) throw new CliError(`--${now}`, `given more than once (--${old} is its old name)`);
+    warnings.push(`--${old} is now --${now}`);
+    values[now] = values[old];
+    delete values[old];
+  }
+  return { values: parsed.values, positionals: parsed.positionals, warnings };
 }
 
 /** A path option: absent, or a non-empty string. */

@@ -9,7 +9,7 @@
 import { DEFAULT_PROBE_TIMEOUT_S, type FirmataProbe } from '../device/firmata-probe.ts';
 import { firmataText, surveyPorts, type PortReport } from '../device/find-firmata-board.ts';
 import type { PortLister } from '../device/port-list.ts';
-import { CliError, numberOption } from './cli-error.ts';
+import { CliError, numberOption } from './errors.ts';
 import { parseOptions } from './parse-options.ts';
 
 export const PORTS_OPTIONS = { json: { type: 'boolean' }, timeout: { type: 'string' }, 'no-probe': { type: 'boolean' } } as const;

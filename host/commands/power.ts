@@ -6,27 +6,29 @@
  * power.json, power.csv) and its report.html. Training options are those of `spintrain train`
  * (default --dataset iris); --samples limits the measured samples.
  */
-import { arduinoUno } from '../../boards/arduino-uno.ts';
+import { findBoard } from '../../boards/index.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
 import type { SerialPortLike } from '../device/firmata-link.ts';
 import { keptFraction, backwardMulAdd } from '../engine/counters.ts';
 import { SpintrainEngine } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { compareWithMeasurement, estimateEnergy } from '../power/energy-estimate.ts';
-import { measureTrainingPower, type MeasuredTraining } from '../power/measured-training.ts';
+import { measureTrainingPower, powerBoard, type MeasuredTraining } from '../power/measured-training.ts';
 import { type PowerClock, wallPowerClock } from '../power/power-clock.ts';
 import { RUN_SCHEMA, writePowerMeasurement, writeRunRecord, type RunRecord } from '../report/run-dir.ts';
 import { writeReport } from '../report/write-report.ts';
-import { Rng } from '../rng.ts';
+import { moduleStep, runEpochPlan } from '../train/epoch-plan.ts';
 import type { Dataset } from '../data/index.ts';
-import { CliError, choiceOption, numberOption } from './cli-error.ts';
+import { CliError, choiceOption, numberOption } from './errors.ts';
 import { parseTrainArgs, TRAIN_OPTIONS, TRAIN_USAGE } from './train.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
 import { AUTO_PORT, resolvePortPath } from '../device/find-firmata-board.ts';
 
 export const POWER_USAGE = `spintrain power [--port PATH|auto] [options] [training options of spintrain train]
-  --port PATH|auto           serial port of the board (StandardFirmata, Arduino Uno profile); default auto: the one
+  --port PATH|auto           serial port of the board (StandardFirmata); default auto: the one
                              listed port that answers Firmata (see spintrain ports)
+  --board uno                board profile (default uno): a host-tethered Firmata board with a power sensor
   --sensor ina219            power sensor kind (default ina219)
   --address 0x40             its I²C address (default the board profile's, 0x40)
   --shunt OHM                its shunt resistor (default the board profile's, 0.1 Ω)
@@ -41,6 +43,7 @@ ${TRAIN_USAGE.split('\n').slice(1).join('\n').replace('(default mnist;', '(defau
 
 export const POWER_OPTION_CONFIG = {
   port: { type: 'string' },
+  board: { type: 'string' },
   sensor: { type: 'string' },
   address: { type: 'string' },
   shunt: { type: 'string' },
@@ -70,18 +73,19 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
   choiceOption('--sensor', values.sensor, ['ina219'] as const, 'ina219');
   const address = values.address === undefined ? undefined : parseAddress(values.address);
   if (!rest.some((a) => a === '--dataset' || a.startsWith('--dataset='))) rest.push('--dataset', 'iris');
-  const job = parseTrainArgs(rest);
+  const job = parseTrainArgs(rest, 'power');
   if (job.device.kind !== 'prng') throw new CliError('--device', 'spintrain power draws from the module generator; --device is not supported here');
   // Training options power has no use for are refused, never silently ignored.
   for (const o of ['epochs', 'compare', 'save', 'checkpoint', 'resume', 'report', 'teacher', 'validation']) {
     if (job.given.has(o)) throw new CliError(`--${o}`, 'is not used by spintrain power (it measures --samples training steps; --out writes its run directory)');
   }
   const samples = numberOption('--samples', values.samples, 200, 1, 1e6, true);
+  const profile = powerProfile(values.board);
   const options = {
-    profile: arduinoUno,
+    profile,
     address,
     shuntOhm: values.shunt === undefined ? undefined : numberOption('--shunt', values.shunt, 0.1, 1e-4, 100),
-    markerPin: numberOption('--marker-pin', values['marker-pin'], 7, 0, 19, true),
+    markerPin: numberOption('--marker-pin', values['marker-pin'], 7, 0, powerBoard(profile).pins.digitalPins - 1, true),
     data: job.dataset,
     config: job.config,
     samples,
@@ -95,7 +99,7 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
   const link = connect?.(port);
   if (!link) assertSerialPortPath(port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
   const m = await measureTrainingPower({ ...options, port: link?.port ?? port, clock: link?.clock ?? wallPowerClock });
-  const est = estimateEnergy(m.ops, m.samples, arduinoUno);
+  const est = estimateEnergy(m.ops, m.samples, profile);
   const cmp = compareWithMeasurement(est, m.measured);
   const stdout = job.json ? null : process.stdout;
   const mm = m.measured;
@@ -120,6 +124,17 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
   return 0;
 }
 
+/** The --board profile (boards/index.ts), checked for what a power-measured run needs of it (exit 2 naming the board and the field). */
+function powerProfile(name = 'uno'): BoardProfile {
+  try {
+    const profile = findBoard(name);
+    powerBoard(profile);
+    return profile;
+  } catch (e) {
+    throw new CliError('--board', (e as Error).message);
+  }
+}
+
 function parseAddress(raw: string): number {
   const v = Number(raw);
   if (!Number.isInteger(v) || v < 0x08 || v > 0x77) throw new CliError('--address', `expected a 7-bit I²C address 0x08–0x77, got "${raw}"`);
@@ -132,11 +147,10 @@ async function runRecordOf(m: MeasuredTraining, data: Dataset, config: NetworkCo
   const otherConfig: NetworkConfig = { ...config, algorithm: other };
   const engine = new SpintrainEngine(otherConfig, { kind: 'prng' });
   const split = engine.loadSplit(data.train);
-  const rng = new Rng((config.seed * 2654435761) >>> 0);
-  const order = rng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
-  const full = Int32Array.from({ length: m.samples }, (_v, k) => order[k % data.train.n]);
   engine.resetCounters();
-  await engine.trainEpoch(split, full);
+  // As it has always run: the first epoch's order repeated, no setEpoch (the measured run reshuffles every epoch).
+  const plan = { seed: config.seed, n: split.n, epochs: Math.ceil(m.samples / split.n), samples: m.samples, orders: 'first-repeated', epochStart: 'none' } as const;
+  await runEpochPlan(engine, plan, moduleStep(engine, split));
   const otherOps = engine.counters();
   engine.freeSplits();
   const kept = keptFraction(m.ops);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { DatasetError } from '../data/errors.ts';
 import { loadModel, modelInputs } from '../engine/saved-model.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { classNamesOf } from './class-names.ts';
 import { readRegularTextSync, RegularFileError } from '../io/regular-file.ts';

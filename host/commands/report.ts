@@ -1,6 +1,6 @@
 /** `spintrain report RUN_DIR`: renders RUN_DIR/report.html from the run directory (host/report/run-dir.ts). */
 import { writeReport } from '../report/write-report.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 import { parseOptions } from './parse-options.ts';
 
 export const REPORT_USAGE = `spintrain report RUN_DIR

@@ -10,7 +10,7 @@
 import type { NetworkConfig, TrainingAlgorithm } from '../engine/config.ts';
 import { learningRates } from '../engine/config.ts';
 import { WeightsFileError } from '../io/errors.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from './errors.ts';
 
 /** The option → the checkpoint's value it sets, as comparable JSON. */
 const NETWORK_FIELDS: Record<string, (c: NetworkConfig<TrainingAlgorithm>) => unknown> = {
@@ -28,7 +28,7 @@ const NETWORK_FIELDS: Record<string, (c: NetworkConfig<TrainingAlgorithm>) => un
   momentum: (c) => c.momentum,
   'p-floor': (c) => c.probabilityFloor,
   'delta-clip': (c) => c.deltaClip,
-  pairs: (c) => c.pairs,
+  'draw-pairs': (c) => c.pairs,
   seed: (c) => c.seed,
 };
 

@@ -95,4 +95,4 @@ export const DEFAULTS_USAGE = `  Defaults by the kind of data set (any option gi
     images    mnist, or any data set with > ${TABULAR_MAX_FEATURES} features: --hidden 128, --decay 0.1,
               --epochs ${imagesEpochs(1)} with one hidden layer, ${imagesEpochs(2)} with two, ${imagesEpochs(3)} with more,
               --lr pgaf 0.01·K on the top hidden layer, ×min(1, 0.3K) per layer below, 0.1 on the output; bp 0.1
-    every kind: --activation sigmoid --output softmax --momentum 0 --pairs 1`;
+    every kind: --activation sigmoid --output softmax --momentum 0 --draw-pairs 1`;

@@ -10,14 +10,14 @@ import cliProgress from 'cli-progress';
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { train, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import { summarise, type TrainSummary } from '../train/train-summary.ts';
-import { ACTIVATIONS, ALGORITHMS, DEFAULT_PAIR_STEP, OUTPUTS, defaultNetworkConfig, learningRates, type NetworkConfig } from '../engine/config.ts';
+import { ACTIVATIONS, DEFAULT_PAIR_STEP, OUTPUTS, TRAINING_ALGORITHMS, defaultNetworkConfig, learningRates, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
 import { simPairDraws } from '../device/sim-pair-draws.ts';
 import { Teacher } from '../distill/teacher.ts';
 import { trainWithTeacher } from '../distill/distill-train.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import { applyWeightsFile, engineToWeightsFile, loadCheckpoint, saveCheckpoint } from '../engine/checkpoint.ts';
 import { checkCheckpointDataset } from '../engine/checkpoint-dataset.ts';
-import { CliError, choiceOption, numberListOption, numberOption } from './cli-error.ts';
+import { CliError, choiceOption, numberListOption, numberOption } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
 import { checkDecayedRates, checkRepresentable, fixedOption } from './fixed-point-options.ts';
 import { checkResumeOptions, distillRecordOf } from './resume-options.ts';
@@ -54,7 +54,8 @@ ${ACTIVATION_RANGE_USAGE}
   --decay D                  lr(epoch) = lr / (1 + D·epoch) (default by kind, below)   --momentum M (default 0)
   --p-floor E                pgaf: draw with p clamped to [E, 1−E]; bp: f′ ≥ E(1−E) (default 0)
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
-  --pairs K                  pgaf: K independent pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper)
+  --draw-pairs K             pgaf: K independent draw pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper;
+                             --pairs K, its old name, still works and says so)
   --kept-floor F             pgaf, sigmoid/tanh: when a hidden layer keeps < F of its gradients over 1,000 samples,
                              scale its input by 0.9 and halve its rate (rate recovers ×1.25 at ≥ 2F) (default 0.03;
                              0 = off; not with --teacher)
@@ -77,6 +78,8 @@ ${DEFAULTS_USAGE}`;
 
 interface TrainJob {
   dataset: Dataset;
+  /** --algo as parsed: config.algorithm is typed for the module's algorithms (bp, pgaf) though it may hold pair. */
+  algorithm: TrainingAlgorithm;
   config: NetworkConfig;
   epochs: number;
   compare: 'bp' | 'none';
@@ -125,6 +128,8 @@ export const TRAIN_OPTIONS = {
   momentum: { type: 'string' },
   'p-floor': { type: 'string' },
   'delta-clip': { type: 'string' },
+  'draw-pairs': { type: 'string' },
+  /** The old name of --draw-pairs (RENAMED_TRAIN_OPTIONS). */
   pairs: { type: 'string' },
   'kept-floor': { type: 'string' },
   seed: { type: 'string' },
@@ -142,8 +147,13 @@ export const TRAIN_OPTIONS = {
   ...DEVICE_OPTIONS,
 } as const;
 
-export function parseTrainArgs(argv: string[]): TrainJob {
-  const { values } = parseOptions(argv, TRAIN_OPTIONS);
+/** Options renamed (old → new): the old name still works, with one warning line on stderr. */
+export const RENAMED_TRAIN_OPTIONS = { pairs: 'draw-pairs' } as const;
+
+/** `command` names the command in the warning of a renamed option (`spintrain power` parses these options too). */
+export function parseTrainArgs(argv: string[], command = 'train'): TrainJob {
+  const { values, warnings } = parseOptions(argv, TRAIN_OPTIONS, false, RENAMED_TRAIN_OPTIONS);
+  for (const w of warnings) process.stderr.write(`spintrain ${command}: ${w}\n`);
   const given = new Set(Object.keys(values));
   const seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
   const spec = values.dataset ?? 'mnist';
@@ -170,11 +180,11 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   const defaults = trainDefaults(kind, dataset.train.n, hidden.length);
   if (hidden.length < 1 || hidden.length > 4) throw new CliError('--hidden', `expected 1 to 4 hidden widths, got ${hidden.length}`);
   const output = choiceOption('--output', values.output, OUTPUTS, 'softmax');
-  const algorithm = choiceOption('--algo', values.algo, [...ALGORITHMS, 'pair'] as const, 'pgaf');
+  const algorithm: TrainingAlgorithm = choiceOption('--algo', values.algo, TRAINING_ALGORITHMS, 'pgaf');
   const outputs = output === 'sigmoid' && dataset.classes === 2 ? 1 : dataset.classes;
   const layout = [dataset.inputs, ...hidden, outputs];
   const L = layout.length - 1;
-  const pairs = Number(choiceOption('--pairs', values.pairs, ['1', '2', '4', '8'] as const, '1'));
+  const pairs = Number(choiceOption('--draw-pairs', values['draw-pairs'], ['1', '2', '4', '8'] as const, '1'));
   let learningRate: number[] = defaultLearningRates(defaults.kind, algorithm, pairs, L, output);
   if (values.lr !== undefined) {
     const lr = numberListOption('--lr', values.lr, 0, 1000).map((x, i) => {
@@ -216,6 +226,7 @@ export function parseTrainArgs(argv: string[]): TrainJob {
   if (values.resume === undefined) checkDecayedRates(learningRate, config.decay, epochs - 1); // else on the checkpoint's rates
   return {
     dataset,
+    algorithm,
     config,
     epochs,
     compare: choiceOption('--compare', values.compare, ['bp', 'none'] as const, compareDefault),
@@ -308,7 +319,7 @@ export async function trainCommand(argv: string[], draws?: Draws, hardware: { co
 }
 
 async function trainJob(job: TrainJob, session: DeviceSession): Promise<number> {
-  const pairAlgo = (job.config.algorithm as string) === 'pair';
+  const pairAlgo = job.algorithm === 'pair';
   if (pairAlgo && job.device.kind === 'port') throw new CliError('--device', 'the pair algorithm runs on simulated MTJ pairs (no board pair wiring is driven from the CLI yet)');
   const draws = pairAlgo ? simPairDraws(job.config.layout.slice(1, -1), job.config.pairStep ?? DEFAULT_PAIR_STEP, job.config.seed) : session.draws;
   const log = (s: string): void => {

@@ -32,7 +32,7 @@
  */
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { MAX_WIDTH } from '../engine/config.ts';
+import { MAX_FEATURES } from './dataset.ts';
 import { readRegularFileSync, RegularFileError } from '../io/regular-file.ts';
 import { Rng } from '../rng.ts';
 import type { Dataset } from './dataset.ts';
@@ -43,7 +43,7 @@ import { stratifiedSplit } from './stratified-split.ts';
 /** Most bytes a CSV file may hold, plain or inflated (256 MiB). */
 export const MAX_CSV_BYTES = 2 ** 28;
 /** Most feature columns: the engine's widest layer. */
-export const MAX_CSV_FEATURES = MAX_WIDTH;
+export const MAX_CSV_FEATURES = MAX_FEATURES;
 /** Most columns of any CSV file: the features and the label. */
 export const MAX_CSV_COLUMNS = MAX_CSV_FEATURES + 1;
 /** Most classes (labels are stored as u8). */

@@ -9,6 +9,12 @@ import { DatasetError } from './errors.ts';
 import type { MinMaxInputScale } from './feature-scaling.ts';
 
 /** One split: `n` samples of `inputs` u8 features each, and their class labels. */
+/**
+ * The most features a sample may have: the engine's widest layer (MAX_WIDTH in host/engine/config.ts, one
+ * layer up; test/data/datasets.spec.ts ties the two). Readers refuse wider data with the file named.
+ */
+export const MAX_FEATURES = 8192;
+
 export interface Split {
   /** Row-major features, length n·inputs, sample i at [i·inputs, (i+1)·inputs). */
   x: Uint8Array;

@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dataset, Split } from './dataset.ts';
-import { limitSplit } from './dataset.ts';
+import { MAX_FEATURES, limitSplit } from './dataset.ts';
 import { DatasetError, IdxFormatError } from './errors.ts';
-import { MAX_WIDTH } from '../engine/config.ts';
 import { readIdx } from './idx.ts';
 
 /** Samples read from one IDX images file and its labels file. */
@@ -50,12 +49,12 @@ export function mnistDataDir(): string {
 /**
  * Read an images IDX file (n × d1 × … , at least 2 dims) and a labels IDX file (n), check that the
  * counts match and every label is < classes. Rules: at least one sample (an empty split trains or
- * tests nothing), and at most MAX_WIDTH features per sample (the engine's widest layer), the latter
+ * tests nothing), and at most MAX_FEATURES features per sample (the engine's widest layer), the latter
  * checked from the header before the images are read.
  */
 export function loadIdxPair(imagesPath: string, labelsPath: string, opts: IdxPairOptions = {}): IdxPair {
   const classes = opts.classes ?? 10;
-  const images = readIdx(imagesPath, { minNdims: 2, maxPerSample: MAX_WIDTH, sampleWhat: "features (the engine's widest layer)" });
+  const images = readIdx(imagesPath, { minNdims: 2, maxPerSample: MAX_FEATURES, sampleWhat: "features (the engine's widest layer)" });
   const n = images.dims[0];
   if (n === 0) throw new IdxFormatError(imagesPath, 'dims', `expected at least 1 sample, found 0 (dims ${images.dims.join('×')})`);
   const labels = readIdx(labelsPath, { ndims: 1 });

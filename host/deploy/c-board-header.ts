@@ -3,7 +3,8 @@
  * module: wamr-pool.ts), serial speed, and the MTJ
  * circuit (pins, ADC inputs, threshold code, settling time) with a write-current code table per
  * junction: ST_MTJ_CODE[d][r] is the code for p = (r + ½)/256, I = I50 + ln(p/(1 − p))/k clamped to
- * the circuit's limits, code = round(I / I_fullscale · (2^bits − 1)). I50 and k come from the array's
+ * the circuit's limits (calibration.ts's currentForProbability, as the host's draws), code =
+ * round(I / I_fullscale · (2^bits − 1)). I50 and k come from the array's
  * calibration (host/device/calibration.ts) when given, else from a nominal centre (mid-range) and slope
  * (±4 logits over the range) — recalibrate on the board.
  * MTJ pairs (the profile's optional mtjPairs, for the pair algorithm): per pair the twins' PWM bias pins
@@ -14,7 +15,7 @@
  */
 import type { BoardProfile } from '../../boards/board-profile.ts';
 import { currentCodeMax, fullScaleCurrentA, pairMaxCurrentA } from '../../boards/board-profile.ts';
-import type { Calibration } from '../device/calibration.ts';
+import { type Calibration, currentForProbability } from '../device/calibration.ts';
 import { defaultPairIvConfig } from '../device/pair-iv-model.ts';
 import type { MtjPairScale } from '../device/mtj-pair-source.ts';
 import { BuildArgumentError } from './errors.ts';
@@ -134,8 +135,7 @@ export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pai
   const table = cal.map((d) => {
     const codes: number[] = [];
     for (let r = 0; r < 256; r++) {
-      const p = (r + 0.5) / 256;
-      const i = Math.min(m.limits.maxCurrentA, Math.max(m.limits.minCurrentA, d.i50A + Math.log(p / (1 - p)) / d.kPerA));
+      const i = currentForProbability(d, (r + 0.5) / 256, m.limits);
       codes.push(Math.round((i / fullScale) * codeMax));
     }
     return `  { ${codes.join(', ')} }`;

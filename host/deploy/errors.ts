@@ -8,11 +8,8 @@ export class DeployError extends Error {
 }
 
 /** `--board` names no known board. */
-export class UnknownBoardError extends DeployError {
-  constructor(readonly board: string, readonly known: string[]) {
-    super(`unknown board "${board}": known boards are ${known.join(', ')}`);
-  }
-}
+/** An unknown board (boards/errors.ts, below the host; re-exported for the build's callers). */
+export { UnknownBoardError } from '../../boards/errors.ts';
 
 /** The board cannot run the WebAssembly module itself (e.g. the Firmata-tethered Arduino Uno). */
 export class BoardCannotHostWasmError extends DeployError {

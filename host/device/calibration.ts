@@ -184,9 +184,42 @@ export function fitQuality(points: readonly CalibrationPoint[], i50A: number, kP
   };
 }
 
-/** Write current [A] giving P(high) = p on a calibrated device: I = I50 + logit(p)/k. */
-export function currentForProbability(dev: Pick<DeviceCalibration, 'i50A' | 'kPerA'>, p: number): number {
-  return dev.i50A + Math.log(p / (1 - p)) / dev.kPerA;
+/**
+ * Write current [A] giving P(high) = p on a calibrated device: I = I50 + logit(p)/k; with `limits`,
+ * clamped to [minCurrentA, maxCurrentA] (p near 0 or 1 saturates to the nearest current allowed).
+ * The one inverse of the fit: MtjBitSource's draws and the board header's code tables both use it.
+ */
+export function currentForProbability(
+  dev: Pick<DeviceCalibration, 'i50A' | 'kPerA'>,
+  p: number,
+  limits?: { minCurrentA: number; maxCurrentA: number },
+): number {
+  const i = dev.i50A + Math.log(p / (1 - p)) / dev.kPerA;
+  return limits ? Math.min(limits.maxCurrentA, Math.max(limits.minCurrentA, i)) : i;
+}
+
+/**
+ * A calibration the array can use: made on its board, every device index exists, the pulse width is one
+ * it can produce. Throws CalibrationFileError naming `file` (where the calibration came from) and the
+ * field. MtjBitSource runs it for every caller; it reads only the array's description (board id, device
+ * count, limits), so it holds before the hardware is opened.
+ */
+export function checkCalibrationFits(c: Calibration, array: Pick<MtjArray, 'boardId' | 'deviceCount' | 'limits'>, file: string): void {
+  if (c.boardId !== array.boardId) throw new CalibrationFileError(file, 'boardId', otherBoard(c.boardId, array.boardId));
+  c.devices.forEach((d, i) => {
+    if (d.device >= array.deviceCount) {
+      throw new CalibrationFileError(file, `devices[${i}].device`, `is ${d.device}, but board ${array.boardId} has ${array.deviceCount} devices`);
+    }
+  });
+  const { minWidthS, maxWidthS } = array.limits;
+  if (c.pulseWidthS < minWidthS * (1 - 1e-9) || c.pulseWidthS > maxWidthS * (1 + 1e-9)) {
+    throw new CalibrationFileError(file, 'pulseWidthS', `is ${c.pulseWidthS} s, outside the [${minWidthS} s, ${maxWidthS} s] board ${array.boardId} can pulse`);
+  }
+}
+
+/** The reason a calibration of board `made` does not serve board `used`. */
+function otherBoard(made: unknown, used: string): string {
+  return `is "${made}" but this device is board "${used}" (calibrate this board)`;
 }
 
 /**
@@ -277,9 +310,7 @@ export function validateCalibration(raw: unknown, file: string, expectedBoardId?
     fail('schemaVersion', `must be ${CALIBRATION_SCHEMA_VERSION}, got ${shown(c.schemaVersion)}`);
   }
   if (typeof c.boardId !== 'string' || !c.boardId) fail('boardId', 'must be a non-empty string');
-  if (expectedBoardId !== undefined && c.boardId !== expectedBoardId) {
-    fail('boardId', `is "${c.boardId}" but this device is board "${expectedBoardId}" (calibrate this board)`);
-  }
+  if (expectedBoardId !== undefined && c.boardId !== expectedBoardId) fail('boardId', otherBoard(c.boardId, expectedBoardId));
   if (typeof c.createdAt !== 'string') fail('createdAt', 'must be an ISO date string');
   if (!(finiteIn(c.pulseWidthS, Number.MIN_VALUE, B.maxPulseWidthS))) fail('pulseWidthS', `must be a positive number up to ${B.maxPulseWidthS} [s]`);
   if (!(c.seed === null || c.seed === undefined || (Number.isInteger(c.seed) && finiteIn(c.seed, 0, 0xffffffff)))) fail('seed', 'must be an integer in 0..2^32-1 or null');

@@ -1,7 +1,10 @@
 /**
  * Typed errors of the MTJ device layer. Every message names the thing at fault
  * (port, pin, file, field, device index) and, where one applies, the allowed range.
+ * A board profile's own errors (BoardProfileError) are boards/errors.ts's, re-exported here; they are
+ * BoardErrors, not MtjDeviceErrors (boards/ sits below host/ and imports nothing from it).
  */
+export { BoardError, BoardProfileError } from '../../boards/errors.ts';
 
 /** Base class: `instanceof MtjDeviceError` catches every error of this layer. */
 export class MtjDeviceError extends Error {
@@ -82,13 +85,6 @@ export class TransportClosedError extends MtjDeviceError {
 export class BoardResponseTimeoutError extends MtjDeviceError {
   constructor(readonly port: string, readonly waitingFor: string, readonly timeoutS: number) {
     super(`no ${waitingFor} from ${port} within ${timeoutS} s`);
-  }
-}
-
-/** A board profile failing validation; `field` is a dotted path such as `mtj.read.adcPins[2]`. */
-export class BoardProfileError extends MtjDeviceError {
-  constructor(readonly board: string, readonly field: string, readonly reason: string) {
-    super(`board profile ${board}: field ${field} ${reason}`);
   }
 }
 

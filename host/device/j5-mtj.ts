@@ -16,10 +16,10 @@
  * Waits use a DeviceClock (wall clock by default; the emulated board's clock in HIL tests).
  */
 import { type BoardProfile, currentCodeMax, fullScaleCurrentA, pairMaxCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
+import { BoardProfileError } from '../../boards/errors.ts';
 import { type DeviceClock, wallClock } from './device-clock.ts';
 import { type FirmataIo, type FirmataLink, type J5Board, type SerialPortLike, openFirmataLink } from './firmata-link.ts';
 import {
-  BoardProfileError,
   BoardResponseTimeoutError,
   DeviceNotOpenError,
   FirmwareTimeoutError,
@@ -67,7 +67,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   private link: FirmataLink | null = null;
   private open_ = false;
   private closedReason: string | null = null;
-  private closeWaiters: ((e: Error) => void)[] = [];
+  private closeWaiters: (() => void)[] = [];
   private readonly codes: number[];
   private readonly seq: number[];
   private readonly value: number[];
@@ -268,7 +268,6 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   }
 
   private async runRound(requests: readonly SampleRequest[], round: number[], out: Uint8Array): Promise<void> {
-    const io = this.io!;
     const w = this.wiring;
     const pins = (w.current as { pins: number[] }).pins;
     let changed = false;
@@ -288,7 +287,6 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     await this.freshReports(devices);
     for (const ri of round) out[ri] = this.volts(this.value[requests[ri].device]) >= w.read.thresholdV ? 1 : 0;
     this.pulse(w.reset.pin);
-    void io;
   }
 
   /** A round trip proving the board processed everything sent before it. */
@@ -317,7 +315,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
 
   /** Race `p` against transport close and the response timeout. */
   private wait<T>(p: Promise<T>, what: string): Promise<T> {
-    const timeoutS = Math.max(this.options.responseTimeoutS ?? 2, what === 'settling' ? 0 : 0);
+    const timeoutS = Math.max(this.options.responseTimeoutS ?? 2, 0);
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const finish = (f: () => void) => {
@@ -344,7 +342,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     this.open_ = false;
     const ws = this.closeWaiters;
     this.closeWaiters = [];
-    for (const f of ws) f(new Error('closed'));
+    for (const f of ws) f();
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {

@@ -8,13 +8,18 @@
  *
  * Probability → current: p = probsQ16[j] / 65536 is clamped to [1/65536, 65535/65536] and converted
  * with the inverse of the device's fitted logistic, I = I50 + ln(p / (1 − p)) / k, then clamped to the
- * array's current limits (p at the extremes saturates to the nearest current the hardware allows).
+ * array's current limits (p at the extremes saturates to the nearest current the hardware allows):
+ * calibration.ts's currentForProbability.
+ *
+ * The constructor checks that the calibration fits the array (calibration.ts's checkCalibrationFits:
+ * board, device indices, pulse width), for every caller; it needs the array's description only, not an
+ * open array, so a session builds its source before it touches the hardware.
  *
  * Synchronous when the array is (SimMtj): sampleLayer returns void, so the engine can call it inside
  * its `env.mtj_sample` import. Otherwise (johnny-five) sampleLayer returns a Promise.
  */
 import type { BitSource } from '../engine/bit-source.ts';
-import type { Calibration, DeviceCalibration } from './calibration.ts';
+import { type Calibration, type DeviceCalibration, checkCalibrationFits, currentForProbability } from './calibration.ts';
 import { MtjDeviceError } from './errors.ts';
 import { type MtjArray, type SampleRequest, type SyncMtjArray, isSyncMtjArray } from './mtj-array.ts';
 
@@ -24,19 +29,17 @@ export class MtjBitSource implements BitSource {
   private readonly widthS: number;
   private requests: SampleRequest[] = [];
 
+  /**
+   * `file` names where the calibration came from in the CalibrationFileError of a calibration that does not
+   * fit the array.
+   */
   constructor(
     readonly array: MtjArray,
-    calibration: Calibration,
+    readonly calibration: Calibration,
+    file = '(in memory)',
   ) {
-    if (calibration.boardId !== array.boardId) {
-      throw new MtjDeviceError(`calibration is for board "${calibration.boardId}" but the array is board "${array.boardId}"`);
-    }
+    checkCalibrationFits(calibration, array, file);
     this.devices = [...calibration.devices].sort((a, b) => a.device - b.device);
-    for (const d of this.devices) {
-      if (d.device >= array.deviceCount) {
-        throw new MtjDeviceError(`calibration names device ${d.device} but the array has ${array.deviceCount} devices`);
-      }
-    }
     this.widthS = calibration.pulseWidthS;
   }
 
@@ -53,10 +56,7 @@ export class MtjBitSource implements BitSource {
   /** Write current [A] giving probability p (Q16) on the device serving (layer, j). */
   currentFor(layer: number, j: number, pQ16: number): number {
     const d = this.devices[(j + layer) % this.devices.length];
-    const p = Math.min(65535, Math.max(1, pQ16)) / 65536;
-    const i = d.i50A + Math.log(p / (1 - p)) / d.kPerA;
-    const { minCurrentA, maxCurrentA } = this.array.limits;
-    return Math.min(maxCurrentA, Math.max(minCurrentA, i));
+    return currentForProbability(d, Math.min(65535, Math.max(1, pQ16)) / 65536, this.array.limits);
   }
 
   sampleLayer(layer: number, probsQ16: Int32Array, draws: number, out: Uint8Array): void | Promise<void> {

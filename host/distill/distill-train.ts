@@ -1,6 +1,7 @@
 /**
- * Student training on a teacher's soft targets (Hinton, Vinyals & Dean 2015): the trainer's loop
- * (host/train/trainer.ts: same shuffle, schedule, evaluation and report) with every step on
+ * Student training on a teacher's soft targets (Hinton, Vinyals & Dean 2015): the trainer's epochs
+ * (host/train/trainer.ts trainEpochs, through the epoch plan: same shuffle, schedule, evaluation, report
+ * and checkpoint hook) with every step on
  *   L = α·T²·CE(q, softmax(z/T)) + (1 − α)·CE(onehot(label), softmax(z))
  * z the student's logits, q = softmax(z_teacher/T). Its gradient with respect to z,
  *   δ_k = α·T·(softmax(z/T)_k − q_k) + (1 − α)·(p_k − [k = label]),
@@ -10,11 +11,10 @@
  * α = 0 is plain training, bit for bit.
  */
 import type { Dataset } from '../data/index.ts';
-import { Rng } from '../rng.ts';
 import { SpintrainEngine, type Draws } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
-import type { OpCounters } from '../engine/counters.ts';
-import { addCounters, epochReport, type EpochReport, type TrainResult } from '../train/trainer.ts';
+import { trainEpochs, type EpochReport, type TrainResult } from '../train/trainer.ts';
+import type { TrainStep } from '../train/epoch-plan.ts';
 import { softmaxAt, type Teacher } from './teacher.ts';
 import { DistillationError } from './errors.ts';
 
@@ -74,53 +74,36 @@ export async function trainWithTeacher(data: Dataset, config: NetworkConfig, opt
   const C = data.classes;
   const targets = new Float64Array(data.train.n * C);
   if (alpha > 0) for (let i = 0; i < data.train.n; i++) teacher.softTarget(data.train.x.subarray(i * n0, (i + 1) * n0), T, targets.subarray(i * C, (i + 1) * C));
-  const testSplit = engine.loadSplit(data.test);
-  const shuffleRng = new Rng((config.seed * 2654435761) >>> 0);
-  const epochs: EpochReport[] = [];
-  let total: OpCounters | undefined;
-  let seconds = 0;
-  const start = opts.startEpoch ?? 0;
-  // A resumed run draws the orders the uninterrupted run would have: each epoch's draws are reseeded by setEpoch.
-  for (let e = 0; e < start; e++) shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
-  for (let epoch = start; epoch < opts.epochs; epoch++) {
-    engine.setEpoch(epoch);
-    engine.resetCounters();
-    const order = shuffleRng.shuffle(Int32Array.from({ length: data.train.n }, (_v, i) => i));
-    let correct = 0;
-    // the module adds no loss for a soft-target step (assembly/loss.ts): the hard-label cross-entropy −ln p_y [nats], here
-    let loss = 0;
-    const t0 = performance.now();
-    for (const i of order) {
-      const label = data.train.y[i];
-      const q = targets.subarray(i * C, (i + 1) * C);
-      const y = engine.trainOutputGradient(data.train.x.subarray(i * n0, (i + 1) * n0), (z, p, delta) => {
-        loss -= Math.log(Math.max(p[label], 1) / 65536);
-        distillationGradient(z, p, q, label, T, alpha, delta);
-      });
-      if (y === label) correct++;
-    }
-    const dt = (performance.now() - t0) / 1000;
-    const report = { ...epochReport(engine, epoch, correct, data.train.n, testSplit, data.test.n, dt), trainLoss: loss / data.train.n };
-    const ops = report.ops;
-    epochs.push(report);
-    opts.onEpoch?.(report);
-    await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
-    total = total ? addCounters(total, ops) : ops;
-    seconds += dt;
-  }
-  engine.freeSplits();
-  const last = epochs[epochs.length - 1];
+  return trainEpochs(engine, data, student, opts, distillationStep(engine, data, targets, T, alpha));
+}
+
+/**
+ * The epoch plan's step on the distillation loss (host/train/epoch-plan.ts): one sample at a time through
+ * trainOutputGradient, δ from distillationGradient. The module adds no loss for such a step
+ * (assembly/loss.ts), so the step sums the hard-label cross-entropy −ln p_y [nats] of its epoch itself.
+ */
+function distillationStep(engine: SpintrainEngine, data: Dataset, targets: Float64Array, T: number, alpha: number): TrainStep {
+  const n0 = data.inputs;
+  const C = data.classes;
+  let loss = 0;
   return {
-    dataset: data.name,
-    config: student,
-    epochs,
-    trainAccuracy: last?.trainAccuracy ?? 0,
-    testAccuracy: last?.testAccuracy ?? 0,
-    samples: data.train.n * (opts.epochs - start),
-    trainSeconds: seconds,
-    ops: total ?? engine.counters(),
-    planBytes: engine.planBytes,
-    curve: [],
-    engine,
+    startEpoch: () => {
+      loss = 0;
+    },
+    lossSum: () => loss,
+    run(order, from, to) {
+      let correct = 0;
+      for (let s = from; s < to; s++) {
+        const i = order[s];
+        const label = data.train.y[i];
+        const q = targets.subarray(i * C, (i + 1) * C);
+        const y = engine.trainOutputGradient(data.train.x.subarray(i * n0, (i + 1) * n0), (z, p, delta) => {
+          loss -= Math.log(Math.max(p[label], 1) / 65536);
+          distillationGradient(z, p, q, label, T, alpha, delta);
+        });
+        if (y === label) correct++;
+      }
+      return correct;
+    },
   };
 }

@@ -7,7 +7,7 @@
  * and SOT-MTJ figures from /work/shared/research.md (write sub-pJ to ~1 pJ, record 156 fJ).
  */
 import type { EnergyTablePj } from '../../boards/board-profile.ts';
-import { EnergyTableError } from './energy-errors.ts';
+import { EnergyTableError } from './errors.ts';
 
 export interface EnergyTable extends EnergyTablePj {
   /** One MTJ reset pulse back to the P state [pJ]; default: mtjWrite (a pulse of the same size, opposite sign). */

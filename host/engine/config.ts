@@ -1,5 +1,4 @@
 /** Typed network and training configuration, and its validation (once, at setup). */
-import type { BitSource } from './bit-source.ts';
 import { shown } from '../io/show-value.ts';
 
 export { shown };
@@ -73,6 +72,11 @@ export interface ActivationRange {
   cMax: number;
 }
 
+/**
+ * The pair algorithm's default step Δz. Every setup passes the step to the module (setPairStep:
+ * engine-setup.ts here, boards/glue/portable/st_session.c with ST_MTJ_PAIR_STEP_DEFAULT_Q16 = q16(0.1) on a
+ * board), so the module's own initial 1/16 (assembly/pair-gradient.ts) is never trained with.
+ */
 export const DEFAULT_PAIR_STEP = 0.1;
 
 export const defaultNetworkConfig: Omit<NetworkConfig, 'layout'> = {
@@ -159,5 +163,3 @@ export function validateNetworkConfig<A extends TrainingAlgorithm>(c: NetworkCon
   return c;
 }
 
-/** Where the p-GAF draws come from: the module's PRNG, a synchronous host source, or an asynchronous one. */
-export type DrawSource = { kind: 'prng' } | { kind: 'host'; source: BitSource };

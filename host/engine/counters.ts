@@ -38,6 +38,9 @@ export function emptyCounters(hiddenLayers: number): OpCounters {
 
 /** i64 slots of the module's counter block (assembly/counters.ts): 24 operation slots, then the loss. */
 export const COUNTER_SLOTS = 25;
+/** Slots of hidden layer h's kept neurons (KEPT_SLOT + h) and neurons seen (SEEN_SLOT + h): SLOT_KEPT, SLOT_SEEN of assembly/counters.ts. */
+export const KEPT_SLOT = 16;
+export const SEEN_SLOT = 20;
 /** Slot of the training loss, summed over steps in Q16 (assembly/loss.ts). */
 export const LOSS_SLOT = 24;
 
@@ -53,8 +56,8 @@ export function decodeCounters(slots: BigInt64Array, hiddenLayers: number): OpCo
     };
   });
   for (let h = 0; h < hiddenLayers; h++) {
-    c.kept[h] = Number(slots[16 + h]);
-    c.seen[h] = Number(slots[20 + h]);
+    c.kept[h] = Number(slots[KEPT_SLOT + h]);
+    c.seen[h] = Number(slots[SEEN_SLOT + h]);
   }
   return c;
 }

@@ -5,6 +5,7 @@
  * every runtime's weights with V8's bit for bit.
  */
 import { ACTIVATIONS, DEFAULT_PAIR_STEP, OUTPUTS, TRAINING_ALGORITHMS, learningRates, type NetworkConfig, type TrainingAlgorithm } from './config.ts';
+import { initialDrawSeed } from './draw-seed.ts';
 
 /** Q16 as the host rounds it (Math.round(x · 65536)). */
 export const q16 = (x: number): number => Math.round(x * 65536);
@@ -49,6 +50,6 @@ export function tuningCalls(n: NetworkConfig<TrainingAlgorithm>): [name: string,
     ['setTemperature', [Math.round(65536 / (n.temperature ?? 1))]],
     ['initWeights', [n.seed]],
     // The draws continue the same stream, reseeded so that they do not depend on the layout.
-    ['rngSeed', [(n.seed ^ 0x5bd1e995) >>> 0]],
+    ['rngSeed', [initialDrawSeed(n.seed)]],
   ];
 }

@@ -5,63 +5,30 @@
  *
  * Memory: [static data | plan (sizeofTrainingMemory) | host arena: input scratch, data sets].
  * The module never grows its memory; the host grows it before placing the plan or a data set.
+ *
+ * Draws: the constructor picks one DrawDriver (draw-driver.ts) for the draw source, and every step goes
+ * through it. Each step has one path, which returns a value for a synchronous source and a Promise for
+ * an asynchronous one; the synchronous entry points (trainSample, trainSoftTarget, trainOutputGradient,
+ * predict, evaluate) are that path with AsyncSourceError when a source answers with a Promise.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { packagePath } from '../package-root.ts';
 import * as loader from '@assemblyscript/loader';
-import type { BitSource } from './bit-source.ts';
-import type { PairSource } from './pair-source.ts';
-import { check, EngineError } from './engine-errors.ts';
+import { check } from './errors.ts';
 import { configureArgs, tuningCalls } from './engine-setup.ts';
+import { epochDrawSeed } from './draw-seed.ts';
+import { drawDriver, after, inOrder, settled, type DrawDriver, type Draws, type Maybe, type SyncCall } from './draw-driver.ts';
 import { decodeCounters, COUNTER_SLOTS, LOSS_SLOT, type OpCounters } from './counters.ts';
-import {
-  ACTIVATIONS, TRAINING_ALGORITHMS, OUTPUTS, Q_WEIGHT, DEFAULT_PAIR_STEP, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm,
-} from './config.ts';
+import { Q_WEIGHT, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm } from './config.ts';
+
+export type { Draws } from './draw-driver.ts';
+export type { EngineExports } from './engine-exports.ts';
+import type { EngineExports } from './engine-exports.ts';
 
 export const WASM_PATH = packagePath('build', 'spintrain.wasm');
 
-/** The module's exports (assembly/index.ts). */
-export interface EngineExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  layoutSet(k: number, n: number): number;
-  configure(layers: number, act: number, out: number, algo: number, source: number, flags: number, momentumQ16: number, pairsLog2: number): number;
-  sizeofTrainingMemory(): number;
-  scheduleTrainingMemory(base: number): number;
-  setLearningRate(l: number, lrQ16: number): number;
-  setDecay(dQ16: number): void;
-  setEpoch(e: number): void;
-  setProbabilityFloor(epsQ16: number): number;
-  setDeltaClip(cQ24: number): number;
-  rngSeed(seed: number): void;
-  rngNext(): number;
-  initWeights(seed: number): number;
-  regionPtr(region: number, k: number): number;
-  countersPtr(): number;
-  inputU8(ptr: number): void;
-  trainForward(): number;
-  trainBackward(label: number): void;
-  trainStep(label: number): number;
-  predict(): number;
-  trainEpochU8(x: number, y: number, order: number, count: number): number;
-  evaluateU8(x: number, y: number, count: number): number;
-  forwardLayer(l: number): number;
-  setActivationRange(kMin: number, kMax: number, cMin: number, cMax: number): number;
-  setPairStep(dzQ16: number): number;
-  setTemperature(invTQ16: number): number;
-}
 
 export const Region = { W: 0, B: 1, VW: 2, VB: 3, A: 4, Z: 5, D: 6, P: 7, BITS: 8, SLOPE: 9, SHIFT: 10 } as const;
-const SOURCE = { prng: 0, import: 1, buffer: 2 } as const;
-
-/**
- * Where the p-GAF draws (or, for the pair algorithm, the twin-MTJ voltages) come from. `via: 'import'`
- * serves a synchronous source from inside the module; otherwise the host fills the module's buffer.
- */
-export type Draws =
-  | { kind: 'prng' }
-  | { kind: 'host'; source: BitSource; via?: 'import' | 'buffer' }
-  | { kind: 'pair'; source: PairSource; via?: 'import' | 'buffer' };
 
 /** A data split copied into module memory (u8 features, u8 labels). */
 export interface WasmSplit {
@@ -95,7 +62,7 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   readonly exports: EngineExports;
   readonly planBase: number;
   readonly planBytes: number;
-  private readonly draws: Draws;
+  private readonly driver: DrawDriver;
   private readonly inputScratch: number;
   private arenaTop: number;
   private readonly arenaStart: number;
@@ -104,20 +71,12 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
 
   constructor(config: NetworkConfig<A>, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
     this.config = validateNetworkConfig(config);
-    this.draws = draws;
-    this.exports = instantiateEngine(wasm ?? readEngineWasm(), (h, n, p, b, d) => this.serveImport(h, n, p, b, d));
+    this.driver = drawDriver(this, this.config, draws);
+    this.exports = instantiateEngine(wasm ?? readEngineWasm(), (h, n, p, b, d) => this.driver.serveImport(h, n, p, b, d));
     const e = this.exports;
     const { layout } = config;
     layout.forEach((n, k) => check('layoutSet', e.layoutSet(k, n)));
-    const source = draws.kind === 'prng' ? SOURCE.prng : draws.via === 'import' ? SOURCE.import : SOURCE.buffer;
-    const pairStep = config.pairStep ?? DEFAULT_PAIR_STEP;
-    if ((config.algorithm === 'pair') !== (draws.kind === 'pair')) {
-      throw new ConfigError('algorithm', 'the pair algorithm needs, and only it takes, a pair source ({ kind: "pair" })');
-    }
-    if (draws.kind === 'pair' && Math.abs(draws.source.stepZ - pairStep) > 1e-12) {
-      throw new ConfigError('pairStep', `the network's step ${pairStep} differs from the pair source's ${draws.source.stepZ}`);
-    }
-    check('configure', (e.configure as (...args: number[]) => number)(...configureArgs(config, source)));
+    check('configure', (e.configure as (...args: number[]) => number)(...configureArgs(config, this.driver.source)));
     this.planBytes = check('sizeofTrainingMemory', e.sizeofTrainingMemory());
     this.planBase = align(e.heapBase(), 8);
     this.inputScratch = this.planBase + this.planBytes;
@@ -145,9 +104,8 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   setEpoch(epoch: number): void {
     this.epoch = epoch;
     this.exports.setEpoch(epoch);
-    // Each epoch's draws start from their own seed, so a run resumed from a checkpoint draws
-    // exactly what the uninterrupted run would have drawn.
-    this.exports.rngSeed((Math.imul(this.config.seed ^ 0x5bd1e995, 0x9e3779b1) + epoch) >>> 0);
+    // Each epoch's draws start from their own seed (resumed runs draw what the uninterrupted run drew).
+    this.exports.rngSeed(epochDrawSeed(this.config.seed, epoch));
   }
 
   /**
@@ -247,22 +205,6 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     return (this.config.activation === 'relu' ? 1 : 2) * this.config.pairs;
   }
 
-  private usesDraws(): boolean {
-    return this.config.algorithm === 'pgaf' && (this.config.activation !== 'relu' || this.config.reluSampled);
-  }
-
-  private serveImport(hidden: number, n: number, probs: number, bits: number, draws: number): void {
-    if (draws === 0) {
-      if (this.draws.kind !== 'pair') throw new Error('env.mtj_sample pair read without a pair source');
-      const r = this.draws.source.readLayer(hidden, new Int32Array(this.mem(), probs, n), new Int32Array(this.mem(), bits, 2 * n));
-      if (r instanceof Promise) throw new Error('an asynchronous pair source cannot serve env.mtj_sample; use via: "buffer" and trainSampleAsync');
-      return;
-    }
-    if (this.draws.kind !== 'host') throw new Error('env.mtj_sample called without a host bit source');
-    const r = this.draws.source.sampleLayer(hidden, new Int32Array(this.mem(), probs, n), draws, new Uint8Array(this.mem(), bits, n * draws));
-    if (r instanceof Promise) throw new Error('an asynchronous bit source cannot serve env.mtj_sample; use via: "buffer" and trainSampleAsync');
-  }
-
   /** Copies u8 features into the input scratch and converts them to Q16 in the module. */
   setInput(x: Uint8Array): void {
     if (x.length !== this.layout[0]) throw new RangeError(`input: expected ${this.layout[0]} features, got ${x.length}`);
@@ -273,34 +215,25 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   /** One SGD step; returns the class predicted before the update. Needs a synchronous draw source. */
   trainSample(x: Uint8Array, label: number): number {
     this.setInput(x);
-    if (this.pairViaBuffer()) {
-      const y = this.forwardPairsSync();
-      this.exports.trainBackward(label);
-      return y;
-    }
-    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
-    const y = this.exports.trainForward();
-    for (let k = 1; k <= this.hiddenLayers; k++) {
-      const r = this.sampleHidden(k);
-      if (r instanceof Promise) throw new EngineError('trainSample', -7);
-    }
-    this.exports.trainBackward(label);
-    return y;
+    return settled(this.stepOnInput(label, 'trainSample'), 'trainSample');
   }
 
-  /** One SGD step with an asynchronous draw source (e.g. a johnny-five MTJ board). */
+  /** One SGD step with any draw source, also an asynchronous one (e.g. a johnny-five MTJ board). */
   async trainSampleAsync(x: Uint8Array, label: number): Promise<number> {
     this.setInput(x);
-    if (this.pairViaBuffer()) {
-      const y = await this.forwardPairsAsync();
-      this.exports.trainBackward(label);
-      return y;
-    }
-    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) return this.exports.trainStep(label);
-    const y = this.exports.trainForward();
-    for (let k = 1; k <= this.hiddenLayers; k++) await this.sampleHidden(k);
-    this.exports.trainBackward(label);
-    return y;
+    return this.stepOnInput(label, undefined);
+  }
+
+  /** One SGD step on the input in A[0]: the driver's training forward pass, then the module's backward pass and update. */
+  private stepOnInput(label: number, sync: SyncCall): Maybe<number> {
+    return after(
+      this.driver.trainForward(sync),
+      (y) => {
+        this.exports.trainBackward(label);
+        return y;
+      },
+      sync,
+    );
   }
 
   /**
@@ -311,7 +244,7 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     const L = this.layout.length - 1;
     if (target.length !== this.layout[L]) throw new RangeError(`target: expected ${this.layout[L]} values, got ${target.length}`);
     const y = this.trainingForward(x, 'trainSoftTarget');
-    const d = this.deltas(L);
+    const d = this.deltas(L); // holds the soft targets in Q16 until trainBackward(−1) makes them Q24 deltas (assembly/plan.ts)
     for (let k = 0; k < d.length; k++) d[k] = Math.round(target[k] * 65536);
     this.exports.trainBackward(-1);
     return y;
@@ -348,72 +281,26 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   /** The training forward pass on one input (hidden draws from a synchronous source included); returns argmax. */
   private trainingForward(x: Uint8Array, caller: string): number {
     this.setInput(x);
-    if (this.pairViaBuffer()) return this.forwardPairsSync();
-    const y = this.exports.trainForward();
-    if (this.draws.kind === 'host' && this.draws.via !== 'import' && this.usesDraws()) {
-      for (let k = 1; k <= this.hiddenLayers; k++) if (this.sampleHidden(k) instanceof Promise) throw new EngineError(caller, -7);
-    }
-    return y;
-  }
-
-  /** pair with an asynchronous (buffer) source: the host reads the device between layers. */
-  private pairViaBuffer(): boolean {
-    return this.draws.kind === 'pair' && this.draws.via !== 'import';
-  }
-
-  /** Forward pass layer by layer, reading each hidden layer's twins in between; returns argmax. */
-  private forwardPairsSync(): number {
-    const L = this.layout.length - 1;
-    for (let l = 0; l < L; l++) {
-      this.exports.forwardLayer(l);
-      if (l + 1 < L && this.readPairLayer(l + 1) instanceof Promise) throw new EngineError('forwardLayer', -7);
-    }
-    return this.outputClass();
-  }
-
-  private async forwardPairsAsync(): Promise<number> {
-    const L = this.layout.length - 1;
-    for (let l = 0; l < L; l++) {
-      this.exports.forwardLayer(l);
-      if (l + 1 < L) await this.readPairLayer(l + 1);
-    }
-    return this.outputClass();
-  }
-
-  private readPairLayer(k: number): void | Promise<void> {
-    if (this.draws.kind !== 'pair') return;
-    return this.draws.source.readLayer(k - 1, this.preActivations(k), this.pairVoltages(k));
-  }
-
-  /** The module's argmax (single sigmoid output: 1 when a ≥ ½; ties: the first). */
-  private outputClass(): number {
-    const a = this.activations(this.layout.length - 1);
-    if (a.length === 1) return a[0] >= 32768 ? 1 : 0;
-    let best = 0;
-    for (let k = 1; k < a.length; k++) if (a[k] > a[best]) best = k;
-    return best;
-  }
-
-  private sampleHidden(k: number): void | Promise<void> {
-    if (this.draws.kind !== 'host') return;
-    const n = this.layout[k];
-    const d = this.drawsPerNeuron();
-    return this.draws.source.sampleLayer(k - 1, this.probabilities(k), d, this.bits(k));
+    return settled(this.driver.trainForward(caller), caller);
   }
 
   /** Predicted class for one input (no update, not counted). */
   predict(x: Uint8Array): number {
     this.setInput(x);
-    if (this.pairViaBuffer()) return this.uncounted(() => this.forwardPairsSync());
-    return this.exports.predict();
+    return settled(this.uncounted(() => this.driver.predict('predict'), 'predict'), 'predict');
   }
 
   /** Runs f with the op counters restored afterwards (evaluation is not training work). */
-  private uncounted<T>(f: () => T): T {
+  private uncounted<T>(f: () => Maybe<T>, sync: SyncCall): Maybe<T> {
     const slots = this.counterSlots().slice();
-    const r = f();
-    this.counterSlots().set(slots);
-    return r;
+    return after(
+      f(),
+      (r) => {
+        this.counterSlots().set(slots);
+        return r;
+      },
+      sync,
+    );
   }
 
   /** Copies a split into module memory (kept until freeSplits). */
@@ -438,73 +325,71 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   /**
    * Trains on the samples of a split at the given indices (default: all, in natural order) and
    * returns the number predicted correctly before their update. Runs entirely in the module unless the
-   * draws come from a host source through the buffer.
+   * host fills the draws (the driver steps through the samples then, awaiting an asynchronous source).
    */
   async trainEpoch(split: WasmSplit, order?: Int32Array): Promise<number> {
     const e = this.exports;
-    if (this.pairViaBuffer()) {
-      let correct = 0;
-      const count = order ? order.length : split.n;
-      for (let s = 0; s < count; s++) {
-        const i = order ? order[s] : s;
-        e.inputU8(split.x + i * this.layout[0]);
-        const label = new Uint8Array(this.mem(), split.y + i, 1)[0];
-        if ((await this.forwardPairsAsync()) === label) correct++;
-        e.trainBackward(label);
-      }
-      return correct;
-    }
-    if (this.draws.kind === 'prng' || this.draws.via === 'import' || !this.usesDraws()) {
+    const count = order ? order.length : split.n;
+    if (order?.some((i) => i < 0 || i >= split.n)) throw new RangeError(`order: indices must lie in 0..${split.n - 1}`);
+    if (this.driver.epochsInModule) {
       let orderPtr = 0;
       if (order) {
-        if (order.some((i) => i < 0 || i >= split.n)) throw new RangeError(`order: indices must lie in 0..${split.n - 1}`);
         orderPtr = align(this.arenaTop, 8);
         this.ensureMemory(orderPtr + 4 * order.length);
         new Int32Array(this.mem(), orderPtr, order.length).set(order);
       }
-      return check('trainEpochU8', e.trainEpochU8(split.x, split.y, orderPtr, order ? order.length : split.n));
+      return check('trainEpochU8', e.trainEpochU8(split.x, split.y, orderPtr, count));
     }
     let correct = 0;
-    const n0 = this.layout[0];
-    const count = order ? order.length : split.n;
-    for (let s = 0; s < count; s++) {
-      const i = order ? order[s] : s;
-      e.inputU8(split.x + i * n0);
-      const label = new Uint8Array(this.mem(), split.y + i, 1)[0];
-      const y = e.trainForward();
-      for (let k = 1; k <= this.hiddenLayers; k++) await this.sampleHidden(k);
-      e.trainBackward(label);
-      if (y === label) correct++;
-    }
+    await inOrder(
+      0,
+      count,
+      (s) => {
+        const i = order ? order[s] : s;
+        e.inputU8(split.x + i * this.layout[0]);
+        const label = this.labelAt(split, i);
+        return after(
+          this.stepOnInput(label, undefined),
+          (y) => {
+            if (y === label) correct++;
+          },
+          undefined,
+        );
+      },
+      undefined,
+    );
     return correct;
   }
 
-  /** Correctly classified samples of a split (no update, not counted). */
+  /** Correctly classified samples of a split (no update, not counted). Needs a synchronous draw source. */
   evaluate(split: WasmSplit): number {
-    if (this.pairViaBuffer()) {
-      return this.uncounted(() => {
-        let correct = 0;
-        for (let s = 0; s < split.n; s++) {
-          this.exports.inputU8(split.x + s * this.layout[0]);
-          if (this.forwardPairsSync() === new Uint8Array(this.mem(), split.y + s, 1)[0]) correct++;
-        }
-        return correct;
-      });
-    }
-    return check('evaluateU8', this.exports.evaluateU8(split.x, split.y, split.n));
+    return settled(this.evaluateSplit(split, 'evaluate'), 'evaluate');
   }
 
-  /** Like evaluate, for an asynchronous pair source (the device is read for every sample). */
+  /** Like evaluate, with any draw source (an asynchronous pair source is read for every sample). */
   async evaluateAsync(split: WasmSplit): Promise<number> {
-    if (!this.pairViaBuffer()) return this.evaluate(split);
-    const slots = this.counterSlots().slice();
+    return this.evaluateSplit(split, undefined);
+  }
+
+  private evaluateSplit(split: WasmSplit, sync: SyncCall): Maybe<number> {
+    if (this.driver.evaluatesInModule) return check('evaluateU8', this.exports.evaluateU8(split.x, split.y, split.n));
     let correct = 0;
-    for (let s = 0; s < split.n; s++) {
+    const each = (s: number): Maybe<void> => {
       this.exports.inputU8(split.x + s * this.layout[0]);
-      if ((await this.forwardPairsAsync()) === new Uint8Array(this.mem(), split.y + s, 1)[0]) correct++;
-    }
-    this.counterSlots().set(slots);
-    return correct;
+      return after(
+        this.driver.predict(sync),
+        (y) => {
+          if (y === this.labelAt(split, s)) correct++;
+        },
+        sync,
+      );
+    };
+    return this.uncounted(() => after(inOrder(0, split.n, each, sync), () => correct, sync), sync);
+  }
+
+  /** Label of sample i of a split in module memory. */
+  private labelAt(split: WasmSplit, i: number): number {
+    return new Uint8Array(this.mem(), split.y + i, 1)[0];
   }
 
   counters(): OpCounters {

@@ -4,7 +4,7 @@
  */
 import { type FirmataIo as LinkIo, type SerialPortLike, openFirmataLink } from '../device/firmata-link.ts';
 import type { PowerClock } from './power-clock.ts';
-import { PowerError } from './power-errors.ts';
+import { PowerError } from './errors.ts';
 
 /** The part of firmata-io the sensor and the marker use. */
 export type FirmataIo = Required<Pick<LinkIo, 'i2cConfig' | 'i2cWrite' | 'i2cRead' | 'i2cReadOnce' | 'i2cStop' | 'setSamplingInterval'>> & LinkIo;

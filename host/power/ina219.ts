@@ -14,7 +14,7 @@
 import type { FirmataIo } from './firmata-board.ts';
 import { INA219_REG, busVoltsFromRegister, ina219Setup, int16, type Ina219Setup } from './ina219-registers.ts';
 import type { PowerClock } from './power-clock.ts';
-import { PowerSensorError } from './power-errors.ts';
+import { PowerSensorError } from './errors.ts';
 import type { PowerSample } from './power-trace.ts';
 
 /** Bytes of one Firmata I2C_REPLY with 2 data bytes: F0 77 addr(2) reg(2) data(2·2) F7. */

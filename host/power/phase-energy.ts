@@ -16,7 +16,7 @@
  * E_p − P_idle·D_p, is what training adds to the board's standing consumption.
  */
 import type { MarkerEvent } from './phase-marker.ts';
-import { MeasurementError } from './power-errors.ts';
+import { MeasurementError } from './errors.ts';
 import type { PowerTrace } from './power-trace.ts';
 
 export const MEASURED_PHASES = ['forward', 'backward'] as const;

@@ -3,7 +3,7 @@
  * energy between two instants, E(a, b) = ∫ₐᵇ P(t) dt [J], with P linearly interpolated between readings
  * (held constant before the first and after the last). CSV form: header `t_s,bus_v,current_a,power_w`.
  */
-import { RunDirError } from './power-errors.ts';
+import { RunDirError } from './errors.ts';
 
 export interface PowerSample {
   tS: number;

@@ -7,8 +7,25 @@
 import { JsonFields } from '../io/json-fields.ts';
 import { shown } from '../io/show-value.ts';
 import { MEASURED_PHASES } from '../power/phase-energy.ts';
-import { RunDirError } from '../power/power-errors.ts';
-import { POWER_SCHEMA, type PowerRecord } from './run-dir.ts';
+import { RunDirError } from '../power/errors.ts';
+import type { SensorInfo } from '../power/measured-training.ts';
+import type { MeasuredEnergy } from '../power/phase-energy.ts';
+import type { MarkerEvent } from '../power/phase-marker.ts';
+
+export const POWER_SCHEMA = 'spintrain.power';
+export interface PowerRecord {
+  schema: typeof POWER_SCHEMA;
+  schemaVersion: 1;
+  createdAt: string;
+  port: string;
+  boardId: string;
+  markerPin: number;
+  sensor: SensorInfo;
+  samples: number;
+  markers: MarkerEvent[];
+  measured: MeasuredEnergy;
+}
+
 
 const MARKER_PHASES = ['sync', 'forward', 'backward', 'end'] as const;
 

@@ -6,10 +6,12 @@
  * — is priced with that board profile's energyPj (boards/*.ts); every other run (prng or host draws, the
  * simulated MTJ array) ran on the PC and is priced with the model's default table HOROWITZ_45NM
  * (host/energy/energy-table.ts: 45 nm CMOS, Horowitz ISSCC 2014, plus SOT-MTJ estimates). run.json's
- * boardId then only names the default board, which prices nothing. A board id no profile knows is priced
- * with the default table too, and the label says so.
+ * boardId then only names the default board, which prices nothing. The board of a measured run is the one
+ * power.json names (the board measured), of a port run the one run.json names. A board id no profile of the
+ * registry (boards/index.ts) knows is priced with the default table too, and the page says so: it is never
+ * priced with, or labelled as, another board.
  */
-import { findBoard } from '../../boards/index.ts';
+import { lookupBoard } from '../../boards/index.ts';
 import type { BoardProfile } from '../../boards/board-profile.ts';
 import { HOROWITZ_45NM, validateEnergyTable, type EnergyTable } from '../energy/energy-table.ts';
 import type { RunRecord } from './run-dir.ts';
@@ -19,8 +21,11 @@ export const DEFAULT_TABLE_NAME = '45 nm CMOS (Horowitz, ISSCC 2014) with SOT-MT
 /** Where the draws of a run came from, as the report tells it. */
 export type RunHost =
   | { kind: 'pc'; draws: 'prng' | 'host' | 'sim' }
-  /** A board: on a serial-port device (`port` = config.device) or measured by `spintrain power` (port of power.json). */
-  | { kind: 'board'; port: string; board?: BoardProfile };
+  /**
+   * A board: on a serial-port device (`port` = config.device) or measured by `spintrain power` (port of power.json);
+   * `boardId` as recorded, `board` its profile when the registry knows it.
+   */
+  | { kind: 'board'; port: string; boardId: string; board?: BoardProfile };
 
 export interface ReportEnergyTable {
   /** The table the estimate uses [pJ per operation]. */
@@ -33,24 +38,31 @@ export interface ReportEnergyTable {
   board: string;
 }
 
-/** Where the run trained: a board when measured on one (`measuredPort`) or when config.device is a port path. */
-export function runHost(run: RunRecord, measuredPort?: string): RunHost {
+/**
+ * Where the run trained: the board measured when there is a power measurement (`measured`: power.json's port
+ * and board), else a board when config.device is a port path (run.json's board), else the PC.
+ */
+export function runHost(run: RunRecord, measured?: { port: string; boardId: string }): RunHost {
   const device = run.config.device;
-  const board = knownBoard(run.boardId);
-  if (measuredPort !== undefined) return { kind: 'board', port: measuredPort, board };
+  if (measured !== undefined) return boardHost(measured.port, measured.boardId);
   if (device === undefined || device === 'prng') return { kind: 'pc', draws: 'prng' };
   if (device === 'host' || device === 'sim') return { kind: 'pc', draws: device };
-  return { kind: 'board', port: device, board };
+  return boardHost(device, run.boardId);
 }
 
-export function reportEnergyTable(host: RunHost, boardId: string): ReportEnergyTable {
+function boardHost(port: string, boardId: string): RunHost {
+  return { kind: 'board', port, boardId, board: lookupBoard(boardId) };
+}
+
+export function reportEnergyTable(host: RunHost): ReportEnergyTable {
   if (host.kind === 'pc') {
     // 'host': draws handed in by a program embedding the trainer; which hardware made them is not recorded.
     const none = host.draws === 'host' ? 'the run recorded no board' : 'the run used no board';
     return { table: HOROWITZ_45NM, short: '45 nm default table', label: `${DEFAULT_TABLE_NAME} — the default: ${none}`, board: host.draws === 'host' ? 'none recorded (trained on the PC)' : 'none (trained on the PC)' };
   }
   if (!host.board) {
-    return { table: HOROWITZ_45NM, short: '45 nm default table', label: `${DEFAULT_TABLE_NAME} — the default: board "${boardId}" has no known profile`, board: `"${boardId}" on ${host.port}` };
+    const id = host.boardId;
+    return { table: HOROWITZ_45NM, short: '45 nm default table', label: `${DEFAULT_TABLE_NAME} — the default: board "${id}" has no known profile`, board: `"${id}" on ${host.port}` };
   }
   const same = sameTable(host.board.energyPj, HOROWITZ_45NM);
   return {
@@ -59,14 +71,6 @@ export function reportEnergyTable(host: RunHost, boardId: string): ReportEnergyT
     label: `${host.board.name} profile’s table${same ? ` (= ${DEFAULT_TABLE_NAME})` : ''}`,
     board: `${host.board.name} on ${host.port}`,
   };
-}
-
-function knownBoard(id: string): BoardProfile | undefined {
-  try {
-    return findBoard(id);
-  } catch {
-    return undefined;
-  }
 }
 
 /** True when both tables, optional fields resolved, hold the same energies. */

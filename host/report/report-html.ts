@@ -21,7 +21,7 @@ const PHASE_LABEL: Record<Phase, string> = { forward: 'forward', activationGradi
 
 export async function buildReportHtml(r: RunDir): Promise<string> {
   const run = r.run;
-  const energyTable = reportEnergyTable(runHost(run, r.power?.port), run.boardId);
+  const energyTable = reportEnergyTable(runHost(run, r.power));
   const panels: string[] = [];
   const c = run.config;
   panels.push(

@@ -11,57 +11,19 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainSummary } from '../train/train-summary.ts';
 import { validateCalibration, type Calibration } from '../device/calibration.ts';
-import type { OpCounters } from '../engine/counters.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { readRegularTextSync, RegularFileError } from '../io/regular-file.ts';
 import { makeDirFor } from '../io/write-error.ts';
-import type { MeasuredTraining, SensorInfo } from '../power/measured-training.ts';
-import type { MeasuredEnergy } from '../power/phase-energy.ts';
-import type { MarkerEvent } from '../power/phase-marker.ts';
-import { RunDirError } from '../power/power-errors.ts';
+import type { MeasuredTraining } from '../power/measured-training.ts';
+import { RunDirError } from '../power/errors.ts';
 import { PowerTrace } from '../power/power-trace.ts';
-import type { CurvePoint } from '../train/trainer.ts';
-import { validatePowerRecord } from './power-record-schema.ts';
-import { validateRunRecord } from './run-record-schema.ts';
+import { POWER_SCHEMA, validatePowerRecord, type PowerRecord } from './power-record-schema.ts';
+import { RUN_SCHEMA, validateRunRecord, type RunRecord } from './run-record-schema.ts';
+
+export { POWER_SCHEMA, RUN_SCHEMA, type PowerRecord, type RunRecord };
 
 export const RUN_FILES = { run: 'run.json', calibration: 'calibration.json', power: 'power.json', trace: 'power.csv', report: 'report.html' } as const;
-export const RUN_SCHEMA = 'spintrain.run';
-export const POWER_SCHEMA = 'spintrain.power';
-
-export interface RunRecord extends TrainSummary {
-  schema: typeof RUN_SCHEMA;
-  schemaVersion: 1;
-  createdAt: string;
-  /**
-   * The board profile (default arduino-uno). Its energy table prices the counters only when the run was on
-   * that board (a port device or a power measurement); a PC run is priced with the default 45 nm table
-   * (host/report/report-energy-table.ts).
-   */
-  boardId: string;
-  curve: CurvePoint[];
-  /** Counters per epoch (same order as perEpoch). */
-  perEpochOps: OpCounters[];
-  /**
-   * The other algorithm on the same network and samples, for the bp vs pgaf bars; its test accuracy per
-   * epoch (absent in records before issue 13, and for `spintrain power`) draws the baseline's curve.
-   */
-  compare?: { algorithm: 'bp' | 'pgaf'; ops: OpCounters; samples: number; testAccuracy?: number; perEpoch?: { epoch: number; testAccuracy: number }[] };
-}
-
-export interface PowerRecord {
-  schema: typeof POWER_SCHEMA;
-  schemaVersion: 1;
-  createdAt: string;
-  port: string;
-  boardId: string;
-  markerPin: number;
-  sensor: SensorInfo;
-  samples: number;
-  markers: MarkerEvent[];
-  measured: MeasuredEnergy;
-}
 
 export interface RunDir {
   dir: string;

@@ -11,8 +11,31 @@ import { ConfigError, MAX_LAYERS, TRAINING_ALGORITHMS, validateNetworkConfig, ty
 import { MAX_EPOCHS } from '../engine/checkpoint.ts';
 import { JsonFields } from '../io/json-fields.ts';
 import { shown } from '../io/show-value.ts';
-import { RunDirError } from '../power/power-errors.ts';
-import { RUN_SCHEMA, type RunRecord } from './run-dir.ts';
+import { RunDirError } from '../power/errors.ts';
+import type { TrainSummary } from '../train/train-summary.ts';
+import type { CurvePoint } from '../train/trainer.ts';
+
+export const RUN_SCHEMA = 'spintrain.run';
+export interface RunRecord extends TrainSummary {
+  schema: typeof RUN_SCHEMA;
+  schemaVersion: 1;
+  createdAt: string;
+  /**
+   * The board profile (default arduino-uno). Its energy table prices the counters only when the run was on
+   * that board (a port device or a power measurement); a PC run is priced with the default 45 nm table
+   * (host/report/report-energy-table.ts).
+   */
+  boardId: string;
+  curve: CurvePoint[];
+  /** Counters per epoch (same order as perEpoch). */
+  perEpochOps: OpCounters[];
+  /**
+   * The other algorithm on the same network and samples, for the bp vs pgaf bars; its test accuracy per
+   * epoch (absent in records before issue 13, and for `spintrain power`) draws the baseline's curve.
+   */
+  compare?: { algorithm: 'bp' | 'pgaf'; ops: OpCounters; samples: number; testAccuracy?: number; perEpoch?: { epoch: number; testAccuracy: number }[] };
+}
+
 
 /** OpCounters: four phases of {mul, add, draws, writes} counts, and kept/seen counts per hidden layer. */
 export function checkOpCounters(f: JsonFields, x: unknown, field: string): OpCounters {

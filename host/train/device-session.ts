@@ -5,10 +5,11 @@
  *           is given; synchronous, served inside the module's step (`via: 'import'`);
  *   port  → J5Mtj over johnny-five/Firmata with the board profile and its calibration file; asynchronous,
  *           served between the module's forward and backward (`via: 'buffer'`).
- * The calibration file is checked against the array (board, pulse width, device indices) before training,
- * so a file for another board fails at once, naming the file and the field.
+ * The calibration file is checked against the array (board, pulse width, device indices: MtjBitSource's
+ * constructor) before the hardware is opened, so a file for another board fails at once, naming the file
+ * and the field.
  */
-import type { DeviceSpec } from '../commands/device-option.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
 import { type Calibration, type CalibrationOptions, calibrate, loadCalibration } from '../device/calibration.ts';
 import type { DeviceClock } from '../device/device-clock.ts';
 import { CalibrationFileError } from '../device/errors.ts';
@@ -20,6 +21,15 @@ import type { MtjArray } from '../device/mtj-array.ts';
 import { MtjBitSource } from '../device/mtj-bit-source.ts';
 import { SimMtj } from '../device/sim-mtj.ts';
 import type { Draws } from '../engine/wasm-engine.ts';
+
+/** Where the draws of a run come from (`--device`, parsed by host/commands/device-option.ts). */
+export type DeviceSpec =
+  /** The module's own generator. */
+  | { kind: 'prng' }
+  /** The simulated SOT-MTJ array, seeded from --seed; calibrated on the fly unless a file is given. */
+  | { kind: 'sim'; calibration?: string }
+  /** A board running StandardFirmata on a serial port (johnny-five), with its calibration file. */
+  | { kind: 'port'; path: string; board: BoardProfile; calibration: string };
 
 /** The on-the-fly sweep of `--device sim` (a fraction of a second for 16 simulated junctions). */
 export const SIM_CALIBRATION_SWEEP: Partial<CalibrationOptions> = { coarsePoints: 17, coarseDraws: 16, finePoints: 11, fineDraws: 100 };
@@ -59,33 +69,31 @@ export async function openDeviceSession(spec: DeviceSpec, options: DeviceSession
   if (spec.kind === 'sim') {
     const sim = new SimMtj({}, options.seed);
     await sim.open();
-    let calibration: Calibration;
-    if (spec.calibration !== undefined) {
-      calibration = loadCalibration(spec.calibration, sim.boardId);
-      checkCalibrationFits(calibration, sim, spec.calibration);
-      if (typeof calibration.seed === 'number' && calibration.seed !== options.seed) {
-        throw new CalibrationFileError(spec.calibration, 'seed', `is ${calibration.seed}, but the simulated array is seeded with --seed ${options.seed} (other devices)`);
-      }
-    } else {
+    if (spec.calibration === undefined) {
       options.log?.(`calibrating the simulated MTJ array (${sim.deviceCount} devices, seed ${options.seed})`);
-      calibration = await calibrate(sim, { ...SIM_CALIBRATION_SWEEP, seed: options.seed });
+      return arraySession('sim', new MtjBitSource(sim, await calibrate(sim, { ...SIM_CALIBRATION_SWEEP, seed: options.seed })), 'import');
     }
-    return arraySession('sim', sim, calibration, 'import');
+    const calibration = loadCalibration(spec.calibration, sim.boardId);
+    const source = new MtjBitSource(sim, calibration, spec.calibration); // checks the file fits the array
+    if (typeof calibration.seed === 'number' && calibration.seed !== options.seed) {
+      throw new CalibrationFileError(spec.calibration, 'seed', `is ${calibration.seed}, but the simulated array is seeded with --seed ${options.seed} (other devices)`);
+    }
+    return arraySession('sim', source, 'import');
   }
   // Check the file before touching the hardware: a wrong file fails fast and names itself.
   const raw = loadCalibration(spec.calibration, spec.board.id);
   const path = await resolvePortPath(spec.path, { find: options.findBoard, log: options.log });
   const link = options.connect?.(path);
   const array = new J5Mtj({ profile: spec.board, port: link?.port ?? path, clock: link?.clock });
-  checkCalibrationFits(raw, array, spec.calibration);
+  const source = new MtjBitSource(array, raw, spec.calibration); // checks the file fits the board; opens nothing
   if (!link) assertSerialPortPath(path); // before the driver sees it: exit 1 naming the port, never a hang
   options.log?.(`opening ${spec.board.name} on ${path}`);
   await array.open();
-  return arraySession(path, array, raw, 'buffer');
+  return arraySession(path, source, 'buffer');
 }
 
-function arraySession(label: string, array: MtjArray, calibration: Calibration, via: 'import' | 'buffer'): DeviceSession {
-  const source = new MtjBitSource(array, calibration);
+function arraySession(label: string, source: MtjBitSource, via: 'import' | 'buffer'): DeviceSession {
+  const { array, calibration } = source;
   let closed = false;
   return {
     label,
@@ -98,17 +106,4 @@ function arraySession(label: string, array: MtjArray, calibration: Calibration, 
       await array.close(); // also after a transport fault: releases the driver's timers
     },
   };
-}
-
-/** A calibration the array can use: every device index exists, the pulse width is one it can produce. */
-function checkCalibrationFits(c: Calibration, array: MtjArray, file: string): void {
-  c.devices.forEach((d, i) => {
-    if (d.device >= array.deviceCount) {
-      throw new CalibrationFileError(file, `devices[${i}].device`, `is ${d.device}, but board ${array.boardId} has ${array.deviceCount} devices`);
-    }
-  });
-  const { minWidthS, maxWidthS } = array.limits;
-  if (c.pulseWidthS < minWidthS * (1 - 1e-9) || c.pulseWidthS > maxWidthS * (1 + 1e-9)) {
-    throw new CalibrationFileError(file, 'pulseWidthS', `is ${c.pulseWidthS} s, outside the [${minWidthS} s, ${maxWidthS} s] board ${array.boardId} can pulse`);
-  }
 }

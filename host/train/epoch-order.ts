@@ -1,8 +1,9 @@
 /**
  * The sample order of a training run, epoch by epoch: one generator per run,
  * Rng((seed · 2654435761) mod 2^32), and each epoch a Fisher–Yates shuffle of a fresh identity 0..n−1
- * (not of the previous epoch's order). `spintrain train` (trainer.ts) and the power-measured run
- * (host/power/marked-training.ts) both take their orders from here, so the same seed gives the same run.
+ * (not of the previous epoch's order). The epoch plan (epoch-plan.ts) takes every order from here, so
+ * `spintrain train` (trainer.ts), distillation (host/distill/distill-train.ts) and the power-measured run
+ * (host/power/marked-training.ts) train on the same orders: the same seed gives the same run.
  */
 import { Rng } from '../rng.ts';
 

@@ -1,10 +1,12 @@
 /**
  * The training loop on the host: dataset → module (→ device → module) → result.
- * Shuffles each epoch with the run's generator, applies the learning-rate schedule, trains in
- * chunks (for progress), evaluates on the test split, and reports accuracy, time and operations.
+ * The epochs run through the epoch plan (epoch-plan.ts: each epoch's shuffle from the run's seed, the
+ * learning-rate schedule and draw seed by setEpoch, chunks for progress, the kept-fraction control's
+ * windows); here each epoch is evaluated on the test split (and the validation part) and reported:
+ * accuracy, loss, time and operations. trainEpochs serves distillation too (its own step).
  */
 import type { Dataset, Split } from '../data/index.ts';
-import { EpochOrder } from './epoch-order.ts';
+import { moduleStep, runEpochPlan, type TrainStep } from './epoch-plan.ts';
 import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
 import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
@@ -91,63 +93,70 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
   const classesNeeded = config.output === 'sigmoid' && outputs === 1 ? 2 : outputs;
   if (classesNeeded !== data.classes) throw new RangeError(`layout: the dataset ${data.name} has ${data.classes} classes, the output layer has ${outputs} neurons`);
   const engine = opts.engine ?? new SpintrainEngine(config, opts.draws ?? { kind: 'prng' });
-  const trainSplit = engine.loadSplit(data.train);
+  return trainEpochs(engine, data, config, opts, moduleStep(engine, engine.loadSplit(data.train)));
+}
+
+/**
+ * The epochs of a training run on `engine` through the epoch plan (epoch-plan.ts), each step taken by
+ * `step` (the module's loop for `train`, the soft-target step for distillation): after every epoch its
+ * report, the validation and the best epoch, onEpoch and onEpochEnd (the checkpoint); at the end the
+ * best epoch's state restored (with validation) and the run's result. `config` is the result's.
+ */
+export async function trainEpochs(engine: SpintrainEngine, data: Dataset, config: NetworkConfig, opts: TrainOptions, step: TrainStep): Promise<TrainResult> {
   const testSplit = engine.loadSplit(data.test);
   const validationSplit = opts.validation && engine.loadSplit(opts.validation);
-  opts.keptControl?.attach(engine);
+  const control = opts.keptControl;
+  control?.attach(engine);
   let best: { epoch: number; accuracy: number; state: EngineState } | undefined;
-  const orders = new EpochOrder(config.seed, data.train.n);
   const start = opts.startEpoch ?? 0;
-  orders.skip(start);
+  const lossSum = (): number => (step.lossSum ? step.lossSum() : engine.lossSum());
   const curve: CurvePoint[] = [];
   let opsBefore = 0;
   const epochs: EpochReport[] = [];
   let total: OpCounters | undefined;
   let seconds = 0;
   let samples = 0;
-  for (let epoch = start; epoch < opts.epochs; epoch++) {
-    engine.setEpoch(epoch);
-    engine.resetCounters();
-    const order = orders.next();
-    let correct = 0;
-    let trainMs = 0;
-    const recording = opts.curve !== undefined && epoch - start < opts.curve.epochs;
-    const chunk = recording ? opts.curve!.every : (opts.chunk ?? data.train.n);
-    const control = opts.keptControl;
-    control?.startEpoch();
-    const window = control ? control.window : chunk;
-    for (let s = 0; s < order.length; s += chunk) {
-      const done = Math.min(order.length, s + chunk);
-      // windows are aligned to the epoch's start, whatever the chunk: the control acts identically with
+  const recording = (epoch: number): boolean => opts.curve !== undefined && epoch - start < opts.curve.epochs;
+  const n = data.train.n;
+  await runEpochPlan(
+    engine,
+    {
+      seed: config.seed,
+      n,
+      startEpoch: start,
+      epochs: opts.epochs,
+      chunk: (epoch) => (recording(epoch) ? opts.curve!.every : (opts.chunk ?? n)),
+      // the control's windows are aligned to the epoch's start, whatever the chunk: it acts identically with
       // or without a recorded curve
-      for (let w = s; w < done; ) {
-        const end = Math.min(done, (Math.floor(w / window) + 1) * window);
-        const t0 = performance.now();
-        correct += await engine.trainEpoch(trainSplit, order.subarray(w, end));
-        trainMs += performance.now() - t0;
-        if (control && (end % window === 0 || end === order.length)) control.endWindow(engine, engine.counters(), epoch, end);
-        w = end;
-      }
-      if (recording) {
-        curve.push({ samples: samples + done, backwardOps: opsBefore + backwardMulAdd(engine.counters()), testAccuracy: engine.evaluate(testSplit) / data.test.n });
-      }
-      opts.onProgress?.(done + (epoch - start) * order.length, (opts.epochs - start) * order.length, engine.lossSum() / done);
-    }
-    const dt = trainMs / 1000;
-    const report = epochReport(engine, epoch, correct, data.train.n, testSplit, data.test.n, dt);
-    const ops = report.ops;
-    if (validationSplit) {
-      report.validationAccuracy = engine.evaluate(validationSplit) / validationSplit.n;
-      if (!best || report.validationAccuracy > best.accuracy) best = { epoch, accuracy: report.validationAccuracy, state: captureState(engine) };
-    }
-    epochs.push(report);
-    opts.onEpoch?.(report);
-    await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
-    total = total ? addCounters(total, ops) : ops;
-    opsBefore += report.backwardOps;
-    seconds += dt;
-    samples += data.train.n;
-  }
+      window: control?.window,
+    },
+    step,
+    {
+      onEpochStart: () => control?.startEpoch(),
+      onWindow: control && ((epoch, end) => control.endWindow(engine, engine.counters(), epoch, end)),
+      onChunk: (epoch, done) => {
+        if (recording(epoch)) {
+          curve.push({ samples: samples + done, backwardOps: opsBefore + backwardMulAdd(engine.counters()), testAccuracy: engine.evaluate(testSplit) / data.test.n });
+        }
+        opts.onProgress?.(done + (epoch - start) * n, (opts.epochs - start) * n, lossSum() / done);
+      },
+      onEpochEnd: async ({ epoch, correct, seconds: dt }) => {
+        const report = { ...epochReport(engine, epoch, correct, n, testSplit, data.test.n, dt), trainLoss: lossSum() / n };
+        const ops = report.ops;
+        if (validationSplit) {
+          report.validationAccuracy = engine.evaluate(validationSplit) / validationSplit.n;
+          if (!best || report.validationAccuracy > best.accuracy) best = { epoch, accuracy: report.validationAccuracy, state: captureState(engine) };
+        }
+        epochs.push(report);
+        opts.onEpoch?.(report);
+        await opts.onEpochEnd?.(engine, epoch, report.testAccuracy);
+        total = total ? addCounters(total, ops) : ops;
+        opsBefore += report.backwardOps;
+        seconds += dt;
+        samples += n;
+      },
+    },
+  );
   let last = epochs[epochs.length - 1];
   let testAccuracy = last?.testAccuracy ?? 0;
   if (best) {
@@ -169,7 +178,7 @@ export async function train(data: Dataset, config: NetworkConfig, opts: TrainOpt
     curve,
     engine,
     ...(best ? { bestEpoch: best.epoch, validationAccuracy: best.accuracy } : {}),
-    ...(opts.keptControl ? { keptControl: opts.keptControl.report } : {}),
+    ...(control ? { keptControl: control.report } : {}),
   };
 }
 

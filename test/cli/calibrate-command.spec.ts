@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../host/cli.ts';
 import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, calibrateCommand, parseCalibrateArgs, SAMPLES_DEFAULT, SAMPLES_MAX, SAMPLES_MIN } from '../../host/commands/calibrate.ts';
 import { defaultCalibrationOptions, loadCalibration, MAX_ERROR_MIN_DRAWS } from '../../host/device/calibration.ts';
+import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { captureOutput } from '../support/capture-output.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -85,6 +86,8 @@ describe('every error line begins with "spintrain calibrate: "', () => {
     [['--device', 'sim', '--devices', '0'], 2],
     [['--device', 'sim', '--seed', 'nope'], 2],
     [['--device', '/dev/ttySPINTRAIN-NOPE'], 1],
+    [['--device', '/dev/ttySPINTRAIN-NOPE', '--board', 'teensy41'], 2],
+    [['--device', 'sim', '--board', 'uno'], 2],
   ])('%j → exit %i', async (argv, code) => {
     const io = captureOutput();
     expect(await main(['calibrate', ...argv])).toBe(code);
@@ -150,5 +153,24 @@ describe('--device auto (the default)', () => {
     expect(parseCalibrateArgs([]).device).toBe('auto');
     expect(await calibrateCommand(['--device', 'sim', '--devices', '1', '--samples', '64', '--out', join(mkdtempSync(join(tmpdir(), 'spintrain-auto-')), 'c.json')], { findBoard })).toBe(0);
     expect(asked).toBe(1); // sim never looks for a board
+  });
+});
+
+describe('--board: the profile of a port device, from the board registry (default the Uno)', () => {
+  it('defaults to the Uno; takes its id or short name; --devices is bounded by the board', () => {
+    expect(parseCalibrateArgs(['--device', '/dev/ttyFAKE0']).board).toBe(arduinoUno);
+    expect(parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--board', 'arduino-uno']).board).toBe(arduinoUno);
+    expect(parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--board', 'uno', '--devices', '4']).devices).toBe(4);
+    expect(() => parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--devices', '5'])).toThrow('--devices: expected an integer in 1..4');
+    expect(parseCalibrateArgs(['--device', 'sim']).board).toBeUndefined();
+  });
+
+  it('refuses a board J5Mtj cannot drive, and --board with sim, naming the option', () => {
+    expect(() => parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--board', 'rp2040-pico'])).toThrow('--board: expected one of uno, got "rp2040-pico"');
+    expect(() => parseCalibrateArgs(['--device', 'sim', '--board', 'uno'])).toThrow('--board: only applies to a serial port device');
+  });
+
+  it('is in the usage with its default', () => {
+    expect(CALIBRATE_USAGE).toMatch(/--board uno +board profile of a port device \(default uno\)/);
   });
 });

@@ -2,7 +2,7 @@
 // XOR reaches 100 % on ≥ 9 of 10 seeds and Iris ≥ 94 % mean test accuracy over 8 seeded stratified splits;
 // MNIST keeps its defaults; any option given overrides its default. In-process: the train command's
 // parser, then the trainer, as `spintrain train` runs them.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseTrainArgs, TRAIN_USAGE } from '../../host/commands/train.ts';
 import { DEFAULTS_USAGE, datasetKind, defaultLearningRates, trainDefaults } from '../../host/commands/train-defaults.ts';
 import { openDeviceSession } from '../../host/train/device-session.ts';
@@ -66,7 +66,18 @@ describe('the defaults of each kind of data set', () => {
     expect(job.epochs).toBe(20);
     expect(job.compare).toBe('bp');
     expect(parseTrainArgs(['--train-limit', '100', '--test-limit', '10', '--hidden', '256,128']).epochs).toBe(30);
-    expect(parseTrainArgs(['--train-limit', '100', '--test-limit', '10', '--hidden', '256,128', '--pairs', '2']).config.learningRate).toEqual([0.01 * 2 * 0.6, 0.02, 0.1]);
+    expect(parseTrainArgs(['--train-limit', '100', '--test-limit', '10', '--hidden', '256,128', '--draw-pairs', '2']).config.learningRate).toEqual([0.01 * 2 * 0.6, 0.02, 0.1]);
+  });
+
+  it('--pairs, the old name of --draw-pairs, still works and says so in one stderr line', () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const job = parseTrainArgs(['--dataset', 'xor', '--pairs', '4']);
+    expect(job.config.pairs).toBe(4);
+    expect(job.config.learningRate).toEqual(parseTrainArgs(['--dataset', 'xor', '--draw-pairs', '4']).config.learningRate);
+    expect(err.mock.calls.map((c) => String(c[0]))).toEqual(['spintrain train: --pairs is now --draw-pairs\n']);
+    expect(() => parseTrainArgs(['--dataset', 'xor', '--pairs', '2', '--draw-pairs', '2'])).toThrow('--draw-pairs: given more than once (--pairs is its old name)');
+    expect(() => parseTrainArgs(['--dataset', 'xor', '--draw-pairs', '3'])).toThrow('--draw-pairs: expected one of 1, 2, 4, 8, got "3"');
+    err.mockRestore();
   });
 
   it('every option given overrides its default', () => {

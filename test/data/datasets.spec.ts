@@ -8,6 +8,8 @@ import { loadDataset } from '../../host/data/index.ts';
 import { loadIris } from '../../host/data/iris.ts';
 import { loadIdxPair, loadMnist } from '../../host/data/mnist.ts';
 import { loadXor } from '../../host/data/xor.ts';
+import { MAX_FEATURES } from '../../host/data/dataset.ts';
+import { MAX_WIDTH } from '../../host/engine/config.ts';
 import type { Split } from '../../host/data/dataset.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spintrain-ds-'));
@@ -123,5 +125,11 @@ describe('XOR', () => {
     expect(d.test).toEqual(d.train);
     expect(d.test.x).not.toBe(d.train.x);
     expect(loadXor().train.x.every((v) => v === 0 || v === 255)).toBe(true);
+  });
+});
+
+describe('limits', () => {
+  it("a data set's widest sample is the engine's widest layer (data sits below the engine and does not import it)", () => {
+    expect(MAX_FEATURES).toBe(MAX_WIDTH);
   });
 });

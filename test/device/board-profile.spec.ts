@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { validateBoardProfile } from '../../boards/board-profile.ts';
-import { BoardProfileError } from '../../host/device/errors.ts';
+import { BoardProfileError } from '../../boards/errors.ts';
 
 const clone = () => structuredClone(arduinoUno) as unknown as Record<string, any>;
 
@@ -19,6 +19,8 @@ describe('board profiles', () => {
     ['mtj.read.thresholdV', (p: any) => (p.mtj.read.thresholdV = 9)],
     ['energyPj.mtjWrite', (p: any) => delete p.energyPj.mtjWrite],
     ['runtime.kind', (p: any) => (p.runtime = { kind: 'tflm' })],
+    ['firmataPins.serialPins[1]', (p: any) => (p.firmataPins.serialPins[1] = 20)],
+    ['firmataPins.analogBase', (p: any) => (p.firmataPins.analogBase = -1)],
   ])('rejects a bad %s with an error naming the field', (field, mutate) => {
     const p = clone();
     mutate(p);

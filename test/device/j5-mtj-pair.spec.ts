@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { arduinoUno } from '../../boards/arduino-uno.ts';
 import { type BoardProfile, validateBoardProfile } from '../../boards/board-profile.ts';
 import { J5Mtj, type J5Board, type J5Io } from '../../host/device/j5-mtj.ts';
-import { BoardProfileError } from '../../host/device/errors.ts';
+import { BoardProfileError } from '../../boards/errors.ts';
 import { defaultPairIvConfig, drawPairJunctions, pairJunctionVoltage } from '../../host/device/pair-iv-model.ts';
 import { Rng } from '../../host/rng.ts';
 import { mtjPairContract } from './mtj-pair-contract.ts';

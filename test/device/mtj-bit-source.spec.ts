@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate } from '../../host/device/calibration.ts';
+import { calibrate, currentForProbability } from '../../host/device/calibration.ts';
+import { CalibrationFileError, MtjDeviceError } from '../../host/device/errors.ts';
 import { MtjBitSource } from '../../host/device/mtj-bit-source.ts';
 import { SimMtj } from '../../host/device/sim-mtj.ts';
 import type { Calibration } from '../../host/device/calibration.ts';
@@ -103,5 +104,31 @@ describe('MtjBitSource on SimMtj', () => {
     const sim = new SimMtj({ deviceCount: 2 }, 4);
     const cal = { ...bridgeCalibration(sim), boardId: 'arduino-uno' };
     expect(() => new MtjBitSource(sim, cal)).toThrow(/arduino-uno/);
+  });
+
+  it('checks the calibration fits the array for every caller, naming where it came from (CalibrationFileError)', () => {
+    const sim = new SimMtj({ deviceCount: 2 }, 4);
+    const good = bridgeCalibration(sim);
+    const other = { ...good, boardId: 'arduino-uno' };
+    expect(() => new MtjBitSource(sim, other, 'cal.json')).toThrow(new CalibrationFileError('cal.json', 'boardId', `is "arduino-uno" but this device is board "${sim.boardId}" (calibrate this board)`));
+    const extra = { ...good, devices: [...good.devices, { ...good.devices[0], device: 2 }] };
+    expect(() => new MtjBitSource(sim, extra, 'cal.json')).toThrow(`calibration file cal.json: field devices[2].device is 2, but board ${sim.boardId} has 2 devices`);
+    const wide = { ...good, pulseWidthS: sim.limits.maxWidthS * 2 };
+    expect(() => new MtjBitSource(sim, wide)).toThrow(/^calibration file \(in memory\): field pulseWidthS is /);
+    expect(() => new MtjBitSource(sim, other)).toThrow(MtjDeviceError);
+  });
+
+  it("maps p to current with calibration.ts's currentForProbability: the logistic's inverse, clamped to the limits", () => {
+    const sim = new SimMtj({ deviceCount: 2 }, 4);
+    const cal = bridgeCalibration(sim);
+    const src = new MtjBitSource(sim, cal);
+    const d = [...cal.devices].sort((a, b) => a.device - b.device);
+    const { minCurrentA, maxCurrentA } = sim.limits;
+    for (const pQ16 of [-5, 0, 1, 2, 100, 32768, 50000, 65535, 65536, 70000]) {
+      const p = Math.min(65535, Math.max(1, pQ16)) / 65536;
+      const old = Math.min(maxCurrentA, Math.max(minCurrentA, d[1].i50A + Math.log(p / (1 - p)) / d[1].kPerA));
+      expect(src.currentFor(0, 1, pQ16)).toBe(old);
+      expect(src.currentFor(0, 1, pQ16)).toBe(currentForProbability(d[1], p, sim.limits));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOROWITZ_45NM, validateEnergyTable } from '../../host/energy/energy-table.ts';
-import { EnergyTableError } from '../../host/energy/energy-errors.ts';
+import { EnergyTableError } from '../../host/energy/errors.ts';
 
 const base = { intAdd32: 0.1, intMul32: 3.1, intMul16: 1, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 };
 

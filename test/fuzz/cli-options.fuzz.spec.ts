@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliError } from '../../host/commands/cli-error.ts';
+import { CliError } from '../../host/commands/errors.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
 import { parseCalibrateArgs } from '../../host/commands/calibrate.ts';
 import { parseBuildArgs } from '../../host/commands/build.ts';
@@ -51,7 +51,7 @@ const TRAIN: Spec = {
   'label-column': fc.oneof(numeric, garbage, fc.constantFrom('class', '-1', '8193', '-8194')),
   hidden: list, activation: choice('sigmoid', 'tanh', 'relu'), output: choice('softmax', 'sigmoid'), algo: choice('bp', 'pgaf', 'pair'),
   'relu-sampled': 'flag', 'pair-step': numeric, 'trainable-activation': 'flag', 'activation-range': list, teacher: path, temperature: numeric, alpha: numeric,
-  epochs: numeric, lr: list, decay: numeric, momentum: numeric, 'p-floor': numeric, 'delta-clip': numeric, pairs: choice('1', '2', '4', '8'), seed: numeric,
+  epochs: numeric, lr: list, decay: numeric, momentum: numeric, 'p-floor': numeric, 'delta-clip': numeric, 'draw-pairs': choice('1', '2', '4', '8'), seed: numeric,
   normalize: choice('reflect', 'none'), compare: choice('bp', 'none'), 'train-limit': numeric, 'test-limit': numeric, save: path, checkpoint: path, resume: path, json: 'flag', report: path,
   device: choice('prng', 'sim', '/dev/ttyFUZZ0'), calibration: path, board: choice('uno'),
 };

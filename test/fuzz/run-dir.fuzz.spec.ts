@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalibrationFileError } from '../../host/device/errors.ts';
-import { RunDirError } from '../../host/power/power-errors.ts';
+import { RunDirError } from '../../host/power/errors.ts';
 import { buildReportHtml } from '../../host/report/report-html.ts';
 import { readRunDir, RUN_FILES, type RunDir } from '../../host/report/run-dir.ts';
 import {

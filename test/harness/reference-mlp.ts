@@ -14,6 +14,7 @@
  */
 import { Rng } from '../../host/rng.ts';
 import { DEFAULT_PAIR_STEP, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm } from '../../host/engine/config.ts';
+import { initialDrawSeed } from '../../host/engine/draw-seed.ts';
 
 /** Supplies draws for hidden layer h (0-based): out[j·draws + d] ∈ {0, 1}, P(1) = probs[j]. */
 export type FloatBitSource = (hidden: number, probs: Float64Array, draws: number, out: Uint8Array) => void;
@@ -63,7 +64,7 @@ export class ReferenceMlp {
   private readonly draw: FloatBitSource;
   readonly counters: ReferenceCounters;
 
-  /** Glorot/He uniform init (initRange) from Rng(seed) unless weights are given; draws from Rng(seed ^ 0x5bd1e995) unless a source is given. */
+  /** Glorot/He uniform init (initRange) from Rng(seed) unless weights are given; draws from Rng(initialDrawSeed(seed)) unless a source is given. */
   constructor(
     config: NetworkConfig<TrainingAlgorithm>,
     init?: { weights: Float64Array[]; biases: Float64Array[]; slopes?: Float64Array[]; shifts?: Float64Array[] },
@@ -104,7 +105,7 @@ export class ReferenceMlp {
     const maxW = Math.max(...n);
     this.nzIdx = new Int32Array(maxW);
     this.nzVal = new Float64Array(maxW);
-    const drawRng = new Rng((config.seed ^ 0x5bd1e995) >>> 0);
+    const drawRng = new Rng(initialDrawSeed(config.seed));
     this.draw =
       bits ??
       ((_h, probs, draws, out) => {

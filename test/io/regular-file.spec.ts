@@ -18,7 +18,7 @@ import { loadCheckpoint } from '../../host/engine/checkpoint.ts';
 import { WeightsFileError } from '../../host/io/errors.ts';
 import { readRegularFile, readRegularFileSync, RegularFileError } from '../../host/io/regular-file.ts';
 import { loadWeights } from '../../host/io/weights-file.ts';
-import { RunDirError } from '../../host/power/power-errors.ts';
+import { RunDirError } from '../../host/power/errors.ts';
 import { readRunDir } from '../../host/report/run-dir.ts';
 import { captureOutput } from '../support/capture-output.ts';
 

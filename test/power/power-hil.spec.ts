@@ -17,7 +17,7 @@ import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
 import { PinEdgeLog } from '../harness/uno/pin-edge-log.ts';
 import { measureTrainingPower } from '../../host/power/measured-training.ts';
 import type { PowerClock } from '../../host/power/power-clock.ts';
-import { PowerSensorError } from '../../host/power/power-errors.ts';
+import { PowerSensorError } from '../../host/power/errors.ts';
 
 const MARKER_PIN = 7;
 /** Stated tolerance of the measured phase energies against the exact ones. */

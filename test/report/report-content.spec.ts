@@ -16,7 +16,7 @@ import { lineChart } from '../../host/report/report-plots.ts';
 import { readRunDir, type RunDir, type RunRecord } from '../../host/report/run-dir.ts';
 import { validateRunRecord } from '../../host/report/run-record-schema.ts';
 import { energyText } from '../../host/report/run-summary.ts';
-import { RunDirError } from '../../host/power/power-errors.ts';
+import { RunDirError } from '../../host/power/errors.ts';
 import { writeValidRunDir } from '../fuzz/run-dir-fixture.ts';
 
 let root = '';
@@ -204,15 +204,24 @@ describe('energy table label (item 4)', () => {
     expect(configRow(html, 'board')).toBe(`${arduinoUno.name} on ${full.power!.port}`);
   });
 
+  it('a measured run is on the board power.json names: one without a profile is said so, never labelled as run.json\'s board', async () => {
+    expect(full.run.boardId).toBe('arduino-uno');
+    const html = await buildReportHtml({ ...full, power: { ...full.power!, boardId: 'mystery-board' } });
+    expect(configRow(html, 'board')).toBe(`&quot;mystery-board&quot; on ${full.power!.port}`);
+    expect(configRow(html, 'energy table')).toBe('45 nm CMOS (Horowitz, ISSCC 2014) with SOT-MTJ estimates — the default: board &quot;mystery-board&quot; has no known profile');
+    expect(html).not.toContain(arduinoUno.name);
+    expect(html).toContain('(45 nm default table, log scale)');
+  });
+
   it('a board id without a profile is priced with the default table, and says so', () => {
-    const t = reportEnergyTable(runHost({ ...full.run, boardId: 'mystery-board', config: { ...full.run.config, device: '/dev/ttyUSB3' } }), 'mystery-board');
+    const t = reportEnergyTable(runHost({ ...full.run, boardId: 'mystery-board', config: { ...full.run.config, device: '/dev/ttyUSB3' } }));
     expect(t.table).toBe(HOROWITZ_45NM);
     expect(t.label).toBe('45 nm CMOS (Horowitz, ISSCC 2014) with SOT-MTJ estimates — the default: board "mystery-board" has no known profile');
   });
 
   it('a board whose table differs from the default is not called the 45 nm table', () => {
-    const host = { kind: 'board' as const, port: '/dev/x', board: { ...arduinoUno, id: 'other', name: 'Other board', energyPj: { ...arduinoUno.energyPj, intMul32: 1 } } };
-    const t = reportEnergyTable(host, 'other');
+    const host = { kind: 'board' as const, port: '/dev/x', boardId: 'other', board: { ...arduinoUno, id: 'other', name: 'Other board', energyPj: { ...arduinoUno.energyPj, intMul32: 1 } } };
+    const t = reportEnergyTable(host);
     expect(t.label).toBe('Other board profile’s table');
     expect(t.table.intMul32).toBe(1);
   });

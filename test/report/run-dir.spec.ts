@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../host/cli.ts';
 import { CalibrationFileError } from '../../host/device/errors.ts';
-import { RunDirError } from '../../host/power/power-errors.ts';
+import { RunDirError } from '../../host/power/errors.ts';
 import { buildReportHtml } from '../../host/report/report-html.ts';
 import { readRunDir, RUN_FILES, writeRunRecord, type RunDir } from '../../host/report/run-dir.ts';
 import { FileWriteError } from '../../host/io/write-error.ts';

@@ -20,7 +20,7 @@ typedef struct {
   int32_t decay_q16;                    /* lr(e) = lr0 / (1 + d·e), d · 65536           */
   int32_t probability_floor_q16;        /* ε · 65536: p clamped to [ε, 1 − ε]          */
   int32_t delta_clip_q24;               /* c · 2^24: hidden δ clamped to [−c, c], 0 off */
-  int32_t pair_step_q16;                /* pair: Δz · 65536 (setPairStep); 0 = the module's default 1/16 */
+  int32_t pair_step_q16;                /* pair: Δz · 65536 (setPairStep); 0 = 0.1, ST_MTJ_PAIR_STEP_DEFAULT_Q16 */
   int32_t lr_q16[ST_MAX_LAYERS - 1];    /* per weight layer, η · 65536                  */
   uint32_t seed;                        /* initWeights(seed); draws: rngSeed(seed ^ 0x5bd1e995) */
   uint32_t linear_memory_limit;         /* bytes of linear memory the board gives the module */

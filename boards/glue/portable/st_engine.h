@@ -47,7 +47,20 @@ typedef struct st_engine {
   const char *runtime;
 } st_engine;
 
-/* Plan regions (regionPtr). */
-enum { ST_REGION_W = 0, ST_REGION_B = 1, ST_REGION_VW = 2, ST_REGION_VB = 3, ST_REGION_A = 4 };
+/* Plan regions (regionPtr(region, k); assembly/plan.ts): per weight layer k W, B, VW, VB; per layer k
+ * A, Z, D, P, BITS, SLOPE, SHIFT. */
+enum {
+  ST_REGION_W = 0,     /* weights, n[k+1] × n[k] i32 Q24                               */
+  ST_REGION_B = 1,     /* biases, n[k+1] i32 Q24                                        */
+  ST_REGION_VW = 2,    /* momentum velocities of W (with momentum only)                 */
+  ST_REGION_VB = 3,    /* momentum velocities of B (with momentum only)                 */
+  ST_REGION_A = 4,     /* activations, n[k] i32 Q16 (k = 0: the input)                  */
+  ST_REGION_Z = 5,     /* pre-activations, n[k] i32 Q16 (k ≥ 1)                         */
+  ST_REGION_D = 6,     /* deltas, n[k] i32 Q24 (k ≥ 1; see plan.ts for its other uses)  */
+  ST_REGION_P = 7,     /* draw probabilities Q16, hidden layers (pair: the derivative)  */
+  ST_REGION_BITS = 8,  /* draws u8 (pair: V1, V2 i32 Q16), hidden layers               */
+  ST_REGION_SLOPE = 9, /* trainable activation slopes k_j Q24, hidden layers           */
+  ST_REGION_SHIFT = 10 /* trainable activation shifts c_j Q24, hidden layers           */
+};
 
 #endif

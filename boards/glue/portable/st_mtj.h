@@ -41,8 +41,10 @@ const char *st_draw_source(const st_config *cfg);
 /* Import body shared by all runtime adapters; returns ST_OK, or ST_ERR_BOUNDS / ST_ERR_NO_PAIRS (the adapter then traps). */
 int st_mtj_sample(uint8_t *mem, uint32_t mem_size, int32_t hidden, int32_t count, int32_t probs, int32_t bits, int32_t draws);
 
-/* The module's pair step until st_mtj_configure (assembly/pair-gradient.ts: Δz = 1/16). */
-#define ST_MTJ_PAIR_STEP_DEFAULT_Q16 4096
+/* The default pair step Δz = 0.1 in Q16, round(0.1 · 65536): the host's DEFAULT_PAIR_STEP
+ * (host/engine/config.ts). st_session_open gives it to the module (setPairStep) and to
+ * st_mtj_configure when the config has no step. */
+#define ST_MTJ_PAIR_STEP_DEFAULT_Q16 6554
 
 /* Called by st_session_open: the layout (for st_mtj_hidden_index) and the pair step Δz the module uses (Q16). */
 void st_mtj_configure(const int32_t *layout, uint32_t layers, int32_t pair_step_q16);

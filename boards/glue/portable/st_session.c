@@ -2,6 +2,7 @@
 #include "st_errors.h"
 #include "st_weights.h"
 #include "st_mtj.h"
+#include "st_draw_seed.h"
 
 static int call(const st_engine *e, st_export fn, const int32_t *args, int32_t *result) {
   int32_t r = 0;
@@ -54,12 +55,14 @@ int st_session_open(st_session *s, const st_engine *e, const st_config *cfg) {
   TRY(setup(e, ST_FN_SET_PROBABILITY_FLOOR, &cfg->probability_floor_q16));
   TRY(setup(e, ST_FN_SET_DELTA_CLIP, &cfg->delta_clip_q24));
   /* host order (engine-setup.ts): … setDeltaClip · setPairStep · setTemperature(1) · initWeights; the
-   * temperature stays the module's 1 on a board. A config without a step keeps the module's 1/16. */
-  if (cfg->pair_step_q16 != 0) TRY(setup(e, ST_FN_SET_PAIR_STEP, &cfg->pair_step_q16));
-  st_mtj_configure(cfg->layout, cfg->layers, cfg->pair_step_q16);
+   * temperature stays the module's 1 on a board. A config without a step (0) gets the host's default,
+   * ST_MTJ_PAIR_STEP_DEFAULT_Q16 (0.1), as the host's setup does. */
+  int32_t pair_step_q16 = cfg->pair_step_q16 != 0 ? cfg->pair_step_q16 : ST_MTJ_PAIR_STEP_DEFAULT_Q16;
+  TRY(setup(e, ST_FN_SET_PAIR_STEP, &pair_step_q16));
+  st_mtj_configure(cfg->layout, cfg->layers, pair_step_q16);
   int32_t seed = (int32_t)cfg->seed;
   TRY(setup(e, ST_FN_INIT_WEIGHTS, &seed));
-  int32_t draws_seed = (int32_t)(cfg->seed ^ 0x5bd1e995u);
+  int32_t draws_seed = (int32_t)st_initial_draw_seed(cfg->seed);
   return call(e, ST_FN_RNG_SEED, &draws_seed, 0);
 }
 
@@ -99,7 +102,7 @@ void st_session_set_epoch(st_session *s, uint32_t epoch) {
   int32_t e = (int32_t)epoch;
   call(s->engine, ST_FN_SET_EPOCH, &e, 0);
   /* As SpintrainEngine.setEpoch: each epoch's draws start from their own seed (resumable runs). */
-  int32_t draws_seed = (int32_t)((s->cfg->seed ^ 0x5bd1e995u) * 0x9e3779b1u + epoch);
+  int32_t draws_seed = (int32_t)st_epoch_draw_seed(s->cfg->seed, epoch);
   call(s->engine, ST_FN_RNG_SEED, &draws_seed, 0);
   s->epoch = epoch;
   s->steps = s->correct = 0;

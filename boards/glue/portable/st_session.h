@@ -3,8 +3,8 @@
  * SpintrainEngine's constructor) call for call, so a board starting from the same config and seed
  * holds bit-identical weights to the host:
  *   layoutSet(k, n[k]) · configure(…) · sizeofTrainingMemory() · scheduleTrainingMemory(align8(heapBase()))
- *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · setDeltaClip(c) · setPairStep(Δz)
- *   initWeights(seed) · rngSeed(seed ^ 0x5bd1e995)
+ *   setLearningRate(l, η_l) · setDecay(d) · setProbabilityFloor(ε) · setDeltaClip(c) · setPairStep(Δz, default 0.1)
+ *   initWeights(seed) · rngSeed(seed ^ 0x5bd1e995)   (the draw seeds: st_draw_seed.h)
  * (setActivationRange and setTemperature are not replayed: a board trains without a trainable
  * activation and at temperature 1, the module's default.) The pair step and the layout also go to
  * st_mtj_configure, which serves the pair reads (env.mtj_sample with draws = 0).

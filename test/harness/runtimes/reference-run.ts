@@ -27,11 +27,6 @@ export interface RunResult {
   secondsPerSample: number;
 }
 
-/** The draw seed SpintrainEngine.setEpoch gives epoch e: (seed ^ 0x5bd1e995) · 0x9e3779b1 + e (mod 2^32). */
-export function epochDrawSeed(seed: number, epoch: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch) >>> 0;
-}
-
 export function drawsOf(run: TrainingRun): Draws {
   if (run.draws === 'sim-hal-pair') {
     const n = run.network;

@@ -13,7 +13,8 @@ import { instantiateEngine, Region, type Parameters } from '../../../host/engine
 import { DeployError } from '../../../host/deploy/errors.ts';
 import { configureArgs, tuningCalls } from '../../../host/engine/engine-setup.ts';
 import { measureTrainingMemory } from '../../../host/deploy/board-module.ts';
-import { epochDrawSeed, type TrainingRun } from './reference-run.ts';
+import { epochDrawSeed } from '../../../host/engine/draw-seed.ts';
+import type { TrainingRun } from './reference-run.ts';
 
 const wastBytes = (b: Uint8Array): string => Array.from(b, (x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
 const align8 = (x: number): number => Math.ceil(x / 8) * 8;
