@@ -56,6 +56,12 @@ export async function buildReportHtml(r: RunDir): Promise<string> {
       acc.length ? await lineChart('Accuracy per epoch', 'epoch', 'accuracy', [...acc, ...base], { dashed: [...new Set(base.map((p) => p.series))] }) : note('no epoch was trained'),
     ),
   );
+  // Training loss per epoch (run.json since issue 13): the module's sum over the epoch's steps, each before its update.
+  const loss: SeriesPoint[] = run.perEpoch.flatMap((e) => (e.trainLoss === undefined ? [] : [{ x: e.epoch + 1, y: e.trainLoss, series: 'train' }]));
+  if (loss.length) {
+    const what = c.output === 'softmax' ? 'cross-entropy [nats]' : '½ Σ (a − y)²';
+    panels.push(panel('Training loss per epoch', await lineChart('Mean training loss per epoch (each sample before its update)', 'epoch', what, loss, { percent: false, format: '.3~f' })));
+  }
   // Learning curve.
   const curve = run.curve.map((p) => ({ x: p.samples, y: p.testAccuracy, series: 'test accuracy' }));
   panels.push(

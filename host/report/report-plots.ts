@@ -32,6 +32,8 @@ export interface LineChartOptions {
   percent?: boolean;
   /** Series drawn dashed (reference series such as a baseline); the legend draws them dashed too. */
   dashed?: readonly string[];
+  /** d3 format of the y labels on a linear axis (default '~s', SI prefixes). */
+  format?: string;
 }
 
 /** Dash pattern [px on, px off] of a dashed series; [1, 0] is solid. */
@@ -57,7 +59,7 @@ export function lineChart(title: string, xTitle: string, yTitle: string, values:
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: xTitle, tickMinStep: 1 },
-      axis ? { orient: 'left', scale: 'y', title: yTitle, values: axis.values, format: axis.format } : { orient: 'left', scale: 'y', title: yTitle, format: '~s' },
+      axis ? { orient: 'left', scale: 'y', title: yTitle, values: axis.values, format: axis.format } : { orient: 'left', scale: 'y', title: yTitle, format: options.format ?? '~s' },
     ],
     legends: [
       {

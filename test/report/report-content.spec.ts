@@ -110,6 +110,18 @@ describe('percent axis (issue 13, item 1)', () => {
   });
 });
 
+describe('the training loss per epoch', () => {
+  it('is drawn from run.json\'s perEpoch[].trainLoss with labels in nats, and left out for a record without it', async () => {
+    const r = pcRun((run) => run.perEpoch.forEach((e, i) => (e.trainLoss = 0.9 / (i + 1))));
+    const svg = panelSvg(await buildReportHtml(r), 'Training loss per epoch');
+    const labels = tickLabels(svg, "Y-axis titled 'cross-entropy [nats]'");
+    expect(labels.length).toBeGreaterThan(2);
+    for (const l of labels) expect(l).toMatch(/^\d+(\.\d{1,3})?$/); // plain decimals, not SI prefixes such as 450m
+    const old = pcRun((run) => run.perEpoch.forEach((e) => delete e.trainLoss));
+    expect(await buildReportHtml(old)).not.toContain('Training loss per epoch');
+  });
+});
+
 describe('bp baseline in the accuracy chart (item 2)', () => {
   it('run.json keeps the baseline test accuracy per epoch, and the chart draws it dashed as "bp baseline (test)"', async () => {
     expect(full.run.compare?.perEpoch?.map((e) => e.epoch)).toEqual([0, 1]);

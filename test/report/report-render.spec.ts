@@ -98,9 +98,9 @@ describe.skipIf(skip)('spintrain report in headless chromium', () => {
     const r = await render('pgaf');
     checkPanels(r);
     expect(r.panels.map((p) => p.title)).toEqual([
-      'Configuration', 'Accuracy per epoch', 'Learning curve', 'Kept-gradient fraction', 'Operations per phase', 'Estimated energy per phase', 'MTJ calibration',
+      'Configuration', 'Accuracy per epoch', 'Training loss per epoch', 'Learning curve', 'Kept-gradient fraction', 'Operations per phase', 'Estimated energy per phase', 'MTJ calibration',
     ]);
-    for (const t of ['Accuracy per epoch', 'Learning curve', 'Kept-gradient fraction', 'Operations per phase', 'Estimated energy per phase']) {
+    for (const t of ['Accuracy per epoch', 'Training loss per epoch', 'Learning curve', 'Kept-gradient fraction', 'Operations per phase', 'Estimated energy per phase']) {
       expect(r.panels.find((p) => p.title === t)!.svgs, t).toBeGreaterThan(0);
     }
     expect(r.text).toMatch(/backward energy/);
