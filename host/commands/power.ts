@@ -148,8 +148,8 @@ async function runRecordOf(m: MeasuredTraining, data: Dataset, config: NetworkCo
   const engine = new SpintrainEngine(otherConfig, { kind: 'prng' });
   const split = engine.loadSplit(data.train);
   engine.resetCounters();
-  // As it has always run: the first epoch's order repeated, no setEpoch (the measured run reshuffles every epoch).
-  const plan = { seed: config.seed, n: split.n, epochs: Math.ceil(m.samples / split.n), samples: m.samples, orders: 'first-repeated', epochStart: 'none' } as const;
+  // The measured run's schedule (marked-training.ts): each epoch reshuffled and set, counters summed over the samples.
+  const plan = { seed: config.seed, n: split.n, epochs: Math.ceil(m.samples / split.n), samples: m.samples, epochStart: 'set-epoch' } as const;
   await runEpochPlan(engine, plan, moduleStep(engine, split));
   const otherOps = engine.counters();
   engine.freeSplits();

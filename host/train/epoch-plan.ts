@@ -5,7 +5,7 @@
  * the plan is given:
  *  - the order of each epoch: EpochOrder (epoch-order.ts) from the run's seed, a fresh shuffle per
  *    epoch, the orders of epochs before `startEpoch` drawn and skipped (a resumed run continues
- *    bit for bit); or epoch 0's order again every epoch (`orders: 'first-repeated'`);
+ *    bit for bit);
  *  - what starts an epoch on the engine: setEpoch(e) (the learning-rate decay and the epoch's draw
  *    seed) and resetCounters (the epoch's counters and loss), setEpoch only, or nothing;
  *  - how far it runs: whole epochs up to `epochs`, or `samples` steps (the last epoch cut short);
@@ -45,11 +45,6 @@ export interface EpochPlan {
   epochs: number;
   /** Stop after this many steps (counted from startEpoch), even within an epoch. Default: whole epochs. */
   samples?: number;
-  /**
-   * 'reshuffled' (default): each epoch's own order from EpochOrder. 'first-repeated': epoch 0's order
-   * every epoch (the power command's comparison run, which has always trained so).
-   */
-  orders?: 'reshuffled' | 'first-repeated';
   /**
    * What starts an epoch on the engine. 'set-epoch-and-reset' (default): setEpoch(e), then
    * resetCounters(); 'set-epoch': setEpoch(e) only (counters run on over the epochs); 'none'.
@@ -98,9 +93,7 @@ export async function runEpochPlan(engine: SpintrainEngine, plan: EpochPlan, ste
   const start = plan.startEpoch ?? 0;
   const limit = plan.samples ?? Infinity;
   const orders = new EpochOrder(plan.seed, n);
-  let first: Int32Array | undefined;
-  const nextOrder = plan.orders === 'first-repeated' ? () => (first ??= orders.next()) : () => orders.next();
-  if (plan.orders !== 'first-repeated') orders.skip(start);
+  orders.skip(start);
   const epochStart = plan.epochStart ?? 'set-epoch-and-reset';
   let correctAll = 0;
   let taken = 0;
@@ -108,7 +101,7 @@ export async function runEpochPlan(engine: SpintrainEngine, plan: EpochPlan, ste
   for (let epoch = start; epoch < plan.epochs && taken < limit; epoch++) {
     if (epochStart !== 'none') engine.setEpoch(epoch);
     if (epochStart === 'set-epoch-and-reset') engine.resetCounters();
-    const order = nextOrder();
+    const order = orders.next();
     step.startEpoch?.(epoch);
     hooks.onEpochStart?.(epoch);
     begun++;
