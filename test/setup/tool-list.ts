@@ -27,6 +27,13 @@ export const SYSTEM_TOOLS = {
   armGcc: { purpose: 'cross-compile for Cortex-M', probe: 'arm-none-eabi-gcc', aptPackage: 'gcc-arm-none-eabi' },
   armNewlib: { purpose: 'C library for Cortex-M (newlib, nano specs)', probe: '/usr/lib/arm-none-eabi/newlib/thumb/v7-m/nofp/libc_nano.a', aptPackage: 'libnewlib-arm-none-eabi' },
   qemuArm: { purpose: 'emulate an MPS2-AN385 Cortex-M3 board', probe: 'qemu-system-arm', aptPackage: 'qemu-system-arm' },
+  avrGcc: { purpose: 'compile spintrain’s own Uno firmware (boards/firmware/uno)', probe: 'avr-gcc', aptPackage: 'gcc-avr' },
+  avrLibc: { purpose: 'C library and device headers for the ATmega328P', probe: '/usr/lib/avr/include/avr/io.h', aptPackage: 'avr-libc' },
+  arduinoCoreAvr: {
+    purpose: 'the Arduino AVR core (Serial, analogRead, analogWrite, Wire) the Uno firmware links',
+    probe: '/usr/share/arduino/hardware/arduino/avr/cores/arduino/Arduino.h',
+    aptPackage: 'arduino-core-avr',
+  },
   chromium: { purpose: 'render the run report headless (playwright-core)', probe: '/usr/bin/chromium', aptPackage: 'chromium' },
   sklearnData: {
     purpose: 'scikit-learn’s bundled data sets (digits, wine, breast cancer) for the training benchmark',

@@ -5,6 +5,9 @@
  *   const hil = await startEmulatedUno();                  // boots StandardFirmata
  *   const mtj = new J5Mtj({ profile: hil.profile, port: hil.port, clock: hil.clock });
  *   await mtj.open(); … await mtj.close(); hil.stop();
+ *
+ * `firmware: 'spintrain'` boots spintrain's own firmware instead (boards/firmware/uno, built from source and
+ * cached by test/harness/uno/build-firmware.ts): Firmata-compatible plus the MTJ_SAMPLE sysex command.
  */
 import type { BoardProfile } from '../../../boards/board-profile.ts';
 import { arduinoUno } from '../../../boards/arduino-uno.ts';
@@ -12,6 +15,7 @@ import type { DeviceClock } from '../../../host/device/device-clock.ts';
 import type { SimMtjConfig } from '../../../host/device/sim-mtj.ts';
 import { EmulatedMtjCircuit } from './emulated-mtj-circuit.ts';
 import { EmulatedSerialPort } from './emulated-serial-port.ts';
+import { buildUnoFirmware } from './build-firmware.ts';
 import { loadFirmataHex } from './firmata-hex.ts';
 import { UnoEmulator, type UnoEmulatorOptions } from './uno-emulator.ts';
 
@@ -19,6 +23,8 @@ export interface EmulatedUnoOptions extends UnoEmulatorOptions {
   profile?: BoardProfile;
   /** Firmware (Intel HEX text). Default the genuine StandardFirmata (fetched and cached). */
   hex?: string;
+  /** Which firmware to boot when `hex` is not given. Default 'standard-firmata'. */
+  firmware?: 'standard-firmata' | 'spintrain';
   /** Seed of the simulated junctions. */
   seed?: number;
   simConfig?: Partial<SimMtjConfig>;
@@ -38,7 +44,7 @@ export interface EmulatedUno {
 
 export async function startEmulatedUno(options: EmulatedUnoOptions = {}): Promise<EmulatedUno> {
   const profile = options.profile ?? arduinoUno;
-  const hex = options.hex ?? (await loadFirmataHex());
+  const hex = options.hex ?? (options.firmware === 'spintrain' ? (await buildUnoFirmware()).hex : await loadFirmataHex());
   const emulator = new UnoEmulator(hex, options);
   const circuit = new EmulatedMtjCircuit(emulator, profile, options.simConfig, options.seed ?? 1);
   const port = new EmulatedSerialPort(emulator, options.path);
