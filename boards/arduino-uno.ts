@@ -33,5 +33,8 @@ export const arduinoUno: BoardProfile = {
   powerSensor: { kind: 'ina219', i2cAddress: 0x40, sdaPin: 'A4', sclPin: 'A5', shuntOhm: 0.1 },
   // D0–D13, then A0–A5 as 14–19; D0/D1 carry the serial link (ATmega328P datasheet, StandardFirmata)
   firmataPins: { digitalPins: 20, serialPins: [0, 1], analogBase: 14 },
+  // optiboot (STK500v1 at 115200 baud) in the top 512 bytes; USB: Arduino's 16U2 (Uno R3, R2, SMD), and the
+  // CH340 of common clones
+  flash: { firmware: 'uno', avrdudePart: 'atmega328p', programmer: 'arduino', baud: 115200, sketchFlashBytes: 32768 - 512, usbIds: ['2341:0043', '2341:0001', '2a03:0043', '2341:0243', '1a86:7523'] },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

@@ -105,7 +105,24 @@ export interface BoardProfile {
   powerSensor?: PowerSensor;
   /** A Firmata board's pin numbering (host-tethered boards): how the host names its pins. */
   firmataPins?: FirmataPins;
+  /** How `spintrain flash` writes spintrain's own firmware to the board (absent: the command refuses it). */
+  flash?: FlashSpec;
   energyPj: EnergyTablePj;
+}
+
+/** avrdude's view of a board `spintrain flash` can write (boards/firmware/<firmware>/). */
+export interface FlashSpec {
+  /** The firmware's folder under boards/firmware/. */
+  firmware: 'uno';
+  /** avrdude -p (the MCU; avrdude also checks its signature before writing). */
+  avrdudePart: string;
+  /** avrdude -c (the bootloader's protocol) and -b (its baud rate). */
+  programmer: string;
+  baud: number;
+  /** Flash a sketch may use [bytes] (without the bootloader). */
+  sketchFlashBytes: number;
+  /** USB vendor:product ids (lowercase hex) of the board's serial adapters; a listed port with other ids is refused. */
+  usbIds: string[];
 }
 
 /** Firmata's pin numbers on a board: digital pins 0..digitalPins−1, the analog pins from analogBase on. */
@@ -248,6 +265,16 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     if (!Array.isArray(f.serialPins)) fail('firmataPins.serialPins', 'must be an array of pin numbers');
     (f.serialPins as unknown[]).forEach((v, i) => int(v, `firmataPins.serialPins[${i}]`, 0, n - 1));
     int(f.analogBase, 'firmataPins.analogBase', 0, n - 1);
+  }
+  if (b.flash !== undefined) {
+    const f = obj(b.flash, 'flash');
+    if (f.firmware !== 'uno') fail('flash.firmware', 'must be "uno" (the one firmware in boards/firmware/)');
+    str(f.avrdudePart, 'flash.avrdudePart');
+    str(f.programmer, 'flash.programmer');
+    int(f.baud, 'flash.baud', 300, 4_000_000);
+    int(f.sketchFlashBytes, 'flash.sketchFlashBytes', 1, (b.memory as { flashBytes: number }).flashBytes);
+    if (!Array.isArray(f.usbIds)) fail('flash.usbIds', 'must be an array of "vvvv:pppp" ids');
+    (f.usbIds as unknown[]).forEach((v, i) => (typeof v === 'string' && /^[0-9a-f]{4}:[0-9a-f]{4}$/.test(v) ? v : fail(`flash.usbIds[${i}]`, `must be "vvvv:pppp" in lowercase hex, got ${JSON.stringify(v)}`)));
   }
   const e = obj(b.energyPj, 'energyPj');
   for (const k of ['intAdd32', 'intMul32', 'intMul16', 'sramRead32', 'flashRead32', 'mtjWrite', 'mtjRead']) pos(e[k], `energyPj.${k}`);

@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./commands/eval.ts').then((m) => ({ run: m.evalCommand, usage: m.EVAL_USAGE })),
   predict: () => import('./commands/predict.ts').then((m) => ({ run: m.predictCommand, usage: m.PREDICT_USAGE })),
   ports: () => import('./commands/ports.ts').then((m) => ({ run: (argv) => m.portsCommand(argv), usage: m.PORTS_USAGE })),
+  board: () => import('./commands/board.ts').then((m) => ({ run: (argv) => m.boardCommand(argv), usage: m.BOARD_USAGE })),
+  flash: () => import('./commands/flash.ts').then((m) => ({ run: (argv) => m.flashCommand(argv), usage: m.FLASH_USAGE })),
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

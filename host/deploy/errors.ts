@@ -7,7 +7,6 @@ export class DeployError extends Error {
   }
 }
 
-/** `--board` names no known board. */
 /** An unknown board (boards/errors.ts, below the host; re-exported for the build's callers). */
 export { UnknownBoardError } from '../../boards/errors.ts';
 
@@ -63,3 +62,13 @@ export class ToolFailedError extends DeployError {
     super(`${tool} failed:\n${output.slice(-4000)}`);
   }
 }
+
+/** The Uno firmware could not be built from source (a tool or the Arduino core missing, a compile error). */
+export class FirmwareBuildError extends DeployError {
+  constructor(readonly reason: string) {
+    super(`cannot build the Uno firmware: ${reason}`);
+  }
+}
+
+/** `spintrain flash` refused or failed: the message names the port (or file) and why. */
+export class FlashError extends DeployError {}

@@ -10,6 +10,8 @@
  *   - on Linux, its major number's driver (/proc/devices) must be a tty driver (tty, ttyS, ttyACM, ttyUSB,
  *     pts, /dev/tty, rfcomm, ...): /dev/null, /dev/zero and /dev/urandom belong to "mem" and are refused.
  *     Where /proc/devices cannot be read, a character device is accepted and the open decides.
+ *     Pseudo-terminals (slaves: major 136–143, driver "pts") are serial ports here: a board bridged by socat
+ *     or reached over the network appears as one (`spintrain board --port`).
  *   - on Windows a COMn name is accepted as is (no file to stat).
  */
 import { readFileSync, statSync } from 'node:fs';

@@ -24,3 +24,16 @@ export class InvalidWeightsError extends Error {
     this.field = field;
   }
 }
+
+/** An Intel HEX file that does not decode: the message names the file, the line and what is wrong. */
+export class IntelHexError extends Error {
+  override name = 'IntelHexError';
+
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`${file}: line ${line}: ${reason}`);
+  }
+}

@@ -2,7 +2,7 @@
 // exit codes, messages naming the option / port / file, and never a stack trace or a hang (issue 11).
 // The spawns run all at once; the executable is the esbuild bundle (build/cli/, `npm run build:cli`).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,12 +66,15 @@ const CASES = {
   help: ['--help'],
   powerHelp: ['power', '--help'],
   algo: ['train', '--dataset', 'xor', '--algo', 'foo'],
+  flashBoard: ['flash', '--board', 'esp32', '--port', '/dev/null'],
+  flashHex: ['flash', '--dry-run', '--hex', join(dir, 'damaged.hex')],
 } satisfies Record<string, string[]>;
 
 const runs = {} as Record<keyof typeof CASES, Run>;
 
 beforeAll(async () => {
   unoCalibration(unoCal);
+  writeFileSync(join(dir, 'damaged.hex'), ':0400000001020304F3\n:00000001FF\n');
   const names = Object.keys(CASES) as (keyof typeof CASES)[];
   const results = await Promise.all(names.map((n) => spintrain(CASES[n])));
   names.forEach((n, i) => (runs[n] = results[i]));
@@ -87,6 +90,11 @@ function expectRefusal(r: Run, code: 1 | 2, message: string): void {
 }
 
 describe('spintrain, the executable', () => {
+  it('flash: a board without spintrain firmware is an argument error naming --board (2); a damaged --hex names the file and line (1); nothing is opened', () => {
+    expectRefusal(runs.flashBoard, 2, 'spintrain flash: --board: esp32-devkitc has no spintrain firmware to flash');
+    expectRefusal(runs.flashHex, 1, `spintrain flash: ${join(dir, 'damaged.hex')}: line 1: checksum does not match`);
+  });
+
   it('build --wasm FILE: the compiler no longer reads --wasm from the command line; a module not built by spintrain build is a file error (1)', () => {
     expectRefusal(runs.buildWasm, 1, 'spintrain build: build/spintrain.wasm: spintrain.build: missing: not a module built by spintrain build');
   });

@@ -9,6 +9,8 @@ import { EVAL_OPTIONS } from '../../host/commands/eval.ts';
 import { PREDICT_OPTIONS } from '../../host/commands/predict.ts';
 import { PORTS_OPTIONS } from '../../host/commands/ports.ts';
 import { CALIBRATE_OPTIONS } from '../../host/commands/calibrate.ts';
+import { BOARD_OPTIONS } from '../../host/commands/board.ts';
+import { FLASH_OPTIONS } from '../../host/commands/flash.ts';
 import { captureOutput } from '../support/capture-output.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -21,7 +23,16 @@ const COMMANDS: [string, object][] = [
   ['predict', PREDICT_OPTIONS],
   ['ports', PORTS_OPTIONS],
   ['calibrate', CALIBRATE_OPTIONS],
+  ['board', BOARD_OPTIONS],
+  ['flash', FLASH_OPTIONS],
 ];
+
+it('the table above covers every command the CLI has', async () => {
+  const io = captureOutput();
+  expect(await main(['--help'])).toBe(0);
+  const listed = /commands: (.*)/.exec(io.out())![1].split(', ');
+  expect(listed.sort()).toEqual([...COMMANDS.map(([n]) => n), 'report'].sort());
+});
 
 describe('--help', () => {
   it.each(COMMANDS)('spintrain %s --help names every option it accepts', async (name, options) => {

@@ -24,7 +24,7 @@ beforeAll(() => {
 
 describe('npm pack → npm install → npx spintrain', () => {
   it('ships the bundle, the engine module, the module sources and the board glue; no TypeScript host, tests or benchmarks', () => {
-    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'assembly/index.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'README.md', 'package.json']) {
+    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'assembly/index.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'boards/firmware/uno/spintrain_firmata.cpp', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(test|host\/(?!bin\/spintrain\.js$))/.test(f) || f.endsWith('.spec.ts'))).toEqual([]);

@@ -1,6 +1,6 @@
 // The board protocol's frames (boards/glue/portable/st_frame.h): length, CRC-16/CCITT-FALSE, ACK/NAK and
 // resynchronisation, run against the native build of the board glue (wasm2c + portable glue + simulated
-// HAL). Sent frame by frame with go-back-N (test/harness/link/frame-link.ts) over a line that drops, flips,
+// HAL). Sent frame by frame with go-back-N (host/deploy/frame-link.ts) over a line that drops, flips,
 // inserts and cuts bytes and loses whole frames, the training runs still end with weights bit-identical
 // to V8, and no training step runs twice. The banner names the draw source.
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -15,7 +15,7 @@ import { runTool } from '../harness/runtimes/run-tool.ts';
 import { skipReason } from '../setup/tool-list.ts';
 import { edgeRuns, edgeTestModule } from './runs.ts';
 import { lossyChannel } from './lossy-channel.ts';
-import { FrameTooLongError } from '../harness/link/frame-link.ts';
+import { FrameTooLongError } from '../../host/deploy/frame-link.ts';
 
 const OUT = fileURLToPath(new URL('../../build/test-serial-link/', import.meta.url));
 const TOOLS = ['wasm2c', 'cc', 'wasmRtImpl'] as const;

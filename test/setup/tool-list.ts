@@ -34,6 +34,8 @@ export const SYSTEM_TOOLS = {
     probe: '/usr/share/arduino/hardware/arduino/avr/cores/arduino/Arduino.h',
     aptPackage: 'arduino-core-avr',
   },
+  avrdude: { purpose: 'write firmware through a bootloader (spintrain flash)', probe: 'avrdude', aptPackage: 'avrdude' },
+  socat: { purpose: 'a pseudo-terminal in front of an emulated bootloader or board', probe: 'socat', aptPackage: 'socat' },
   chromium: { purpose: 'render the run report headless (playwright-core)', probe: '/usr/bin/chromium', aptPackage: 'chromium' },
   sklearnData: {
     purpose: 'scikit-learn’s bundled data sets (digits, wine, breast cancer) for the training benchmark',

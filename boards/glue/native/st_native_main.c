@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
   }
   st_protocol_hello(&proto); /* "ready wasm2c <linear bytes> draws <source>" */
   fflush(stdout);
-  /* Reads what has arrived and answers it: an interactive host (test/harness/link/frame-link.ts) waits for the
+  /* Reads what has arrived and answers it: an interactive host (host/deploy/frame-link.ts) waits for the
    * ACKs, so the replies are flushed after every chunk read. */
   static uint8_t chunk[4096];
   ssize_t n;

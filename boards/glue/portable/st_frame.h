@@ -15,7 +15,7 @@
  *   - a good frame 1..128 behind expect (a resend of a frame already taken): "a <seq>" again, not run twice;
  *   - a good frame ahead of expect (one before it was lost): "n <expect> order", dropped;
  *   - a header whose len is right but exceeds ST_FRAME_MAX_PAYLOAD (more than 1,024 inputs): "n <expect> size".
- * Sender (host, test/harness/link/frame-link.ts): go-back-N — at most a window of unacknowledged frames in
+ * Sender (host, host/deploy/frame-link.ts): go-back-N — at most a window of unacknowledged frames in
  * flight; on a NAK, or no ACK within a timeout, resend from the oldest unacknowledged frame.
  * Memory: one frame buffer, ST_FRAME_MAX bytes.
  */

@@ -14,7 +14,7 @@ import { systemCommand } from './system-command.ts';
 import { DeployError } from '../../../host/deploy/errors.ts';
 import { spawn } from 'node:child_process';
 import { parseBoardReport, type BoardCommand, type BoardReport } from '../../../host/deploy/serial-stream.ts';
-import { FrameSender, type FrameLinkOptions, type FrameLinkStats } from '../link/frame-link.ts';
+import { FrameSender, type FrameLinkOptions, type FrameLinkStats } from '../../../host/deploy/frame-link.ts';
 
 export interface NativeObjects {
   dir: string;
