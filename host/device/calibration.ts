@@ -11,6 +11,7 @@ import { shown } from '../io/show-value.ts';
 import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import { CalibrationFileError } from './errors.ts';
 import { type BinomialPoint, fitLogistic, sigmoid } from './logistic-fit.ts';
+import { prefersBatchedDraws } from './batched-draws.ts';
 import type { MtjArray, SampleRequest } from './mtj-array.ts';
 import { wilsonInterval } from './wilson-interval.ts';
 
@@ -97,15 +98,25 @@ export async function calibrate(array: MtjArray, options: Partial<CalibrationOpt
   let done = 0;
 
   // All devices sample at once per draw: one request per device (an implementation may share one pulse).
+  // An array that prefers batched draws (batched-draws.ts) gets all draws of a point in one call, draw-major;
+  // the others one call per draw, as always.
+  const batched = prefersBatchedDraws(array);
   const sweep = async (currentOf: (device: number) => number[], draws: number) => {
     const perDevice = devices.map((d) => currentOf(d).map((c) => quantize(array, d, c)));
     const nPoints = perDevice[0].length;
     for (let pi = 0; pi < nPoints; pi++) {
       const requests: SampleRequest[] = devices.map((device, di) => ({ device, currentA: perDevice[di][pi], widthS }));
       const bits: Uint8Array[] = [];
-      for (let t = 0; t < draws; t++) {
-        bits.push(await array.sample(requests));
-        o.onProgress?.(++done / totalBatches);
+      if (batched) {
+        const all = await array.sample(Array.from({ length: draws }, () => requests).flat());
+        for (let t = 0; t < draws; t++) bits.push(all.subarray(t * requests.length, (t + 1) * requests.length));
+        done += draws;
+        o.onProgress?.(done / totalBatches);
+      } else {
+        for (let t = 0; t < draws; t++) {
+          bits.push(await array.sample(requests));
+          o.onProgress?.(++done / totalBatches);
+        }
       }
       devices.forEach((device, di) => {
         const currentA = perDevice[di][pi];

@@ -14,6 +14,16 @@
  * waits mtjPairs.settleS if a code changed, passes the barrier, and returns the next report of both ADC
  * channels as junction voltages (minus mtjPairs.adcOffsetV).
  * Waits use a DeviceClock (wall clock by default; the emulated board's clock in HIL tests).
+ *
+ * Fast path (samplingPath 'spintrain-sysex'): when the board announces spintrain's own firmware
+ * (io.firmware.name === 'spintrain', boards/firmware/uno) and the profile's wiring is the one that firmware
+ * drives, a sample() call becomes MTJ_SAMPLE sysex requests (host/device/spintrain-sysex.ts): its rounds
+ * (as above) are merged while they select the same junctions at the same PWM codes, and each run of rounds is
+ * one request (mask, codes, count ≤ 4096) whose reply carries the bits; the board sets the currents, settles
+ * only on a change, and pulses, reads, thresholds and resets itself. Analog reporting stays off on this path
+ * (it would share the link with the replies); readVoltage/readPair turn a channel's reporting on for one
+ * report. An error reply raises MtjSampleError (port and status); a missing reply BoardResponseTimeoutError on
+ * the driver's clock. Any other firmware (genuine StandardFirmata) takes the plain Firmata path above.
  */
 import { type BoardProfile, currentCodeMax, fullScaleCurrentA, pairMaxCurrentA, validateBoardProfile } from '../../boards/board-profile.ts';
 import { BoardProfileError } from '../../boards/errors.ts';
@@ -26,11 +36,32 @@ import {
   MtjDeviceError,
   TransportClosedError,
 } from './errors.ts';
+import {
+  MTJ_MAX_COUNT,
+  MTJ_SAMPLE_JUNCTIONS,
+  MtjSampleLink,
+  isSpintrainFirmware,
+  mtjSampleReplyBytes,
+  popcount,
+} from './spintrain-sysex.ts';
 import { type MtjArray, type MtjLimits, type MtjPairReader, type SampleRequest, validateBias, validatePairRead, validateSampleRequests } from './mtj-array.ts';
 
 /** The parts of johnny-five's Board and of an IO plugin (firmata-io) the driver uses. */
 export type { J5Board, SerialPortLike } from './firmata-link.ts';
 export type J5Io = FirmataIo;
+
+/**
+ * How J5Mtj samples: 'firmata' (PWM writes, digital pulses, REPORT_VERSION barriers and analog reports: any
+ * Firmata firmware, e.g. genuine StandardFirmata) or 'spintrain-sysex' (MTJ_SAMPLE requests to spintrain's firmware).
+ */
+export type SamplingPath = 'firmata' | 'spintrain-sysex';
+
+export function describeSamplingPath(path: SamplingPath): string {
+  return path === 'spintrain-sysex' ? 'spintrain firmware, MTJ_SAMPLE sysex (fast path)' : 'Firmata pulses and analog reports';
+}
+
+/** The MTJ wiring spintrain's Uno firmware drives (boards/firmware/uno/spintrain_protocol.h). */
+const SPINTRAIN_WIRING = { pwmPins: [3, 9, 10, 11], adcChannels: [0, 1, 2, 3], pulsePin: 2, resetPin: 4, thresholdCode: 65, settleS: 0.08 };
 
 export interface J5MtjOptions {
   profile: BoardProfile;
@@ -46,6 +77,11 @@ export interface J5MtjOptions {
   responseTimeoutS?: number;
   /** Firmata analog sampling interval [ms]. Default 5 (4 channels · 3 bytes per 5 ms fits 57600 baud). */
   samplingIntervalMs?: number;
+  /**
+   * Use the MTJ_SAMPLE sysex when the board runs spintrain's firmware (default true); false keeps the plain
+   * Firmata path on any firmware.
+   */
+  sysex?: boolean;
 }
 
 export class J5Mtj implements MtjArray, MtjPairReader {
@@ -73,6 +109,11 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   private readonly value: number[];
   private reportWaiters: (() => void)[] = [];
   private chain: Promise<unknown> = Promise.resolve();
+  /** The MTJ_SAMPLE client on the fast path, else null. */
+  private sysexLink: MtjSampleLink | null = null;
+  private path_: SamplingPath = 'firmata';
+  /** The MTJ_SAMPLE client of the last open (kept after close for its traffic counts). */
+  private sysexStats: MtjSampleLink | null = null;
 
   constructor(readonly options: J5MtjOptions) {
     this.profile = validateBoardProfile(options.profile);
@@ -114,6 +155,37 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     return this.open_;
   }
 
+  /** The path sample() takes, decided in open() from the board's firmware name ('firmata' before). */
+  get samplingPath(): SamplingPath {
+    return this.path_;
+  }
+
+  /** On the fast path one sample() call with many requests costs far less than many calls (batched-draws.ts). */
+  get prefersBatchedDraws(): boolean {
+    return this.path_ === 'spintrain-sysex';
+  }
+
+  /** MTJ_SAMPLE traffic since the last open (requests, bytes each way, F0 … F7); null on the Firmata path. */
+  get sysexTraffic(): { requests: number; bytesOut: number; bytesIn: number } | null {
+    const l = this.sysexStats;
+    return l ? { requests: l.requests, bytesOut: l.bytesOut, bytesIn: l.bytesIn } : null;
+  }
+
+  /** The profile's MTJ wiring is the one spintrain's firmware drives (device d = junction d). */
+  private wiringFitsSpintrainFirmware(): boolean {
+    const w = this.wiring;
+    const c = w.current;
+    const fw = SPINTRAIN_WIRING;
+    if (c.kind !== 'pwm-rc' || c.pwmBits !== 8 || c.settleS > fw.settleS + 1e-12) return false;
+    if (this.deviceCount > MTJ_SAMPLE_JUNCTIONS || w.pulse.pin !== fw.pulsePin || w.reset.pin !== fw.resetPin) return false;
+    for (let d = 0; d < this.deviceCount; d++) {
+      if (c.pins[d] !== fw.pwmPins[d] || w.read.adcPins[d] !== fw.adcChannels[d]) return false;
+    }
+    // the same threshold: the smallest ADC code that reads high
+    const lsbV = this.profile.adc.referenceV / 2 ** this.profile.adc.bits;
+    return Math.ceil(w.read.thresholdV / lsbV - 1e-9) === fw.thresholdCode && this.profile.adc.bits === 10;
+  }
+
   async open(): Promise<void> {
     if (this.open_) return;
     this.closedReason = null;
@@ -140,6 +212,11 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     }
     const io = board.io;
     this.io = io;
+    const sysex = this.options.sysex !== false && isSpintrainFirmware(io) && this.wiringFitsSpintrainFirmware();
+    this.path_ = sysex ? 'spintrain-sysex' : 'firmata';
+    this.sysexLink?.close();
+    this.sysexLink = sysex ? new MtjSampleLink(io as unknown as ConstructorParameters<typeof MtjSampleLink>[0], this.portName) : null;
+    this.sysexStats = this.sysexLink;
     const onClose = () => this.transportClosed();
     io.on('close', onClose);
     io.on('disconnect', onClose);
@@ -174,6 +251,8 @@ export class J5Mtj implements MtjArray, MtjPairReader {
         this.reportWaiters = [];
         for (const f of ws) f();
       });
+      // fast path: no periodic reports (they would share the link with MTJ_SAMPLE replies); reportNow asks for one
+      if (sysex) io.reportAnalogPin?.(ch, 0);
     });
     this.pulse(w.reset.pin);
     this.open_ = true;
@@ -190,6 +269,10 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       const pins = (this.wiring.current as { pins: number[] }).pins;
       validateSampleRequests(requests, this.limits, this.deviceCount, (d) => pins[d]);
       const out = new Uint8Array(requests.length);
+      if (this.sysexLink) {
+        await this.sampleSysex(requests, out);
+        return out;
+      }
       let i = 0;
       while (i < requests.length) {
         // A round: consecutive requests on distinct devices.
@@ -210,7 +293,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       this.assertOpen();
       validateBias(device, biasCurrentA, this.limits, this.deviceCount, `A${this.wiring.read.adcPins[device]}`);
       await this.barrier();
-      await this.freshReports([device]);
+      await this.reportNow([device]);
       return this.volts(this.value[device]);
     });
   }
@@ -233,7 +316,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       if (changed) await this.wait(this.clock.delay(pw.settleS), 'settling');
       await this.barrier();
       const slots = [this.deviceCount + 2 * pair, this.deviceCount + 2 * pair + 1];
-      await this.freshReports(slots);
+      await this.reportNow(slots);
       return [this.volts(this.value[slots[0]]) - pw.adcOffsetV, this.volts(this.value[slots[1]]) - pw.adcOffsetV];
     });
   }
@@ -263,6 +346,8 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     this.closedReason ??= 'close()'; // before the transport's 'close' event: a deliberate close is not a fault
     const link = this.link;
     this.link = null;
+    this.sysexLink?.close();
+    this.sysexLink = null;
     if (this.ownsBoard) this.board = null;
     if (link && transportOpen) await link.close();
   }
@@ -287,6 +372,77 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     await this.freshReports(devices);
     for (const ri of round) out[ri] = this.volts(this.value[requests[ri].device]) >= w.read.thresholdV ? 1 : 0;
     this.pulse(w.reset.pin);
+  }
+
+  /**
+   * Fast path: the requests as MTJ_SAMPLE requests. Rounds (consecutive requests on distinct devices, as on the
+   * Firmata path) are merged while they select the same devices at the same codes; a run of k such rounds is one
+   * request with count k, whose draw t answers round t (draw-major bits, selected junctions ascending).
+   */
+  private async sampleSysex(requests: readonly SampleRequest[], out: Uint8Array): Promise<void> {
+    const link = this.sysexLink!;
+    const settleS = (this.wiring.current as { settleS: number }).settleS;
+    const baud = (this.profile.runtime as { baud?: number }).baud ?? 57600;
+    let i = 0;
+    while (i < requests.length) {
+      // the first round of a run fixes the mask and the codes
+      const codes = new Array<number>(this.deviceCount).fill(-1);
+      const start = i;
+      let mask = 0;
+      while (i < requests.length && !(mask & (1 << requests[i].device))) {
+        const r = requests[i++];
+        mask |= 1 << r.device;
+        codes[r.device] = this.codeFor(r.currentA);
+      }
+      const width = i - start;
+      const rounds: number[] = [start]; // start index of each round (all rounds of a run have `width` requests)
+      // further rounds: the same devices at the same codes
+      while (rounds.length < MTJ_MAX_COUNT && i + width <= requests.length) {
+        let seen = 0;
+        let ok = true;
+        for (let k = 0; k < width && ok; k++) {
+          const r = requests[i + k];
+          const bit = 1 << r.device;
+          ok = (mask & bit) !== 0 && (seen & bit) === 0 && this.codeFor(r.currentA) === codes[r.device];
+          seen |= bit;
+        }
+        if (!ok) break;
+        rounds.push(i);
+        i += width;
+      }
+      const duties: number[] = [];
+      for (let d = 0; d < this.deviceCount; d++) if (mask & (1 << d)) duties.push(codes[d]);
+      const count = rounds.length;
+      // generous bound of the board's time: settling, ~0.5 ms per draw and junction, the reply on the wire
+      const expectedS = settleS + count * (0.2e-3 + 0.5e-3 * width) + (mtjSampleReplyBytes(width, count) * 10) / baud;
+      const reply = await this.wait(link.request(mask, duties, count), 'MTJ_SAMPLE reply', this.responseTimeoutS() + 2 * expectedS).catch((e) => {
+        link.abandon();
+        throw e;
+      });
+      for (let d = 0; d < this.deviceCount; d++) if (mask & (1 << d)) this.codes[d] = codes[d];
+      rounds.forEach((first, t) => {
+        for (let k = 0; k < width; k++) {
+          const device = requests[first + k].device;
+          out[first + k] = reply.bits[t * width + popcount(mask & ((1 << device) - 1))];
+        }
+      });
+    }
+  }
+
+  /**
+   * The next report of each slot's channel sampled after everything sent so far. On the Firmata path reporting
+   * runs all the time; on the fast path it is turned on for one report (the firmware sends one at once) and off.
+   */
+  private async reportNow(slots: number[]): Promise<void> {
+    if (!this.sysexLink) return this.freshReports(slots);
+    const io = this.io!;
+    const wait = this.freshReports(slots);
+    for (const s of slots) io.reportAnalogPin?.(this.channelOf(s), 1);
+    try {
+      await wait;
+    } finally {
+      for (const s of slots) io.reportAnalogPin?.(this.channelOf(s), 0);
+    }
   }
 
   /** A round trip proving the board processed everything sent before it. */
@@ -314,8 +470,11 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   }
 
   /** Race `p` against transport close and the response timeout. */
-  private wait<T>(p: Promise<T>, what: string): Promise<T> {
-    const timeoutS = Math.max(this.options.responseTimeoutS ?? 2, 0);
+  private responseTimeoutS(): number {
+    return Math.max(this.options.responseTimeoutS ?? 2, 0);
+  }
+
+  private wait<T>(p: Promise<T>, what: string, timeoutS = this.responseTimeoutS()): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const finish = (f: () => void) => {
@@ -340,6 +499,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     if (this.closedReason !== null) return;
     this.closedReason = 'transport closed';
     this.open_ = false;
+    this.sysexLink?.abandon();
     const ws = this.closeWaiters;
     this.closeWaiters = [];
     for (const f of ws) f();

@@ -15,11 +15,18 @@
  * board, device indices, pulse width), for every caller; it needs the array's description only, not an
  * open array, so a session builds its source before it touches the hardware.
  *
+ * Batching: an array that prefers batched draws (batched-draws.ts: J5Mtj on spintrain's firmware) gets the layer's
+ * requests group-major instead: the neurons in groups of N consecutive ones (distinct junctions), all draws of a
+ * group before the next group, so each group is one run of rounds at fixed currents (one MTJ_SAMPLE request)
+ * instead of the groups taking turns draw by draw (a current change, hence an RC settling, per turn). With
+ * N ≥ layer width this is the same order as draw-major. Other arrays are called exactly as before.
+ *
  * Synchronous when the array is (SimMtj): sampleLayer returns void, so the engine can call it inside
  * its `env.mtj_sample` import. Otherwise (johnny-five) sampleLayer returns a Promise.
  */
 import type { BitSource } from '../engine/bit-source.ts';
 import { type Calibration, type DeviceCalibration, checkCalibrationFits, currentForProbability } from './calibration.ts';
+import { prefersBatchedDraws } from './batched-draws.ts';
 import { MtjDeviceError } from './errors.ts';
 import { type MtjArray, type SampleRequest, type SyncMtjArray, isSyncMtjArray } from './mtj-array.ts';
 
@@ -28,6 +35,8 @@ export class MtjBitSource implements BitSource {
   private readonly devices: DeviceCalibration[];
   private readonly widthS: number;
   private requests: SampleRequest[] = [];
+  /** Group-major order (batched arrays): out index (j · draws + d) of request k. */
+  private order: Int32Array = new Int32Array(0);
 
   /**
    * `file` names where the calibration came from in the CalibrationFileError of a calibration that does not
@@ -60,6 +69,12 @@ export class MtjBitSource implements BitSource {
   }
 
   sampleLayer(layer: number, probsQ16: Int32Array, draws: number, out: Uint8Array): void | Promise<void> {
+    if (prefersBatchedDraws(this.array) && !isSyncMtjArray(this.array)) {
+      const requests = this.buildGroupedRequests(layer, probsQ16, draws);
+      return this.array.sample(requests).then((bits) => {
+        for (let k = 0; k < bits.length; k++) out[this.order[k]] = bits[k];
+      });
+    }
     const requests = this.buildRequests(layer, probsQ16, draws);
     if (isSyncMtjArray(this.array)) {
       this.scatter(this.array.sampleSync(requests), probsQ16.length, draws, out);
@@ -93,6 +108,30 @@ export class MtjBitSource implements BitSource {
         const r = this.requests[d * n + j];
         r.device = device;
         r.currentA = currentA;
+      }
+    }
+    return this.requests;
+  }
+
+  /** Requests group-major: neurons [g·N, (g+1)·N) (distinct devices), draw-major within the group, group after group. */
+  private buildGroupedRequests(layer: number, probsQ16: Int32Array, draws: number): SampleRequest[] {
+    const n = probsQ16.length;
+    const total = n * draws;
+    const group = this.devices.length;
+    if (this.requests.length !== total) {
+      this.requests = Array.from({ length: total }, () => ({ device: 0, currentA: 0, widthS: this.widthS }));
+    }
+    if (this.order.length !== total) this.order = new Int32Array(total);
+    let k = 0;
+    for (let g0 = 0; g0 < n; g0 += group) {
+      const g1 = Math.min(n, g0 + group);
+      for (let d = 0; d < draws; d++) {
+        for (let j = g0; j < g1; j++) {
+          const r = this.requests[k];
+          r.device = this.deviceFor(layer, j);
+          r.currentA = this.currentFor(layer, j, probsQ16[j]);
+          this.order[k++] = j * draws + d;
+        }
       }
     }
     return this.requests;

@@ -15,7 +15,7 @@ import type { DeviceClock } from '../device/device-clock.ts';
 import { CalibrationFileError } from '../device/errors.ts';
 import { assertSerialPortPath } from '../device/serial-port-path.ts';
 import { resolvePortPath } from '../device/find-firmata-board.ts';
-import { J5Mtj } from '../device/j5-mtj.ts';
+import { J5Mtj, describeSamplingPath } from '../device/j5-mtj.ts';
 import type { SerialPortLike } from '../device/firmata-link.ts';
 import type { MtjArray } from '../device/mtj-array.ts';
 import { MtjBitSource } from '../device/mtj-bit-source.ts';
@@ -87,8 +87,8 @@ export async function openDeviceSession(spec: DeviceSpec, options: DeviceSession
   const array = new J5Mtj({ profile: spec.board, port: link?.port ?? path, clock: link?.clock });
   const source = new MtjBitSource(array, raw, spec.calibration); // checks the file fits the board; opens nothing
   if (!link) assertSerialPortPath(path); // before the driver sees it: exit 1 naming the port, never a hang
-  options.log?.(`opening ${spec.board.name} on ${path}`);
   await array.open();
+  options.log?.(`opening ${spec.board.name} on ${path}: sampling through ${describeSamplingPath(array.samplingPath)}`);
   return arraySession(path, source, 'buffer');
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FirmataLink } from '../../host/device/firmata-link.ts';
 import type { DeviceClock } from '../../host/device/device-clock.ts';
+import { onMtjSampleReply } from '../../host/device/spintrain-sysex.ts';
 
 export const MTJ_SAMPLE = 0x01;
 export const MTJ_STATUS = { ok: 0, length: 1, mask: 2, count: 3, duty: 4, interrupted: 5 } as const;
@@ -37,9 +38,9 @@ export class MtjSysexClient {
     readonly link: FirmataLink,
     readonly clock: DeviceClock,
   ) {
-    const io = link.io as unknown as SysexIo;
-    io.clearSysexResponse(MTJ_SAMPLE); // firmata-io's handler table is shared by every Firmata instance
-    io.sysexResponse(MTJ_SAMPLE, (data: number[]) => {
+    // firmata-io's handler table is shared by every Firmata instance: the host's one dispatcher routes replies
+    // by instance (host/device/spintrain-sysex.ts), so this client and J5Mtj coexist in one process
+    onMtjSampleReply(link.io as unknown as SysexIo, (data: number[]) => {
       const w = this.waiters.shift();
       if (w) w(data);
       else this.replies.push(data);

@@ -83,10 +83,9 @@ describe.skipIf(skip)('MTJ_SAMPLE sysex (spintrain firmware, emulated Uno + MTJ 
     r = await mtj.sample(0b1010, [0, 255], 30);
     expect(Array.from(r.bits).join('')).toBe('01'.repeat(30));
     expect(r.packed.length).toBe(Math.ceil(60 / 7));
-    // junction 2 alone: junctions 0, 1 and 3 keep the duties set above. (Duty 250, not 255: the emulated
-    // circuit estimates a duty from the last two rising edges, so a pin going from held LOW straight to held
-    // HIGH reads as a tiny duty until two such "periods" have passed — a limit of the model, not of the board.)
-    r = await mtj.sample(0b0100, [250], 21);
+    // junction 2 alone: junctions 0, 1 and 3 keep the duties set above. Duty 255 straight after duty 0 (the pin
+    // goes from held LOW to held HIGH): the emulated circuit reads the full current at once.
+    r = await mtj.sample(0b0100, [255], 21);
     expect(Array.from(r.bits).join('')).toBe('1'.repeat(21));
     expect(r.packed).toEqual([0x7f, 0x7f, 0x7f]);
     await hil.clock.delay(0.01);

@@ -2,7 +2,8 @@
  * The MTJ daughter board of a BoardProfile, attached to the pins of an emulated Uno, with the junction
  * physics of SimMtj:
  *  - write current of device d: I_d = duty_d · pwmHighV / senseOhm, duty measured from the PWM pin's edges
- *    over its last full period (an ideal, settled low-pass filter; a pin held at a level gives duty 0 or 1);
+ *    over its last full period (an ideal, settled low-pass filter; a pin held at a level gives duty 0 or 1:
+ *    a level held for longer than the slowest PWM an Uno timer makes, or for two periods of the PWM it had);
  *  - pulse pin rising edge: the one-shot fires a pulse of mtj.pulse.widthS through every SOT line at its current;
  *  - reset pin rising edge: every junction back to P;
  *  - ADC channel of device d: V = I_b · R(state) + read noise, refreshed whenever the state changes.
@@ -10,6 +11,12 @@
 import type { BoardProfile } from '../../../boards/board-profile.ts';
 import { SimMtj, type SimMtjConfig } from '../../../host/device/sim-mtj.ts';
 import type { UnoEmulator } from './uno-emulator.ts';
+
+/**
+ * The longest PWM period an ATmega328P timer produces (phase-correct PWM, prescaler 1024: 16 MHz / 1024 / 510
+ * = 30.6 Hz, 32.6 ms). Two rising edges further apart are not a PWM period: the pin was held at a level between them.
+ */
+const MAX_PWM_PERIOD_S = 1024 * 510 / 16e6;
 
 interface PwmTrack {
   prevRise: number;
@@ -73,8 +80,9 @@ export class EmulatedMtjCircuit {
     const level = this.board.pinLevel(pin);
     const period = tr.lastRise - tr.prevRise;
     const now = this.board.timeS;
-    // No edges for two periods (or never): the pin is held; duty is its level.
-    if (tr.prevRise < 0 || period <= 0 || now - tr.lastEdge > 2 * period) return level;
+    // No edges for two periods (or never), or the last two rises too far apart for a PWM period (the pin was held,
+    // e.g. LOW at duty 0 and then HIGH at duty 255): the pin is held; duty is its level.
+    if (tr.prevRise < 0 || period <= 0 || period > MAX_PWM_PERIOD_S || now - tr.lastEdge > 2 * period) return level;
     // High time of the latest complete high phase: after the last rise, or else in the previous period.
     if (tr.lastFall > tr.lastRise) return Math.min(1, (tr.lastFall - tr.lastRise) / period);
     if (tr.lastFall > tr.prevRise) return (tr.lastFall - tr.prevRise) / period;

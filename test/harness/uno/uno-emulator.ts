@@ -137,7 +137,13 @@ export class UnoEmulator {
     cpu.reset(); // PC = 0, SP = RAMEND, pending interrupts and clock events dropped
     cpu.data.fill(0, 0, 0x100); // registers and I/O space; SRAM keeps its contents as on the chip
     cpu.SP = cpu.data.length - 1;
-    for (const timer of this.timers) timer.reset();
+    for (const timer of this.timers) {
+      timer.reset();
+      // avr8js's reset() leaves the counter counting down (countingUp = false), unlike the chip, whose timers
+      // count up from 0 after a reset: in phase-correct PWM (timer 1: pins 9, 10) the counter then runs down
+      // from TOP = 0xFFFF first, and the pins get no PWM for ~0.26 s after the port opens.
+      (timer as unknown as { countingUp: boolean }).countingUp = true;
+    }
     this.usart.reset();
     (this.adc as unknown as { converting: boolean }).converting = false;
     (this.twi as unknown as { busy: boolean }).busy = false;
