@@ -5,12 +5,11 @@
  * Exit codes: 0 done; 2 a bad option (the message names it); 1 a port, board or file error (the message
  * names the port or the file and field). Every wait is bounded (--timeout, the link's resends).
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { openEvents } from './events-option.ts';
 import cliProgress from 'cli-progress';
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { datasetInputTransform } from '../data/input-transform.ts';
 import { saveWeights } from '../io/weights-file.ts';
-import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import { BoardLink, type BoardPort } from '../deploy/board-link.ts';
 import { BOARD_BAUD, openBoardSerialPort } from '../deploy/board-serial-port.ts';
 import { describeDrawSource } from '../deploy/serial-stream.ts';
@@ -131,18 +130,6 @@ function loadBoardDataset(job: BoardJob, build: BoardBuild): Dataset {
     if (e instanceof UnknownDatasetError) throw new CliError('--dataset', e.message);
     throw e;
   }
-}
-
-/** --events: a writer of one JSON line per event, to stdout ('-') or to a file (truncated first). */
-function openEvents(target: string): (e: Record<string, unknown>) => void {
-  if (target === '-') return (e) => void process.stdout.write(JSON.stringify(e) + '\n');
-  try {
-    writeFileSync(target, '');
-  } catch (e) {
-    if (isSystemError(e)) throw writeErrorFor(target, e);
-    throw e;
-  }
-  return (e) => appendFileSync(target, JSON.stringify(e) + '\n');
 }
 
 const pct = (x: number): string => (100 * x).toFixed(2) + '%';

@@ -3,9 +3,8 @@
  * operations; by default MNIST 784-128-10 with p-GAF-BP, followed by exact bp on the same net
  * for the savings (--compare none to skip).
  */
+import { openEvents, type EventWriter } from './events-option.ts';
 import { createHash } from 'node:crypto';
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { isSystemError, writeErrorFor } from '../io/write-error.ts';
 import cliProgress from 'cli-progress';
 import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
 import { train, type EpochReport, type TrainResult } from '../train/trainer.ts';
@@ -405,9 +404,6 @@ function teacherDigest(teacher: Teacher): string {
   return h.digest('hex');
 }
 
-/** Writes one JSON object per event (--events), or nothing. */
-type EventWriter = ((e: Record<string, unknown>) => void) | undefined;
-
 /**
  * What the user sees of each epoch: the kept-fraction warnings, the --events object, the progress bar's
  * epoch and test accuracy, and, without a terminal, the epoch line (every epoch up to 50 of them; beyond,
@@ -470,18 +466,6 @@ async function runWithProgress(
   });
   bar?.stop();
   return result;
-}
-
-/** --events: a writer of one JSON line per event, to stdout ('-') or to a file (truncated first). */
-function openEvents(target: string): (e: Record<string, unknown>) => void {
-  if (target === '-') return (e) => void process.stdout.write(JSON.stringify(e) + '\n');
-  try {
-    writeFileSync(target, '');
-  } catch (e) {
-    if (isSystemError(e)) throw writeErrorFor(target, e);
-    throw e;
-  }
-  return (e) => appendFileSync(target, JSON.stringify(e) + '\n');
 }
 
 /** The epoch line's note on the kept-fraction control: its gain steps per layer this epoch, when any. */
