@@ -320,37 +320,11 @@ describe.skipIf(SKIP)(`spintrain board against the native board build behind a p
 });
 
 // The emulated Cortex-M3 (QEMU mps2-an385) as the board: the same module and configuration, built with
-// arm-none-eabi-gcc and a main that feeds UART0's receiver to the protocol, its UART on a pty (-serial pty).
+// arm-none-eabi-gcc and the glue's interactive main (boards/glue/cortex-m/st_mps2_uart_main.c: UART0's receiver
+// feeds the protocol), its UART on a pty (-serial pty).
 const QEMU_TOOLS = ['wasm2c', 'armGcc', 'armNewlib', 'qemuArm'] as const;
 const QEMU_SKIP = skipReason(QEMU_TOOLS);
 const ARM_FLAGS = ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft', '-O2', '-std=gnu11', '-ffunction-sections', '-fdata-sections', '-DNDEBUG', '-DST_W2C_TRAPS_HALT', '-Wno-unused-value', '-Wno-unused-function'];
-const UART_MAIN = `/* Interactive board main for QEMU's mps2-an385: UART0 in, protocol, UART0 out (test only). */
-#include <stdint.h>
-#include "st_errors.h"
-#include "st_protocol.h"
-#include "st_port.h"
-#include "st_wasm2c.h"
-#include "spintrain_config.h"
-#define UART0_DATA (*(volatile uint32_t *)0x40004000u)
-#define UART0_STATE (*(volatile uint32_t *)0x40004004u)
-#define UART0_CTRL (*(volatile uint32_t *)0x40004008u)
-int main(void) {
-  static st_engine engine;
-  static st_session session;
-  static st_protocol proto;
-  st_wasm2c_open(&engine);
-  st_protocol_init(&proto, &session, st_port_serial_write, st_port_micros);
-  int rc = st_session_open(&session, &engine, &ST_CONFIG);
-  if (rc != ST_OK) { st_protocol_error(&proto, rc); return 1; }
-  proto.runtime = "wasm2c-cortex-m3";
-  UART0_CTRL = 3u; /* TX and RX */
-  st_protocol_hello(&proto);
-  for (;;) {
-    while (!(UART0_STATE & 2u)) {}
-    if (st_protocol_feed(&proto, (uint8_t)UART0_DATA)) return 0;
-  }
-}
-`;
 
 describe.skipIf(QEMU_SKIP || SKIP)(`spintrain board against the emulated Cortex-M3 on a pty ${QEMU_SKIP || SKIP || ''}`, () => {
   it('board train (2 epochs) and board pull: the weights equal the host engine\'s', async () => {
@@ -364,10 +338,8 @@ describe.skipIf(QEMU_SKIP || SKIP)(`spintrain board against the emulated Cortex-
     runTool(systemCommand('wasm2c'), ['-n', 'spintrain', join(dir, 'spintrain.wasm'), '-o', join(dir, 'spintrain.c')]);
     copyFileSync('/usr/include/wasm-rt.h', join(dir, 'wasm-rt.h'));
     copyFileSync(join(BUILD, 'spintrain/src/generated/spintrain_config.h'), join(dir, 'spintrain_config.h'));
-    mkdirSync(join(dir, 'main'), { recursive: true });
-    writeFileSync(join(dir, 'main', 'st_uart_main.c'), UART_MAIN);
     const linear = Math.ceil(manifest.memory.linearBytes / 8) * 8;
-    const sources = [join(dir, 'spintrain.c'), ...[...PORTABLE_SOURCES, 'hal/st_hal_sim.c', 'runtime/st_wasm2c.c', 'cortex-m/wasm_rt_static.c', 'cortex-m/st_mps2_port.c'].map((s) => glue(s)), join(dir, 'main', 'st_uart_main.c')];
+    const sources = [join(dir, 'spintrain.c'), ...[...PORTABLE_SOURCES, 'hal/st_hal_sim.c', 'runtime/st_wasm2c.c', 'cortex-m/wasm_rt_static.c', 'cortex-m/st_mps2_port.c', 'cortex-m/st_mps2_uart_main.c'].map((s) => glue(s))];
     const elf = join(dir, 'spintrain-uart.elf');
     runTool(systemCommand('arm-none-eabi-gcc'), [
       ...ARM_FLAGS, `-DST_LINEAR_MEMORY_BYTES=${linear}u`, `-I${dir}`, `-I${glue('portable')}`, `-I${glue('runtime')}`,
