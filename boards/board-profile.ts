@@ -107,7 +107,35 @@ export interface BoardProfile {
   firmataPins?: FirmataPins;
   /** How `spintrain flash` writes spintrain's own firmware to the board (absent: the command refuses it). */
   flash?: FlashSpec;
+  /**
+   * The board's PlatformIO environment (a board that runs the module): `spintrain build` writes a PlatformIO
+   * project for it (host/deploy/platformio-project.ts); absent, it writes none.
+   */
+  platformio?: PlatformIoTarget;
+  /**
+   * The Arduino cores the board runs on (a board that runs the module): `spintrain build` writes the glue as
+   * an Arduino library for them (host/deploy/arduino-library.ts); absent, it writes none.
+   */
+  arduino?: ArduinoTarget;
   energyPj: EnergyTablePj;
+}
+
+/** A board's PlatformIO environment: `[env:<id>]` with platform, board and framework = arduino. */
+export interface PlatformIoTarget {
+  /** `platform =`: a registry name (espressif32, …) or the Git URL of a platform the registry lacks. */
+  platform: string;
+  /** `board =`: PlatformIO's board id (esp32dev, …). */
+  board: string;
+  /** Further options of the environment, written as given (e.g. `board_build.core` to pick the Arduino core). */
+  options?: Record<string, string>;
+}
+
+/** The keys platformio-project.ts writes itself: an option may not set them. */
+export const PLATFORMIO_OWN_KEYS = ['platform', 'board', 'framework', 'monitor_speed', 'lib_deps', 'build_flags'] as const;
+
+/** A board's Arduino cores: their architecture names, as library.properties `architectures=` lists them. */
+export interface ArduinoTarget {
+  architectures: string[];
 }
 
 /** avrdude's view of a board `spintrain flash` can write (boards/firmware/<firmware>/). */
@@ -275,6 +303,36 @@ export function validateBoardProfile(p: unknown): BoardProfile {
     int(f.sketchFlashBytes, 'flash.sketchFlashBytes', 1, (b.memory as { flashBytes: number }).flashBytes);
     if (!Array.isArray(f.usbIds)) fail('flash.usbIds', 'must be an array of "vvvv:pppp" ids');
     (f.usbIds as unknown[]).forEach((v, i) => (typeof v === 'string' && /^[0-9a-f]{4}:[0-9a-f]{4}$/.test(v) ? v : fail(`flash.usbIds[${i}]`, `must be "vvvv:pppp" in lowercase hex, got ${JSON.stringify(v)}`)));
+  }
+  const runsModule = rt.kind === 'wasm3' || rt.kind === 'wamr';
+  // One INI line each: no line break, no blanks around it, and nothing PlatformIO would read as a comment
+  // (";" or "#" at the start or after a blank; "url.git#tag" is fine).
+  const iniValue = (v: unknown, f: string): string =>
+    typeof v === 'string' && v.length > 0 && v === v.trim() && !/[\r\n]|^[;#]|\s[;#]/.test(v)
+      ? v
+      : fail(f, `must be one line, without blanks around it and without a comment (";" or "#" at its start or after a blank), got ${JSON.stringify(v)}`);
+  if (b.platformio !== undefined) {
+    if (!runsModule) fail('platformio', 'applies only to a board that runs the module (runtime.kind "wasm3" or "wamr")');
+    const t = obj(b.platformio, 'platformio');
+    const platform = iniValue(t.platform, 'platformio.platform');
+    if (/\s/.test(platform)) fail('platformio.platform', `must be a platform name or URL without blanks, got ${JSON.stringify(platform)}`);
+    if (typeof t.board !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(t.board)) fail('platformio.board', `must be a PlatformIO board id (letters, digits, "_", ".", "-"), got ${JSON.stringify(t.board)}`);
+    if (t.options !== undefined) {
+      const o = obj(t.options, 'platformio.options');
+      for (const [k, v] of Object.entries(o)) {
+        if (!/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/.test(k)) fail(`platformio.options.${k}`, 'is not a PlatformIO option name (lowercase words joined by "_" and ".")');
+        if ((PLATFORMIO_OWN_KEYS as readonly string[]).includes(k)) fail(`platformio.options.${k}`, `is written by spintrain build itself (${PLATFORMIO_OWN_KEYS.join(', ')})`);
+        iniValue(v, `platformio.options.${k}`);
+      }
+    }
+  }
+  if (b.arduino !== undefined) {
+    if (!runsModule) fail('arduino', 'applies only to a board that runs the module (runtime.kind "wasm3" or "wamr")');
+    const a = obj(b.arduino, 'arduino');
+    if (!Array.isArray(a.architectures) || a.architectures.length === 0) fail('arduino.architectures', 'must be a non-empty array of Arduino architecture names');
+    const archs = a.architectures as unknown[];
+    archs.forEach((v, i) => (typeof v === 'string' && /^[a-z0-9_]+$/.test(v) ? v : fail(`arduino.architectures[${i}]`, `must be an architecture name (lowercase letters, digits, "_"), got ${JSON.stringify(v)}`)));
+    if (new Set(archs).size !== archs.length) fail('arduino.architectures', 'must not repeat an architecture');
   }
   const e = obj(b.energyPj, 'energyPj');
   for (const k of ['intAdd32', 'intMul32', 'intMul16', 'sramRead32', 'flashRead32', 'mtjWrite', 'mtjRead']) pos(e[k], `energyPj.${k}`);

@@ -31,5 +31,8 @@ export const esp32DevkitC: BoardProfile = {
     read: { adcPins: [0, 3, 6, 7], biasCurrentA: 100e-6, thresholdV: 0.316 },
     limits: { minCurrentA: 0, maxCurrentA: 2e-3 },
   },
+  // PlatformIO: Espressif's platform, the DevKitC's board id; Arduino: the ESP32 Arduino core (esp32:esp32)
+  platformio: { platform: 'espressif32', board: 'esp32dev' },
+  arduino: { architectures: ['esp32'] },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

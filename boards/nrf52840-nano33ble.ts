@@ -26,5 +26,9 @@ export const nrf52840Nano33Ble: BoardProfile = {
     read: { adcPins: [0, 1, 2, 3], biasCurrentA: 100e-6, thresholdV: 0.316 },
     limits: { minCurrentA: 0, maxCurrentA: 2e-3 },
   },
+  // PlatformIO: Nordic nRF52 platform (its Arduino framework is the Arduino mbed core); Arduino: the mbed core,
+  // arduino:mbed_nano since its 2.0, arduino:mbed before
+  platformio: { platform: 'nordicnrf52', board: 'nano33ble' },
+  arduino: { architectures: ['mbed_nano', 'mbed'] },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

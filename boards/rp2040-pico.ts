@@ -27,5 +27,11 @@ export const rp2040Pico: BoardProfile = {
     read: { adcPins: [0, 1, 2], biasCurrentA: 100e-6, thresholdV: 0.316 },
     limits: { minCurrentA: 0, maxCurrentA: 2e-3 },
   },
+  // The port needs the Arduino-Pico core (rp2040.hwrand32()). PlatformIO's own raspberrypi platform builds the
+  // Pico with the Arduino mbed core only; Arduino-Pico's documentation (docs/platformio.rst) has its users take
+  // Max Gerhardt's fork of that platform and pick the core with board_build.core = earlephilhower.
+  // Arduino: Arduino-Pico is rp2040:rp2040.
+  platformio: { platform: 'https://github.com/maxgerhardt/platform-raspberrypi.git', board: 'pico', options: { 'board_build.core': 'earlephilhower' } },
+  arduino: { architectures: ['rp2040'] },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

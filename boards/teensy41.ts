@@ -30,5 +30,9 @@ export const teensy41: BoardProfile = {
     read: { adcPins: [0, 1, 2, 3], biasCurrentA: 100e-6, thresholdV: 0.316 },
     limits: { minCurrentA: 0, maxCurrentA: 2e-3 },
   },
+  // PlatformIO: the teensy platform; Arduino: Teensyduino installs as teensy:avr, so its architecture is "avr"
+  // (for every Teensy, the ARM ones included)
+  platformio: { platform: 'teensy', board: 'teensy41' },
+  arduino: { architectures: ['avr'] },
   energyPj: { intAdd32: 0.1, intMul32: 3.1, intMul16: 1.0, sramRead32: 5, flashRead32: 10, mtjWrite: 1, mtjRead: 0.1 },
 };

@@ -21,7 +21,9 @@ import { configOf } from '../engine/checkpoint.ts';
 export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --board NAME               ${BOARDS.map((b) => b.id).join(', ')}
   --layout 64,32,10          widths: inputs, 1 to 4 hidden layers, outputs (default ${DEFAULT_BOARD_LAYOUT.join(',')})
-  --out DIR                  output directory (files replaced atomically)
+  --out DIR                  output directory (files replaced atomically): spintrain.wasm, weights.stw, build.json,
+                             the Arduino sketch spintrain/, a PlatformIO project platformio/ and an Arduino
+                             library arduino-library/spintrain/ (boards whose profile names them)
   --weights FILE             start from these weights (a spintrain weights file or checkpoint; its
                              configuration is used); default: the seeded initial weights
   --activation sigmoid|tanh|relu  --output softmax|sigmoid  --algo bp|pgaf|pair  --relu-sampled

@@ -6,6 +6,9 @@
  *   build.json            board, layout, memory figures, files
  *   spintrain/            Arduino sketch: spintrain.ino, the port, src/{app,portable,hal,runtime} glue and the
  *                         generated headers in src/generated (module bytes, weights bytes, config, board, input)
+ *   platformio/           the same as a PlatformIO project (platformio-project.ts), for a profile with `platformio`
+ *   arduino-library/spintrain/  the glue as an Arduino library with the board's example (arduino-library.ts), for a
+ *                         profile with `arduino`
  * Every input is checked before anything is written (unknown board, board without a WebAssembly
  * runtime, layout that does not fit, bad weights file, module for another layout); each file is then
  * written atomically.
@@ -32,6 +35,10 @@ import { wamrInterpreterOf, wamrPoolBytes, wamrRamBytes } from './wamr-pool.ts';
 import { MAX_FRAME_PAYLOAD } from './serial-stream.ts';
 import { GLUE_DIR } from './glue-sources.ts';
 import { usableLinearBytes } from './linear-budget.ts';
+import { SKETCH_INO, SKETCH_PORT } from './sketch-files.ts';
+import { PLATFORMIO_DIR, platformioProject } from './platformio-project.ts';
+import { ARDUINO_LIBRARY_DIR, arduinoLibrary } from './arduino-library.ts';
+import { packageVersion } from '../package-root.ts';
 import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError, ModuleMismatchError, RuntimeRamError } from './errors.ts';
 import { RegularFileError, readRegularFileSync } from '../io/regular-file.ts';
 
@@ -145,30 +152,38 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     board: board.id, source: weights ? `weights ${req.weightsFile}` : `initial, seed ${network.seed}`, [INPUT_TRANSFORM_META]: encodeInputTransform(input),
   }));
 
-  // 3. Outputs.
+  // 3. Outputs: the sketch's files (keyed by their path in DIR/spintrain/), then the PlatformIO project and the
+  // Arduino library made from them, for a profile that names its PlatformIO and Arduino targets.
   const out = req.outDir;
-  const sketch = join(out, 'spintrain');
-  const src = join(sketch, 'src');
   const files = new Map<string, Uint8Array | string>();
   files.set(join(out, 'spintrain.wasm'), wasm);
   files.set(join(out, 'weights.stw'), weightsBytes);
-  files.set(join(src, 'generated', 'spintrain_module.h'), cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
-  files.set(join(src, 'generated', 'spintrain_weights.h'), cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
-  files.set(join(src, 'generated', 'spintrain_config.h'), cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
-  files.set(join(src, 'generated', 'spintrain_input.h'), cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
-  files.set(join(src, 'generated', 'spintrain_board.h'), cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
+  const sketch = new Map<string, Uint8Array | string>();
+  sketch.set('src/generated/spintrain_module.h', cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
+  sketch.set('src/generated/spintrain_weights.h', cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
+  sketch.set('src/generated/spintrain_config.h', cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
+  sketch.set('src/generated/spintrain_input.h', cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
+  sketch.set('src/generated/spintrain_board.h', cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
   const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
   const glueFiles: [string, string][] = [
-    ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), join(src, 'portable', f)] as [string, string]),
-    ['app/st_app.c', join(src, 'app', 'st_app.c')],
-    ['app/st_app.h', join(src, 'app', 'st_app.h')],
-    ['hal/st_hal_gpio.c', join(src, 'hal', 'st_hal_gpio.c')],
-    [`runtime/${runtimeFile}.c`, join(src, 'runtime', `${runtimeFile}.c`)],
-    [`runtime/${runtimeFile}.h`, join(src, 'runtime', `${runtimeFile}.h`)],
-    ['ports/arduino/spintrain.ino', join(sketch, 'spintrain.ino')],
-    ['ports/arduino/st_port_arduino.cpp', join(sketch, 'st_port_arduino.cpp')],
+    ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), `src/portable/${f}`] as [string, string]),
+    ['app/st_app.c', 'src/app/st_app.c'],
+    ['app/st_app.h', 'src/app/st_app.h'],
+    ['hal/st_hal_gpio.c', 'src/hal/st_hal_gpio.c'],
+    [`runtime/${runtimeFile}.c`, `src/runtime/${runtimeFile}.c`],
+    [`runtime/${runtimeFile}.h`, `src/runtime/${runtimeFile}.h`],
+    ['ports/arduino/spintrain.ino', SKETCH_INO],
+    ['ports/arduino/st_port_arduino.cpp', SKETCH_PORT],
   ];
-  for (const [from, to] of glueFiles) files.set(to, readFileSync(join(GLUE_DIR, from)));
+  for (const [from, to] of glueFiles) sketch.set(to, readFileSync(join(GLUE_DIR, from)));
+  for (const [path, data] of sketch) files.set(join(out, 'spintrain', path), data);
+  const version = await packageVersion();
+  if (board.platformio) {
+    for (const [path, data] of platformioProject(board, sketch, version)) files.set(join(out, PLATFORMIO_DIR, path), data);
+  }
+  if (board.arduino) {
+    for (const [path, data] of arduinoLibrary({ board, sketch, version, layout: network.layout })) files.set(join(out, ARDUINO_LIBRARY_DIR, path), data);
+  }
   const manifest = {
     board: board.id,
     runtime: board.runtime.kind,

@@ -56,7 +56,9 @@ describe('spintrain build --board nano33ble', () => {
   it('writes the module, weights, C headers, glue and a manifest', () => {
     for (const f of ['spintrain.wasm', 'weights.stw', 'build.json', 'spintrain/spintrain.ino', 'spintrain/st_port_arduino.cpp', 'spintrain/src/generated/spintrain_module.h',
       'spintrain/src/generated/spintrain_weights.h', 'spintrain/src/generated/spintrain_config.h', 'spintrain/src/generated/spintrain_board.h',
-      'spintrain/src/portable/st_session.c', 'spintrain/src/hal/st_hal_gpio.c', 'spintrain/src/runtime/st_wasm3.c']) {
+      'spintrain/src/portable/st_session.c', 'spintrain/src/hal/st_hal_gpio.c', 'spintrain/src/runtime/st_wasm3.c',
+      // what a board user installs instead of the sketch (checked in build-package.spec.ts)
+      'platformio/platformio.ini', 'platformio/src/main.cpp', 'arduino-library/spintrain/library.properties', 'arduino-library/spintrain/examples/nrf52840-nano33ble/nrf52840-nano33ble.ino']) {
       expect(existsSync(join(NANO, f)), f).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(NANO, 'build.json'), 'utf8'));
