@@ -32,12 +32,7 @@ int main(void) {
   static st_protocol proto;
   st_hal_sim_seed(ST_HAL_SEED);
   st_wasm2c_open(&engine);
-  st_protocol_init(&proto, &session, st_port_serial_write, st_port_micros);
-  int rc = st_session_open(&session, &engine, &ST_CONFIG);
-  if (rc != ST_OK) {
-    st_protocol_error(&proto, rc);
-    return 1;
-  }
+  if (st_protocol_start(&proto, &session, &engine, &ST_CONFIG, st_port_serial_write, st_port_micros) != ST_OK) return 1;
   proto.runtime = "wasm2c-cortex-m3";
   st_protocol_hello(&proto);
   char line[96], *at;

@@ -124,3 +124,10 @@ int st_protocol_feed(st_protocol *p, uint8_t byte) {
   if (!p->quit) st_frame_feed(&p->framer, byte);
   return p->quit;
 }
+
+int st_protocol_start(st_protocol *p, st_session *s, const st_engine *e, const st_config *cfg, st_write_fn write, st_clock_fn micros) {
+  st_protocol_init(p, s, write, micros);
+  int rc = st_session_open(s, e, cfg);
+  if (rc != ST_OK) st_protocol_error(p, rc);
+  return rc;
+}

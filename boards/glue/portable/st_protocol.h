@@ -43,6 +43,9 @@ void st_protocol_init(st_protocol *p, st_session *s, st_write_fn write, st_clock
 /* Returns 1 after 'Q', else 0. */
 int st_protocol_feed(st_protocol *p, uint8_t byte);
 void st_protocol_error(st_protocol *p, int code);
+/* A board's start: st_protocol_init, then st_session_open on an opened engine. Returns ST_OK, or the
+ * error, already reported on the line ("! <code> <message>"). The board's mains share it. */
+int st_protocol_start(st_protocol *p, st_session *s, const st_engine *e, const st_config *cfg, st_write_fn write, st_clock_fn micros);
 /* The banner "ready <runtime> <linear bytes> draws <source>" (after st_session_open). */
 void st_protocol_hello(st_protocol *p);
 
