@@ -3,8 +3,10 @@
  * StandardFirmata (57600 baud): the host runs the trainer; the Uno drives a 4-junction MTJ board.
  *
  * Wiring (MTJ daughter board):
- *   write current: PWM pins 3, 9, 10, 11 (timers 2 and 1, ~490 Hz) → two-pole RC low-pass (2 × τ = 10 ms,
- *                  ripple < 1 LSB at 490 Hz; settled to ½ LSB after 80 ms) → V→I converter,
+ *   write current: PWM pins 3, 9, 10, 11 (timers 2 and 1, ~490 Hz) → two-pole RC low-pass (two buffered poles
+ *                  of τ = 10 ms, rcPoles 2; ripple ≤ ±0.17 LSB at 490 Hz; a full-scale step leaves
+ *                  (1 + t/τ)·e^(−t/τ) of itself: 0.31 LSB after settleS = 90 ms = 9τ, so ripple and residue stay
+ *                  under ½ LSB; 80 ms, used until 2026-12, left 0.77 LSB) → V→I converter,
  *                  I = duty · 5 V / 2.5 kΩ (full scale 2 mA, 7.8 µA per PWM step);
  *   pulse: D2 rising edge → one-shot (74LVC1G123) gating a 10 ns write pulse through all four SOT lines;
  *   reset: D4 rising edge → reverse-current one-shot, all junctions back to P;
@@ -24,7 +26,7 @@ export const arduinoUno: BoardProfile = {
   runtime: { kind: 'host-tethered', transport: 'firmata', baud: 57600 },
   adc: { bits: 10, referenceV: 5 },
   mtj: {
-    current: { kind: 'pwm-rc', pins: [3, 9, 10, 11], pwmBits: 8, pwmHighV: 5, rcTimeConstantS: 0.01, settleS: 0.08, senseOhm: 2500 },
+    current: { kind: 'pwm-rc', pins: [3, 9, 10, 11], pwmBits: 8, pwmHighV: 5, rcTimeConstantS: 0.01, rcPoles: 2, settleS: 0.09, senseOhm: 2500 },
     pulse: { pin: 2, widthS: 10e-9 },
     reset: { pin: 4 },
     read: { adcPins: [0, 1, 2, 3], biasCurrentA: 100e-6, thresholdV: 0.316 },

@@ -9,7 +9,11 @@ import { BoardProfileError } from './errors.ts';
 /** How the trainer runs on the board. */
 export type BoardRuntime =
   /** The host runs the WASM trainer; the board only drives the MTJ circuit over Firmata (johnny-five). */
-  | { kind: 'host-tethered'; transport: 'firmata'; baud: number }
+  /**
+   * firmware: 'spintrain' when the board's MTJ circuit only works with spintrain's own firmware
+   * (boards/firmware/uno: its 31.37 kHz PWM); absent when any Firmata firmware (e.g. StandardFirmata) will do.
+   */
+  | { kind: 'host-tethered'; transport: 'firmata'; baud: number; firmware?: 'spintrain' }
   /**
    * The board runs the WASM module itself. wamrInterpreter (WAMR only, default 'fast'): which interpreter the
    * WAMR build has; it sizes WAMR's pool (host/deploy/wamr-pool.ts).
@@ -19,10 +23,11 @@ export type BoardRuntime =
 /** Write-current source: current = V_out / R_sense (V→I converter). */
 export type WriteCurrentSource =
   /**
-   * PWM through an RC low-pass filter: V_out = duty · V_pwm; pins[d] drives device d.
+   * PWM through an RC low-pass filter: V_out = duty · V_pwm (its mean); pins[d] drives device d.
+   * rcTimeConstantS [s]: τ of each pole; rcPoles (default 1): how many equal, buffered poles in series.
    * settleS [s]: the driver waits this long after changing a duty before it pulses (filter settling).
    */
-  | { kind: 'pwm-rc'; pins: number[]; pwmBits: number; pwmHighV: number; rcTimeConstantS: number; settleS: number; senseOhm: number }
+  | { kind: 'pwm-rc'; pins: number[]; pwmBits: number; pwmHighV: number; rcTimeConstantS: number; rcPoles?: 1 | 2; settleS: number; senseOhm: number }
   /** One MCP4725 12-bit I²C DAC per device: V_out = code/4096 · V_ref. */
   | { kind: 'mcp4725'; i2cAddresses: number[]; dacBits: number; vrefV: number; settleS: number; senseOhm: number };
 
@@ -192,6 +197,7 @@ export function validateBoardProfile(p: unknown): BoardProfile {
   if (rt.kind === 'host-tethered') {
     if (rt.transport !== 'firmata') fail('runtime.transport', 'must be "firmata" for a host-tethered board');
     pos(rt.baud, 'runtime.baud');
+    if (rt.firmware !== undefined && rt.firmware !== 'spintrain') fail('runtime.firmware', 'must be "spintrain" when given');
   } else if (rt.kind === 'wasm3' || rt.kind === 'wamr') {
     const lim = pos(rt.wasmMemoryLimitBytes, 'runtime.wasmMemoryLimitBytes');
     if (lim > (mem.ramBytes as number)) fail('runtime.wasmMemoryLimitBytes', `(${lim}) exceeds memory.ramBytes (${mem.ramBytes})`);
@@ -223,6 +229,7 @@ export function validateBoardProfile(p: unknown): BoardProfile {
       int(cur.pwmBits, 'mtj.current.pwmBits', 1, 16);
       pos(cur.pwmHighV, 'mtj.current.pwmHighV');
       pos(cur.rcTimeConstantS, 'mtj.current.rcTimeConstantS');
+      if (cur.rcPoles !== undefined && cur.rcPoles !== 1 && cur.rcPoles !== 2) fail('mtj.current.rcPoles', `must be 1 or 2, got ${JSON.stringify(cur.rcPoles)}`);
       nonneg(cur.settleS, 'mtj.current.settleS');
     } else if (cur.kind === 'mcp4725') {
       int(cur.dacBits, 'mtj.current.dacBits', 1, 16);

@@ -7,17 +7,19 @@
  */
 import { validateBoardProfile, type BoardProfile } from './board-profile.ts';
 import { arduinoUno } from './arduino-uno.ts';
+import { arduinoUnoSpintrain } from './arduino-uno-spintrain.ts';
 import { esp32DevkitC } from './esp32-devkitc.ts';
 import { nrf52840Nano33Ble } from './nrf52840-nano33ble.ts';
 import { rp2040Pico } from './rp2040-pico.ts';
 import { teensy41 } from './teensy41.ts';
 import { UnknownBoardError } from './errors.ts';
 
-export const BOARDS: readonly BoardProfile[] = [arduinoUno, esp32DevkitC, nrf52840Nano33Ble, rp2040Pico, teensy41];
+export const BOARDS: readonly BoardProfile[] = [arduinoUno, arduinoUnoSpintrain, esp32DevkitC, nrf52840Nano33Ble, rp2040Pico, teensy41];
 
 /** Short names accepted for `--board` besides the ids; a board's first one is its name in help texts. */
 const ALIASES: Record<string, string> = {
   uno: 'arduino-uno',
+  'uno-spintrain': 'arduino-uno-spintrain',
   esp32: 'esp32-devkitc',
   nrf52840: 'nrf52840-nano33ble',
   'nano33ble': 'nrf52840-nano33ble',

@@ -141,10 +141,12 @@ function assertPort(path: string): void {
 async function runCalibrate(job: CalibrateJob): Promise<number> {
   const n = job.devices;
   const seed = job.seed;
-  const device = job.device === 'sim' ? 'sim' : await resolvePortPath(job.device, { find: job.findBoard, log: (s) => process.stdout.write(s + '\n') });
+  const portBoard = job.board ?? portBoardOption(undefined);
+  const baud = portBoard.runtime.kind === 'host-tethered' ? portBoard.runtime.baud : undefined;
+  const device = job.device === 'sim' ? 'sim' : await resolvePortPath(job.device, { find: job.findBoard, log: (s) => process.stdout.write(s + '\n'), baud });
   if (device !== 'sim') assertPort(device); // exit 1 naming the port before the driver sees it
   const array: MtjArray =
-    device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: job.board ?? portBoardOption(undefined), port: device });
+    device === 'sim' ? new SimMtj(n ? { deviceCount: n } : {}, seed) : new J5Mtj({ profile: portBoard, port: device });
   try {
     await array.open();
     if (n !== undefined && n > array.deviceCount) throw new MtjDeviceError(`--devices ${n} exceeds the ${array.deviceCount} devices of ${array.boardId}`);

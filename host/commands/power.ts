@@ -95,7 +95,7 @@ export async function powerCommand(argv: string[], connect?: (path: string) => {
   };
   const out = pathOption('--out', values.out);
   // a connector given by the caller (the emulated Uno in tests) takes the option as it is, auto included
-  const port = connect ? values.port : await resolvePortPath(values.port, { log: job.json ? undefined : (s) => process.stdout.write(s + '\n') });
+  const port = connect ? values.port : await resolvePortPath(values.port, { log: job.json ? undefined : (s) => process.stdout.write(s + '\n'), baud: powerBoard(profile).baud });
   const link = connect?.(port);
   if (!link) assertSerialPortPath(port, { option: '--port' }); // exit 1 naming the port, before the driver sees it
   const m = await measureTrainingPower({ ...options, port: link?.port ?? port, clock: link?.clock ?? wallPowerClock });

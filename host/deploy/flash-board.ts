@@ -62,7 +62,8 @@ export async function planFlash(req: FlashRequest): Promise<FlashPlan> {
       return fail(`${hexFile}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   } else {
-    const fw = await buildUnoFirmware();
+    // The firmware's link speed is the profile's (runtime.baud of a host-tethered board).
+    const fw = await buildUnoFirmware({ baud: board.runtime.kind === 'host-tethered' ? board.runtime.baud : undefined });
     hexFile = fw.hexPath;
     text = fw.hex;
     source = fw.cached ? 'built from source (cached)' : 'built from source';

@@ -61,6 +61,8 @@ export interface FirmwareBuild {
   flashBytes: number;
   /** Static RAM used (.data + .bss) [bytes]. */
   ramBytes: number;
+  /** Serial baud rate compiled in. */
+  baud: number;
   /** Read from the cache (no compiler run). */
   cached: boolean;
   /** Compiler warnings on the firmware's own sources. */
@@ -74,6 +76,11 @@ export interface BuildFirmwareOptions {
   outDir?: string;
   /** The Arduino AVR platform. Default Debian's arduino-core-avr. */
   arduinoDir?: string;
+  /**
+   * Serial baud rate of the link (-DSPINTRAIN_BAUD): the board profile's runtime.baud. Default 57600 (as
+   * StandardFirmata). 16 MHz / (8 · (UBRR + 1)) hits 57600 within 2.1 % and 115200, 250000, 500000 exactly or within 2.1 %.
+   */
+  baud?: number;
 }
 
 interface Unit {
@@ -96,6 +103,9 @@ export async function buildUnoFirmware(options: BuildFirmwareOptions = {}): Prom
   const sourceDir = resolve(options.sourceDir ?? FIRMWARE_DIR);
   const outRoot = resolve(options.outDir ?? defaultOutDir());
   const avr = options.arduinoDir ?? ARDUINO_AVR;
+  const baud = options.baud ?? 57600;
+  if (!Number.isInteger(baud) || baud < 300 || baud > 2_000_000) throw new FirmwareBuildError(`baud ${baud}: must be an integer from 300 to 2000000`);
+  const ownDefines = [`-DSPINTRAIN_BAUD=${baud}`];
   const core = join(avr, 'cores/arduino');
   const variant = join(avr, 'variants/standard');
   const wire = join(avr, 'libraries/Wire/src');
@@ -119,7 +129,7 @@ export async function buildUnoFirmware(options: BuildFirmwareOptions = {}): Prom
     throw new FirmwareBuildError('avr-gcc not found (apt-get install gcc-avr avr-libc arduino-core-avr)');
   }
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ compiler, MCU_FLAGS, C_FLAGS, CXX_FLAGS, S_FLAGS, LINK_FLAGS }));
+  hash.update(JSON.stringify({ compiler, MCU_FLAGS, C_FLAGS, CXX_FLAGS, S_FLAGS, LINK_FLAGS, ownDefines }));
   for (const f of [...units.map((u) => u.src), ...headers]) hash.update(`${f}\0`).update(readFileSync(f)).update('\0');
   const key = hash.digest('hex').slice(0, 16);
   const dir = join(outRoot, key);
@@ -137,7 +147,8 @@ export async function buildUnoFirmware(options: BuildFirmwareOptions = {}): Prom
         units.map(async (u, i) => {
           const obj = join(work, `${i}-${basename(u.src)}.o`);
           const tool = u.kind === 'c' || u.kind === 'S' ? 'avr-gcc' : 'avr-g++';
-          const flags = u.kind === 'c' ? C_FLAGS : u.kind === 'cpp' ? [...CXX_FLAGS, u.own ? '-Wall' : '-w'] : S_FLAGS;
+          const base = u.kind === 'c' ? C_FLAGS : u.kind === 'cpp' ? [...CXX_FLAGS, u.own ? '-Wall' : '-w'] : S_FLAGS;
+          const flags = u.own ? [...base, ...ownDefines] : base;
           try {
             const { stderr } = await run(tool, [...flags, ...MCU_FLAGS, ...includes, u.src, '-o', obj], { maxBuffer: 1 << 24 });
             if (u.own && stderr.trim()) warnings += stderr;
@@ -174,6 +185,7 @@ export async function buildUnoFirmware(options: BuildFirmwareOptions = {}): Prom
     elfPath,
     flashBytes: section('.text') + section('.data'),
     ramBytes: section('.data') + section('.bss'),
+    baud,
     cached,
     warnings,
   };

@@ -67,10 +67,24 @@ export class PortNotFoundError extends MtjDeviceError {
 
 /** No Firmata version report within the timeout: the board runs other firmware, or none. */
 export class FirmwareTimeoutError extends MtjDeviceError {
-  constructor(readonly port: string, readonly timeoutS: number) {
-    super(
-      `no Firmata version report from ${port} within ${timeoutS} s: flash StandardFirmata (wrong or missing firmware?)`,
-    );
+  constructor(
+    readonly port: string,
+    readonly timeoutS: number,
+    hint = 'flash StandardFirmata (wrong or missing firmware?)',
+  ) {
+    super(`no Firmata version report from ${port} within ${timeoutS} s: ${hint}`);
+  }
+}
+
+/** The board answers, but with firmware its profile cannot use (profile runtime.firmware). */
+export class FirmwareMismatchError extends MtjDeviceError {
+  constructor(
+    readonly port: string,
+    readonly found: string,
+    readonly needed: string,
+    hint: string,
+  ) {
+    super(`board on ${port} runs ${found}, and its profile needs ${needed}: ${hint}`);
   }
 }
 

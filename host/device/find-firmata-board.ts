@@ -27,6 +27,8 @@ export interface SurveyOptions {
   probe?: FirmataProbe | null;
   /** Seconds each port has to answer. Default 5. */
   timeoutS?: number;
+  /** Baud rate the ports are probed at (the board profile's). Default 57600 (StandardFirmata's). */
+  baud?: number;
 }
 
 /** Lists the ports and probes each (in parallel). Never rejects for a listing failure: see `listError`. */
@@ -44,7 +46,7 @@ export async function surveyPorts(options: SurveyOptions = {}): Promise<PortSurv
   for (const p of listed) if (!byPath.has(p.path)) byPath.set(p.path, p);
   const infos = [...byPath.values()].sort((a, b) => naturalCompare(a.path, b.path));
   const timeoutS = options.timeoutS ?? DEFAULT_PROBE_TIMEOUT_S;
-  const answers = await Promise.all(infos.map((p) => (probe ? probe.probe(p.path, { timeoutS }) : Promise.resolve(null))));
+  const answers = await Promise.all(infos.map((p) => (probe ? probe.probe(p.path, { timeoutS, baud: options.baud }) : Promise.resolve(null))));
   return { ports: infos.map((p, i) => ({ ...p, firmata: answers[i] })) };
 }
 
@@ -121,9 +123,9 @@ export const AUTO_PORT = 'auto';
  * `path` itself, or for "auto" the single listed port that answers Firmata (findFirmataBoard; `find` replaces
  * it in tests). `log` hears which port was found.
  */
-export async function resolvePortPath(path: string, opts: { find?: () => Promise<string>; log?: (s: string) => void } = {}): Promise<string> {
+export async function resolvePortPath(path: string, opts: { find?: () => Promise<string>; log?: (s: string) => void; baud?: number } = {}): Promise<string> {
   if (path !== AUTO_PORT) return path;
-  const found = await (opts.find ?? findFirmataBoard)();
+  const found = await (opts.find ?? (() => findFirmataBoard({ baud: opts.baud })))();
   opts.log?.(`found a Firmata board on ${found}`);
   return found;
 }

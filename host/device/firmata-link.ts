@@ -81,6 +81,10 @@ export interface FirmataLinkOptions {
   versionQueryS?: number;
   /** Wraps a handshake failure that is not a timeout (the port could not be opened, the transport failed). */
   error?: (message: string) => Error;
+  /** Serial baud rate for a port path [bit/s]. Default 57600 (StandardFirmata). */
+  baud?: number;
+  /** What a handshake timeout tells the user to do. Default: flash StandardFirmata. */
+  timeoutHint?: string;
 }
 
 export interface FirmataLink {
@@ -107,7 +111,8 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
   let settled = false;
   const handshake = new Promise<void>((resolve, reject) => {
     try {
-      io = new Firmata(port, { reportVersionTimeout: WALL_NEVER_MS }, (e?: Error) => {
+      const serialport = { baudRate: options.baud ?? 57600, highWaterMark: 256 };
+      io = new Firmata(port, { reportVersionTimeout: WALL_NEVER_MS, serialport }, (e?: Error) => {
         if (e) reject(fail(e));
         else resolve();
       });
@@ -125,7 +130,7 @@ export async function openFirmataLink(options: FirmataLinkOptions): Promise<Firm
     io.queryFirmware?.(() => undefined);
   });
   const timeout = clock.delay(readyTimeoutS).then(() => {
-    throw new FirmwareTimeoutError(portName, readyTimeoutS);
+    throw new FirmwareTimeoutError(portName, readyTimeoutS, options.timeoutHint);
   });
   try {
     await Promise.race([handshake, timeout]);

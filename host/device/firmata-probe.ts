@@ -31,6 +31,8 @@ export type FirmataAnswer =
 export interface FirmataProbeOptions {
   /** Seconds (device clock) the board has to answer. Default the probe's (5). */
   timeoutS?: number;
+  /** Baud rate to open the port at (the board profile's runtime.baud). Default FIRMATA_BAUD (57600). */
+  baud?: number;
 }
 
 export interface FirmataProbe {
@@ -45,8 +47,8 @@ export interface ProbeTransport {
 }
 
 export interface FirmataProbeConfig {
-  /** Opens a port by path. Default: node-serialport at 57600 baud (StandardFirmata's) on the wall clock. */
-  open?: (path: string) => ProbeTransport | Promise<ProbeTransport>;
+  /** Opens a port by path at a baud rate. Default: node-serialport on the wall clock. */
+  open?: (path: string, baud: number) => ProbeTransport | Promise<ProbeTransport>;
   /**
    * Default timeout [s]. Default 5: after the reset an Uno's bootloader waits up to ~1 s, then StandardFirmata
    * blinks its version on the LED (~1.8 s) before it reports it.
@@ -132,7 +134,7 @@ const errorText = (e: unknown): string => String((e as Error)?.message ?? e).rep
  * reports. (assertSerialPortPath's /proc/devices check is not used: it names a major number by its first
  * driver, and major 4 is "/dev/vc/0" before "ttyS", so it refuses /dev/ttyS*.)
  */
-export function openSerialPortForProbe(path: string): ProbeTransport {
+export function openSerialPortForProbe(path: string, baud: number): ProbeTransport {
   if (!(process.platform === 'win32' && /^(\\\\\.\\)?COM\d+$/i.test(path))) {
     let st;
     try {
@@ -146,7 +148,7 @@ export function openSerialPortForProbe(path: string): ProbeTransport {
   }
   const SerialPort = loadSerialPort();
   // Opens on the next tick; an open failure is an 'error' event, which the probe listens for.
-  const port = new SerialPort(path, { baudRate: FIRMATA_BAUD, highWaterMark: 256 }) as ProbeTransport['port'];
+  const port = new SerialPort(path, { baudRate: baud, highWaterMark: 256 }) as ProbeTransport['port'];
   return { port, clock: wallClock };
 }
 
@@ -159,7 +161,7 @@ export function createFirmataProbe(config: FirmataProbeConfig = {}): FirmataProb
       const graceS = config.firmwareGraceS ?? 0.25;
       let transport: ProbeTransport;
       try {
-        transport = await open(path);
+        transport = await open(path, options.baud ?? FIRMATA_BAUD);
       } catch (e) {
         return { answers: false, reason: `cannot open it: ${errorText(e)}` };
       }

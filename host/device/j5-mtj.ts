@@ -32,6 +32,7 @@ import { type FirmataIo, type FirmataLink, type J5Board, type SerialPortLike, op
 import {
   BoardResponseTimeoutError,
   DeviceNotOpenError,
+  FirmwareMismatchError,
   FirmwareTimeoutError,
   MtjDeviceError,
   TransportClosedError,
@@ -39,8 +40,14 @@ import {
 import {
   MTJ_MAX_COUNT,
   MTJ_SAMPLE_JUNCTIONS,
+  MTJ_SETTLE_MAX_UNITS,
+  MTJ_SETTLE_UNIT_S,
   MtjSampleLink,
+  SPINTRAIN_FIRMWARE_MIN,
+  SPINTRAIN_FIRMWARE_NAME,
+  describeFirmware,
   isSpintrainFirmware,
+  mtjSettleUnits,
   mtjSampleReplyBytes,
   popcount,
 } from './spintrain-sysex.ts';
@@ -61,7 +68,7 @@ export function describeSamplingPath(path: SamplingPath): string {
 }
 
 /** The MTJ wiring spintrain's Uno firmware drives (boards/firmware/uno/spintrain_protocol.h). */
-const SPINTRAIN_WIRING = { pwmPins: [3, 9, 10, 11], adcChannels: [0, 1, 2, 3], pulsePin: 2, resetPin: 4, thresholdCode: 65, settleS: 0.08 };
+const SPINTRAIN_WIRING = { pwmPins: [3, 9, 10, 11], adcChannels: [0, 1, 2, 3], pulsePin: 2, resetPin: 4, thresholdCode: 65 };
 
 export interface J5MtjOptions {
   profile: BoardProfile;
@@ -176,7 +183,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     const w = this.wiring;
     const c = w.current;
     const fw = SPINTRAIN_WIRING;
-    if (c.kind !== 'pwm-rc' || c.pwmBits !== 8 || c.settleS > fw.settleS + 1e-12) return false;
+    if (c.kind !== 'pwm-rc' || c.pwmBits !== 8 || c.settleS > MTJ_SETTLE_MAX_UNITS * MTJ_SETTLE_UNIT_S) return false;
     if (this.deviceCount > MTJ_SAMPLE_JUNCTIONS || w.pulse.pin !== fw.pulsePin || w.reset.pin !== fw.resetPin) return false;
     for (let d = 0; d < this.deviceCount; d++) {
       if (c.pins[d] !== fw.pwmPins[d] || w.read.adcPins[d] !== fw.adcChannels[d]) return false;
@@ -189,12 +196,18 @@ export class J5Mtj implements MtjArray, MtjPairReader {
   async open(): Promise<void> {
     if (this.open_) return;
     this.closedReason = null;
+    const rt = this.profile.runtime;
+    const baud = rt.kind === 'host-tethered' ? rt.baud : undefined;
+    const needsSpintrain = rt.kind === 'host-tethered' && rt.firmware === 'spintrain';
+    const flashHint = `flash spintrain's firmware: spintrain flash --board ${this.profile.id} --port ${this.portName}`;
     if (!this.board) {
       this.link = await openFirmataLink({
         port: this.options.port!,
         clock: this.clock,
         readyTimeoutS: this.options.readyTimeoutS,
         error: (m) => new MtjDeviceError(m),
+        baud,
+        timeoutHint: needsSpintrain ? `${flashHint} (its link runs at ${baud} baud; wrong or missing firmware?)` : undefined,
       });
       this.board = this.link.board;
     }
@@ -212,6 +225,14 @@ export class J5Mtj implements MtjArray, MtjPairReader {
     }
     const io = board.io;
     this.io = io;
+    if (needsSpintrain && !isSpintrainFirmware(io)) {
+      const found = describeFirmware(io);
+      await this.link?.close().catch(() => undefined);
+      this.link = null;
+      if (this.ownsBoard) this.board = null;
+      const min = `${SPINTRAIN_FIRMWARE_NAME} ${SPINTRAIN_FIRMWARE_MIN.major}.${SPINTRAIN_FIRMWARE_MIN.minor} or later`;
+      throw new FirmwareMismatchError(this.portName, found, `${min} (its MTJ board's filter is made for that firmware's 31.37 kHz PWM)`, flashHint);
+    }
     const sysex = this.options.sysex !== false && isSpintrainFirmware(io) && this.wiringFitsSpintrainFirmware();
     this.path_ = sysex ? 'spintrain-sysex' : 'firmata';
     this.sysexLink?.close();
@@ -415,7 +436,7 @@ export class J5Mtj implements MtjArray, MtjPairReader {
       const count = rounds.length;
       // generous bound of the board's time: settling, ~0.5 ms per draw and junction, the reply on the wire
       const expectedS = settleS + count * (0.2e-3 + 0.5e-3 * width) + (mtjSampleReplyBytes(width, count) * 10) / baud;
-      const reply = await this.wait(link.request(mask, duties, count), 'MTJ_SAMPLE reply', this.responseTimeoutS() + 2 * expectedS).catch((e) => {
+      const reply = await this.wait(link.request(mask, duties, count, mtjSettleUnits(settleS)), 'MTJ_SAMPLE reply', this.responseTimeoutS() + 2 * expectedS).catch((e) => {
         link.abandon();
         throw e;
       });

@@ -2,9 +2,13 @@
  * The host side of spintrain's Uno firmware (boards/firmware/uno): its name, and its MTJ_SAMPLE sysex
  * command (boards/firmware/uno/spintrain_protocol.h) over firmata-io.
  *
- *   request  F0 01 mask count_lsb count_msb [duty_lsb duty_msb] × popcount(mask) F7
+ *   request  F0 01 mask count_lsb count_msb settle_lsb settle_msb [duty_lsb duty_msb] × popcount(mask) F7
+ *            (settle: RC settling after a duty change, in units of 10 µs: 0 … 163.83 ms)
  *   reply    F0 01 00 mask count_lsb count_msb flags packed… F7   (bits draw-major, 7 per byte, LSB first)
  *   error    F0 01 status F7                                       (status 1 LENGTH … 5 INTERRUPTED)
+ *
+ * Firmware 0.1 had no settle field (it waited a compiled-in 80 ms, the arduino-uno profile's settleS then); the host speaks MTJ_SAMPLE only to
+ * firmware ≥ 0.2 (SPINTRAIN_FIRMWARE_MIN) and takes the plain Firmata path on an older one.
  *
  * firmata-io keeps its sysex response handlers in one static table shared by every Firmata instance of the
  * process, and `sysexResponse` throws when a command byte is registered twice. So this module registers ONE
@@ -18,6 +22,11 @@ import { MtjDeviceError } from './errors.ts';
 /** QUERY_FIRMWARE name of spintrain's own firmware. */
 export const SPINTRAIN_FIRMWARE_NAME = 'spintrain';
 export const MTJ_SAMPLE = 0x01;
+/** The oldest firmware version whose MTJ_SAMPLE has the settle field. */
+export const SPINTRAIN_FIRMWARE_MIN = { major: 0, minor: 2 } as const;
+/** Units of the settle field [s], and its largest value. */
+export const MTJ_SETTLE_UNIT_S = 10e-6;
+export const MTJ_SETTLE_MAX_UNITS = 0x3fff;
 export const MTJ_SAMPLE_STATUS = { ok: 0, length: 1, mask: 2, count: 3, duty: 4, interrupted: 5 } as const;
 const STATUS_NAMES: Record<number, string> = { 1: 'LENGTH', 2: 'MASK', 3: 'COUNT', 4: 'DUTY', 5: 'INTERRUPTED' };
 /** Draws per request (MTJ_MAX_COUNT of the firmware). */
@@ -54,18 +63,33 @@ export interface MtjSampleReply {
 
 /** The part of firmata-io's Firmata instance the sysex client uses. */
 export interface SysexIo {
-  firmware?: { name?: string };
+  firmware?: { name?: string; version?: { major?: number; minor?: number } };
   sysexCommand(message: number[]): unknown;
   sysexResponse(command: number, handler: (this: object, data: number[]) => void): unknown;
   clearSysexResponse(command: number): unknown;
 }
 
-/** True when the IO plugin is firmata-io connected to spintrain's firmware (name from QUERY_FIRMWARE). */
+/** "name major.minor" as the board announced it (QUERY_FIRMWARE), or "no firmware name". */
+export function describeFirmware(io: unknown): string {
+  const f = (io as Partial<SysexIo> | null)?.firmware;
+  if (!f?.name) return 'no firmware name';
+  return f.version ? `${f.name} ${f.version.major ?? '?'}.${f.version.minor ?? '?'}` : f.name;
+}
+
+/**
+ * True when the IO plugin is firmata-io connected to spintrain's firmware (name from QUERY_FIRMWARE) at version
+ * SPINTRAIN_FIRMWARE_MIN or later (an older one lacks the settle field).
+ */
 export function isSpintrainFirmware(io: unknown): io is SysexIo {
   const s = io as Partial<SysexIo> | null;
+  const v = s?.firmware?.version;
+  const major = v?.major ?? 0;
+  const minor = v?.minor ?? 0;
+  const recent = major > SPINTRAIN_FIRMWARE_MIN.major || (major === SPINTRAIN_FIRMWARE_MIN.major && minor >= SPINTRAIN_FIRMWARE_MIN.minor);
   return (
     !!s &&
     s.firmware?.name === SPINTRAIN_FIRMWARE_NAME &&
+    recent &&
     typeof s.sysexCommand === 'function' &&
     typeof s.sysexResponse === 'function' &&
     typeof s.clearSysexResponse === 'function'
@@ -78,16 +102,26 @@ export function popcount(mask: number): number {
   return n;
 }
 
-/** Sysex payload (between F0 and F7) of an MTJ_SAMPLE request; duties one per selected junction, ascending. */
-export function encodeMtjSampleRequest(mask: number, duties: readonly number[], count: number): number[] {
-  const out = [MTJ_SAMPLE, mask & 0x7f, count & 0x7f, (count >> 7) & 0x7f];
+/** The settle field for `settleS` seconds: rounded up to the next 10 µs unit (never waits less). */
+export function mtjSettleUnits(settleS: number): number {
+  const units = Math.ceil(settleS / MTJ_SETTLE_UNIT_S - 1e-9);
+  if (!(units >= 0 && units <= MTJ_SETTLE_MAX_UNITS)) throw new RangeError(`settle ${settleS} s: MTJ_SAMPLE carries 0 … ${MTJ_SETTLE_MAX_UNITS * MTJ_SETTLE_UNIT_S} s`);
+  return units;
+}
+
+/**
+ * Sysex payload (between F0 and F7) of an MTJ_SAMPLE request; duties one per selected junction, ascending;
+ * settleUnits from mtjSettleUnits.
+ */
+export function encodeMtjSampleRequest(mask: number, duties: readonly number[], count: number, settleUnits: number): number[] {
+  const out = [MTJ_SAMPLE, mask & 0x7f, count & 0x7f, (count >> 7) & 0x7f, settleUnits & 0x7f, (settleUnits >> 7) & 0x7f];
   for (const d of duties) out.push(d & 0x7f, (d >> 7) & 0x7f);
   return out;
 }
 
 /** Bytes of a request on the wire, F0 … F7. */
 export function mtjSampleRequestBytes(junctions: number): number {
-  return 6 + 2 * junctions;
+  return 8 + 2 * junctions;
 }
 
 /** Bytes of a successful reply on the wire, F0 … F7. */
@@ -168,12 +202,12 @@ export class MtjSampleLink {
   }
 
   /** Send one request; resolves with its reply, rejects with MtjSampleError on an error status. */
-  request(mask: number, duties: readonly number[], count: number): Promise<MtjSampleReply> {
+  request(mask: number, duties: readonly number[], count: number, settleUnits: number): Promise<MtjSampleReply> {
     if (this.pending) return Promise.reject(new MtjDeviceError(`MTJ_SAMPLE on ${this.portName}: a request is already running`));
     ensureDispatcher(this.io);
     return new Promise((resolve, reject) => {
       this.pending = { mask, count, resolve, reject };
-      const payload = encodeMtjSampleRequest(mask, duties, count);
+      const payload = encodeMtjSampleRequest(mask, duties, count, settleUnits);
       this.bytesOut += payload.length + 2;
       this.requests++;
       this.io.sysexCommand(payload);

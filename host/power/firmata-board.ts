@@ -15,7 +15,8 @@ export interface FirmataBoard {
   close(): Promise<void>;
 }
 
-export async function openFirmataBoard(port: string | SerialPortLike, clock: PowerClock, readyTimeoutS = 10): Promise<FirmataBoard> {
-  const link = await openFirmataLink({ port, clock, readyTimeoutS, error: (m) => new PowerError(m) });
+/** baud: of a port path (the profile's runtime.baud); default 57600. */
+export async function openFirmataBoard(port: string | SerialPortLike, clock: PowerClock, readyTimeoutS = 10, baud?: number): Promise<FirmataBoard> {
+  const link = await openFirmataLink({ port, clock, readyTimeoutS, error: (m) => new PowerError(m), baud });
   return { io: link.io as FirmataIo, portName: link.portName, close: () => link.close() };
 }

@@ -149,7 +149,7 @@ export async function measureTrainingPower(o: MeasuredTrainingOptions): Promise<
   checkMarkerPin(o.profile, o.markerPin);
   if (!(Number.isInteger(o.samples) && o.samples > 0)) throw new RangeError(`samples: expected a positive integer, got ${o.samples}`);
   const { clock } = o;
-  const board = await openFirmataBoard(o.port, clock, o.readyTimeoutS ?? 10);
+  const board = await openFirmataBoard(o.port, clock, o.readyTimeoutS ?? 10, baud);
   const trace = new PowerTrace();
   const engine = new SpintrainEngine(o.config, { kind: 'prng' });
   try {

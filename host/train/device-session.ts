@@ -82,7 +82,8 @@ export async function openDeviceSession(spec: DeviceSpec, options: DeviceSession
   }
   // Check the file before touching the hardware: a wrong file fails fast and names itself.
   const raw = loadCalibration(spec.calibration, spec.board.id);
-  const path = await resolvePortPath(spec.path, { find: options.findBoard, log: options.log });
+  const baud = spec.board.runtime.kind === 'host-tethered' ? spec.board.runtime.baud : undefined;
+  const path = await resolvePortPath(spec.path, { find: options.findBoard, log: options.log, baud });
   const link = options.connect?.(path);
   const array = new J5Mtj({ profile: spec.board, port: link?.port ?? path, clock: link?.clock });
   const source = new MtjBitSource(array, raw, spec.calibration); // checks the file fits the board; opens nothing

@@ -5,7 +5,7 @@
  * Run: npx tsx test/bench/hil-sampling.ts [--record]   (--record writes test/bench/results/hil-sampling-<date>.json)
  *
  * Per firmware it prints bits/s in wall time and in emulated (= real-board) time for a fixed current (no RC
- * settling; one sample() call per round, and all rounds in one call) and for a new current every round (80 ms
+ * settling; one sample() call per round, and all rounds in one call) and for a new current every round (the profile's
  * RC settling each time), the serial traffic per bit against the link's capacity, and the calibration sweep.
  * The calibration sweep: the Uno carries 4 junctions and calibrates them in parallel (one round, or one request,
  * serves all 4), so a 16-junction sweep is measured as FOUR consecutive 4-junction calibrations on the board
@@ -16,11 +16,11 @@ import { parseArgs } from 'node:util';
 import { calibrate, type CalibrationOptions } from '../../host/device/calibration.ts';
 import { J5Mtj } from '../../host/device/j5-mtj.ts';
 import { type EmulatedUno, startEmulatedUno } from '../harness/uno/emulated-uno.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
+import { arduinoUno } from '../../boards/arduino-uno.ts';
+import { arduinoUnoSpintrain } from '../../boards/arduino-uno-spintrain.ts';
 
 const { values } = parseArgs({ options: { record: { type: 'boolean' } } });
-const BAUD = 57600;
-/** Bytes per second each way on the link: 10 bits per character (start, 8 data, stop). */
-const LINK_BYTES_PER_S = BAUD / 10;
 const SWEEP: Partial<CalibrationOptions> = { coarsePoints: 17, coarseDraws: 8, finePoints: 9, fineDraws: 40 };
 
 /** Count the bytes on the wire each way. */
@@ -32,14 +32,18 @@ function tapLink(hil: EmulatedUno) {
   return c;
 }
 
-async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
-  const hil = await startEmulatedUno({ seed: 3, firmware });
+async function benchFirmware(firmware: 'standard-firmata' | 'spintrain', profile: BoardProfile) {
+  const BAUD = (profile.runtime as { baud: number }).baud;
+  /** Bytes per second each way on the link: 10 bits per character (start, 8 data, stop). */
+  const LINK_BYTES_PER_S = BAUD / 10;
+  const settleMs = (profile.mtj!.current as { settleS: number }).settleS * 1e3;
+  const hil = await startEmulatedUno({ seed: 3, firmware, profile });
   const link = tapLink(hil);
   const mtj = new J5Mtj({ profile: hil.profile, port: hil.port, clock: hil.clock });
   await mtj.open();
   const n = mtj.deviceCount;
-  const result: Record<string, unknown> = { firmware, samplingPath: mtj.samplingPath };
-  console.log(`\n== ${firmware} (${mtj.samplingPath}) ==`);
+  const result: Record<string, unknown> = { firmware, board: profile.id, baud: BAUD, settleS: settleMs / 1e3, samplingPath: mtj.samplingPath };
+  console.log(`\n== ${firmware} on ${profile.id} (${mtj.samplingPath}, ${BAUD} baud, ${settleMs} ms settling) ==`);
 
   async function measure(key: string, label: string, rounds: number, perCall: number, currentOf: (r: number) => number) {
     const w0 = performance.now();
@@ -75,7 +79,7 @@ async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
 
   await measure('fixedPerRound', 'fixed current, one call per round of 4', 200, 1, () => 0.95e-3);
   await measure('fixedBatched', 'fixed current, 2000 rounds of 4 in one call', 2000, 2000, () => 0.95e-3);
-  await measure('newCurrentEveryRound', 'new current every round (80 ms RC settling)', 20, 1, (r) => (r % 2 ? 0.9e-3 : 1.0e-3));
+  await measure('newCurrentEveryRound', `new current every round (${settleMs} ms RC settling)`, 20, 1, (r) => (r % 2 ? 0.9e-3 : 1.0e-3));
 
   async function sweep(key: string, label: string, options: Partial<CalibrationOptions>, times: number) {
     const w0 = performance.now();
@@ -105,15 +109,21 @@ async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
   return result;
 }
 
-const runs = [await benchFirmware('standard-firmata'), await benchFirmware('spintrain')];
-const [sf, st] = runs as Record<string, { emulatedS: number; bitsPerSEmulated: number }>[];
-console.log(
-  `\nspintrain vs StandardFirmata (board time): fixed current ×${(st.fixedBatched.bitsPerSEmulated / sf.fixedPerRound.bitsPerSEmulated).toFixed(1)}, ` +
-    `16-junction calibration ×${(sf.calibration16.emulatedS / st.calibration16.emulatedS).toFixed(1)}, default 4-junction calibration ×${(sf.calibrationDefault4.emulatedS / st.calibrationDefault4.emulatedS).toFixed(1)}`,
-);
+const runs = [
+  await benchFirmware('standard-firmata', arduinoUno),
+  await benchFirmware('spintrain', arduinoUno),
+  await benchFirmware('spintrain', arduinoUnoSpintrain),
+];
+const [sf, ...others] = runs as Record<string, { emulatedS: number; bitsPerSEmulated: number }>[];
+for (const st of others) {
+  console.log(
+    `\nspintrain firmware on ${st.board} vs StandardFirmata on arduino-uno (board time): fixed current ×${(st.fixedBatched.bitsPerSEmulated / sf.fixedPerRound.bitsPerSEmulated).toFixed(1)}, ` +
+      `16-junction calibration ×${(sf.calibration16.emulatedS / st.calibration16.emulatedS).toFixed(1)}, default 4-junction calibration ×${(sf.calibrationDefault4.emulatedS / st.calibrationDefault4.emulatedS).toFixed(1)}`,
+  );
+}
 if (values.record) {
   const date = new Date().toISOString();
   const file = `test/bench/results/hil-sampling-${date.slice(0, 10)}.json`;
-  writeFileSync(new URL(`../../${file}`, import.meta.url), JSON.stringify({ date, baud: BAUD, runs }, null, 1) + '\n');
+  writeFileSync(new URL(`../../${file}`, import.meta.url), JSON.stringify({ date, runs }, null, 1) + '\n');
   console.log(`recorded ${file}`);
 }

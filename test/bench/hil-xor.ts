@@ -2,9 +2,11 @@
  * XOR trained with p-GAF-BP through the HIL path, for both firmwares on the emulated Uno: every draw from
  * J5Mtj → johnny-five → firmata-io → emulated serial → GENUINE StandardFirmata (plain Firmata path) or
  * spintrain's own firmware (MTJ_SAMPLE sysex fast path) on avr8js → emulated MTJ circuit, after a short
- * calibration through the same path. Prints accuracy, draws, bits/s and samples/s in wall and emulated
+ * calibration through the same path. Three runs: StandardFirmata and spintrain's firmware on the arduino-uno
+ * board (490 Hz filter, 90 ms settling, 57600 baud), and spintrain's firmware on the arduino-uno-spintrain
+ * board (31.37 kHz PWM filter, 1.6 ms settling, 250000 baud). Prints accuracy, draws, bits/s and samples/s in wall and emulated
  * (= real-board) time, and the serial traffic per bit against the link's capacity.
- * Run: npx tsx test/bench/hil-xor.ts [seed] [maxEpochs] [--record]
+ * Run: npx tsx test/bench/hil-xor.ts [seed] [maxEpochs] [--record] [--only BOARD_ID]
  *   (--record writes test/bench/results/hil-xor-<date>.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -14,25 +16,30 @@ import { J5Mtj } from '../../host/device/j5-mtj.ts';
 import { MtjBitSource } from '../../host/device/mtj-bit-source.ts';
 import { parseTrainArgs } from '../../host/commands/train.ts';
 import { startEmulatedUno } from '../harness/uno/emulated-uno.ts';
+import type { BoardProfile } from '../../boards/board-profile.ts';
+import { arduinoUno } from '../../boards/arduino-uno.ts';
+import { arduinoUnoSpintrain } from '../../boards/arduino-uno-spintrain.ts';
 import { HIL_CALIBRATION_SWEEP, HIL_XOR_TRAIN_ARGS } from '../harness/hil-xor-recipe.ts';
 import { train } from '../../host/train/trainer.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
 
-const { values, positionals } = parseArgs({ options: { record: { type: 'boolean' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { record: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });
 const seed = Number(positionals[0] ?? 1);
 const maxEpochs = Number(positionals[1] ?? 40);
-const LINK_BYTES_PER_S = 57600 / 10;
 
-async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
+async function benchFirmware(firmware: 'standard-firmata' | 'spintrain', profile: BoardProfile) {
+  const baud = (profile.runtime as { baud: number }).baud;
+  /** Bytes per second each way on the link: 10 bits per character (start, 8 data, stop). */
+  const LINK_BYTES_PER_S = baud / 10;
   const w0 = performance.now();
-  const hil = await startEmulatedUno({ seed, firmware });
+  const hil = await startEmulatedUno({ seed, firmware, profile });
   const link = { toBoard: 0, fromBoard: 0 };
   const write = hil.port.write.bind(hil.port);
   hil.port.write = (d, cb) => ((link.toBoard += d.length), write(d, cb));
   hil.port.on('data', (d: Buffer) => (link.fromBoard += d.length));
   const mtj = new J5Mtj({ profile: hil.profile, port: hil.port, clock: hil.clock });
   await mtj.open();
-  console.log(`\n== ${firmware} (${mtj.samplingPath}) ==`);
+  console.log(`\n== ${firmware} on ${profile.id} (${mtj.samplingPath}, ${baud} baud) ==`);
   const wBoot = performance.now();
   const eBoot = hil.emulator.timeS;
   const cal = await calibrate(mtj, { ...HIL_CALIBRATION_SWEEP, seed });
@@ -69,6 +76,8 @@ async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
   const fromBoard = link.fromBoard - l0.fromBoard;
   const run = {
     firmware,
+    board: profile.id,
+    baud,
     samplingPath: mtj.samplingPath,
     seed,
     calibration: { options: HIL_CALIBRATION_SWEEP, emulatedS: eCal - eBoot, wallS: (wCal - wBoot) / 1000 },
@@ -92,7 +101,7 @@ async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
   console.log(`  wall: ${wallTrain.toFixed(1)} s, ${run.bitsPerSWall.toFixed(0)} bits/s, ${(samples / wallTrain).toFixed(2)} samples/s`);
   console.log(`  emulated: ${eTrain.toFixed(2)} s, ${run.bitsPerSEmulated.toFixed(0)} bits/s, ${run.samplesPerSEmulated.toFixed(2)} samples/s`);
   console.log(
-    `  link: ${run.bytesPerBit.toFixed(2)} B/bit on the wire; board→host ${(100 * run.linkUseFromBoard).toFixed(1)} %, host→board ${(100 * run.linkUseToBoard).toFixed(1)} % of 57600 baud` +
+    `  link: ${run.bytesPerBit.toFixed(2)} B/bit on the wire; board→host ${(100 * run.linkUseFromBoard).toFixed(1)} %, host→board ${(100 * run.linkUseToBoard).toFixed(1)} % of ${baud} baud` +
       (run.sysexRequests !== null ? `; ${run.sysexRequests} MTJ_SAMPLE requests` : ''),
   );
   console.log(`total ${((performance.now() - w0) / 1000).toFixed(1)} s wall`);
@@ -102,8 +111,17 @@ async function benchFirmware(firmware: 'standard-firmata' | 'spintrain') {
   return run;
 }
 
-const runs = [await benchFirmware('standard-firmata'), await benchFirmware('spintrain')];
-console.log(`\nbits/s while training XOR (board time): StandardFirmata ${runs[0].bitsPerSEmulated.toFixed(0)}, spintrain ${runs[1].bitsPerSEmulated.toFixed(0)}`);
+const plan = [
+  ['standard-firmata', arduinoUno],
+  ['spintrain', arduinoUno],
+  ['spintrain', arduinoUnoSpintrain],
+] as const;
+const runs = [];
+for (const [firmware, profile] of plan) if (!values.only || values.only === profile.id) runs.push(await benchFirmware(firmware, profile));
+if (runs.length === 3) console.log(
+  `\nbits/s while training XOR (board time): StandardFirmata ${runs[0].bitsPerSEmulated.toFixed(0)}, ` +
+    `spintrain firmware ${runs[1].bitsPerSEmulated.toFixed(0)} (arduino-uno), ${runs[2].bitsPerSEmulated.toFixed(0)} (arduino-uno-spintrain)`,
+);
 if (values.record) {
   const date = new Date().toISOString();
   const file = `test/bench/results/hil-xor-${date.slice(0, 10)}.json`;

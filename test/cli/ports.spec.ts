@@ -148,6 +148,8 @@ describe('spintrain ports options', () => {
     [['--port', '/dev/ttyACM0'], '--port: unknown option'],
     [['ttyACM0'], '"ttyACM0": unexpected argument'],
     [['--no-probe', '--timeout', '2'], '--timeout: has no use with --no-probe'],
+    [['--no-probe', '--board', 'uno'], '--board: has no use with --no-probe'],
+    [['--board', 'esp32'], '--board: expected one of uno, uno-spintrain, got "esp32"'],
   ])('%j → exit 2 naming the option', async (argv, message) => {
     const io = captureOutput();
     expect(await portsCommand(argv, { lister: { list: async () => [] }, probe: notCalled })).toBe(2);
@@ -157,9 +159,19 @@ describe('spintrain ports options', () => {
   });
 
   it('defaults', () => {
-    expect(parsePortsArgs([])).toEqual({ json: false, timeoutS: 5, probe: true });
+    expect(parsePortsArgs([])).toEqual({ json: false, timeoutS: 5, probe: true, baud: 57600 });
     expect(PORTS_USAGE).toMatch(/^usage: spintrain ports /);
-    for (const o of ['--json', '--timeout', '--no-probe']) expect(PORTS_USAGE).toContain(o);
+    for (const o of ['--json', '--timeout', '--no-probe', '--board']) expect(PORTS_USAGE).toContain(o);
+  });
+
+  it('--board: the probe opens each port at that board\'s baud rate', async () => {
+    expect(parsePortsArgs(['--board', 'uno-spintrain']).baud).toBe(250000);
+    const asked: (number | undefined)[] = [];
+    const probe: FirmataProbe = { probe: async (_path, o) => (asked.push(o?.baud), { answers: false, reason: 'silent' }) };
+    const io = captureOutput();
+    expect(await portsCommand(['--board', 'uno-spintrain', '--json'], { lister: { list: async () => [UNO] }, probe })).toBe(0);
+    expect(asked).toEqual([250000]);
+    expect(JSON.parse(io.out())[0].firmata).toEqual({ answers: false, reason: 'silent' });
   });
 });
 

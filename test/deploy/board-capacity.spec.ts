@@ -22,7 +22,7 @@ beforeAll(async () => {
 describe('board profiles', () => {
   it('are valid, one per board, and include the tethered Uno', () => {
     for (const b of BOARDS) expect(validateBoardProfile(b)).toBe(b);
-    expect(BOARDS.map((b) => b.id)).toEqual(['arduino-uno', 'esp32-devkitc', 'nrf52840-nano33ble', 'rp2040-pico', 'teensy41']);
+    expect(BOARDS.map((b) => b.id)).toEqual(['arduino-uno', 'arduino-uno-spintrain', 'esp32-devkitc', 'nrf52840-nano33ble', 'rp2040-pico', 'teensy41']);
     // every runtime a profile names has a port for the board's core: wasm3 (Arduino library); WAMR has no
     // Arduino/Teensyduino platform layer, so no shipped profile names it (wamr-pool.spec.ts covers a WAMR profile)
     expect(new Set(BOARDS.filter((b) => b.runtime.kind !== 'host-tethered').map((b) => b.runtime.kind))).toEqual(new Set(['wasm3']));

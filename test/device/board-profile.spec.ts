@@ -14,6 +14,7 @@ describe('board profiles', () => {
     ['cpu.clockHz', (p: any) => (p.cpu.clockHz = -1)],
     ['mtj.read.adcPins[1]', (p: any) => (p.mtj.read.adcPins[1] = 1.5)],
     ['mtj.current.pins', (p: any) => p.mtj.current.pins.pop()],
+    ['mtj.current.rcPoles', (p: any) => (p.mtj.current.rcPoles = 3)],
     ['mtj.reset.pin', (p: any) => (p.mtj.reset.pin = p.mtj.pulse.pin)],
     ['mtj.limits.maxCurrentA', (p: any) => (p.mtj.limits.maxCurrentA = 1)],
     ['mtj.read.thresholdV', (p: any) => (p.mtj.read.thresholdV = 9)],
@@ -34,6 +35,15 @@ describe('board profiles', () => {
     expect(err).toBeInstanceOf(BoardProfileError);
     expect(err!.field).toBe(field);
     expect(err!.message).toContain(`board profile arduino-uno: field ${field}`);
+  });
+
+  it('mtj.current.rcPoles is optional (one pole) or 1 or 2', () => {
+    for (const rcPoles of [undefined, 1, 2]) {
+      const p = clone();
+      if (rcPoles === undefined) delete p.mtj.current.rcPoles;
+      else p.mtj.current.rcPoles = rcPoles;
+      expect(validateBoardProfile(p).mtj!.current).toMatchObject({ kind: 'pwm-rc' });
+    }
   });
 
   it('fits a wasm-running board (runtime memory limit checked against RAM)', () => {

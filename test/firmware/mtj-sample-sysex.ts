@@ -34,9 +34,14 @@ export class MtjSysexClient {
   private readonly replies: number[][] = [];
   private readonly waiters: ((data: number[]) => void)[] = [];
 
+  /**
+   * settleS: the RC settling the requests ask for (the profile's mtj.current.settleS), sent in units of 10 µs,
+   * rounded up.
+   */
   constructor(
     readonly link: FirmataLink,
     readonly clock: DeviceClock,
+    readonly settleS: number,
   ) {
     // firmata-io's handler table is shared by every Firmata instance: the host's one dispatcher routes replies
     // by instance (host/device/spintrain-sysex.ts), so this client and J5Mtj coexist in one process
@@ -73,13 +78,23 @@ export class MtjSysexClient {
     });
   }
 
-  static request(mask: number, duties: number[], count: number): number[] {
-    return [MTJ_SAMPLE, mask & 0x7f, count & 0x7f, (count >> 7) & 0x7f, ...duties.flatMap((d) => [d & 0x7f, (d >> 7) & 0x7f])];
+  /** Payload F0 01 mask count(14 bits) settle(14 bits, 10 µs units) duties(14 bits each) F7, without F0 and F7. */
+  static request(mask: number, duties: number[], count: number, settleS: number): number[] {
+    const settle = Math.ceil(settleS / 10e-6 - 1e-9);
+    return [
+      MTJ_SAMPLE,
+      mask & 0x7f,
+      count & 0x7f,
+      (count >> 7) & 0x7f,
+      settle & 0x7f,
+      (settle >> 7) & 0x7f,
+      ...duties.flatMap((d) => [d & 0x7f, (d >> 7) & 0x7f]),
+    ];
   }
 
   /** Request `count` draws of the junctions in `mask` at `duties` (one per selected junction, ascending). */
   async sample(mask: number, duties: number[], count: number, timeoutS = 10): Promise<MtjSampleReply> {
-    this.sendRaw(MtjSysexClient.request(mask, duties, count));
+    this.sendRaw(MtjSysexClient.request(mask, duties, count, this.settleS));
     return MtjSysexClient.decode(await this.nextReply(timeoutS));
   }
 

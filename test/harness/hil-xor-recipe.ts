@@ -2,7 +2,7 @@
  * The recipe for training XOR with p-GAF-BP through a Firmata MTJ board (the paper trained XOR on
  * hardware), sized for the emulated Uno: every draw goes host → johnny-five → StandardFirmata → junction.
  *
- * Cost through the Uno profile: a new write current needs 80 ms of RC settling, then ~10 ms per round
+ * Cost through the Uno profile: a new write current needs 90 ms of RC settling, then ~10 ms per round
  * of 4 parallel pulses; 4 hidden neurons on the 4 junctions × 2 draws = 2 rounds per sample, so ~100 ms
  * of board time per sample. Hence a 4-wide tanh layer, large learning rates with momentum 0.5, no decay and a
  * probability floor of 0.3 (p within [0.3, 0.7]: kept fraction ≥ 0.21 even when a neuron saturates, at the price

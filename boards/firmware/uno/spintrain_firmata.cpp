@@ -375,18 +375,19 @@ static inline void risingEdge(uint8_t pin) {
 }
 
 static void mtjSample(const uint8_t *d, uint8_t n, bool overflow) {
-  if (overflow || n < 3) return mtjError(MTJ_ERR_LENGTH);
+  if (overflow || n < 5) return mtjError(MTJ_ERR_LENGTH);
   uint8_t mask = d[0];
   if (mask == 0 || (mask >> MTJ_JUNCTIONS)) return mtjError(MTJ_ERR_MASK);
   uint8_t selected = 0;
   for (uint8_t j = 0; j < MTJ_JUNCTIONS; j++) selected += (mask >> j) & 1;
-  if (n != 3 + 2 * selected) return mtjError(MTJ_ERR_LENGTH);
+  if (n != 5 + 2 * selected) return mtjError(MTJ_ERR_LENGTH);
   uint16_t count = d[1] | (d[2] << 7);
   if (count == 0 || count > MTJ_MAX_COUNT) return mtjError(MTJ_ERR_COUNT);
+  uint32_t settleUs = (uint32_t)(d[3] | (d[4] << 7)) * MTJ_SETTLE_UNIT_US;
   uint16_t duty[MTJ_JUNCTIONS];
   for (uint8_t j = 0, k = 0; j < MTJ_JUNCTIONS; j++) {
     if (!((mask >> j) & 1)) continue;
-    duty[j] = d[3 + 2 * k] | (d[4 + 2 * k] << 7);
+    duty[j] = d[5 + 2 * k] | (d[6 + 2 * k] << 7);
     k++;
     if (duty[j] > 255) return mtjError(MTJ_ERR_DUTY);
   }
@@ -408,7 +409,10 @@ static void mtjSample(const uint8_t *d, uint8_t n, bool overflow) {
     pinStates[pin] = 0;
     digitalWrite(pin, LOW);
   }
-  if (changed) delay(MTJ_SETTLE_MS);
+  if (changed) {
+    delay(settleUs / 1000);
+    delayMicroseconds(settleUs % 1000);
+  }
 
   put(START_SYSEX);
   put(MTJ_SAMPLE);
@@ -416,6 +420,8 @@ static void mtjSample(const uint8_t *d, uint8_t n, bool overflow) {
   put(mask);
   put14(count);
   put(changed ? 1 : 0);
+  uint8_t adcsra = ADCSRA;
+  ADCSRA = (adcsra & ~0x07) | MTJ_ADC_PRESCALER_BITS;
   risingEdge(MTJ_RESET_PIN);  // every junction to P before the first draw
   uint8_t acc = 0, nbits = 0;
   for (uint16_t k = 0; k < count; k++) {
@@ -431,6 +437,7 @@ static void mtjSample(const uint8_t *d, uint8_t n, bool overflow) {
     }
     risingEdge(MTJ_RESET_PIN);
   }
+  ADCSRA = adcsra;
   if (nbits) put(acc);
   put(END_SYSEX);
 }
@@ -557,7 +564,9 @@ void setup() {
   // would run down from 0xFFFF for 0.26 s with no PWM on its pins; writing TCNT restarts it counting up.)
   TCNT1 = 0;
   TCNT2 = 0;
-  Serial.begin(57600);
+  TCCR1B = (TCCR1B & ~0x07) | MTJ_PWM_PRESCALER_BITS;
+  TCCR2B = (TCCR2B & ~0x07) | MTJ_PWM_PRESCALER_BITS;
+  Serial.begin(SPINTRAIN_BAUD);
   systemReset();
   sendVersion();
   sendFirmware();

@@ -1,9 +1,19 @@
 /**
  * The MTJ daughter board of a BoardProfile, attached to the pins of an emulated Uno, with the junction
  * physics of SimMtj:
- *  - write current of device d: I_d = duty_d · pwmHighV / senseOhm, duty measured from the PWM pin's edges
- *    over its last full period (an ideal, settled low-pass filter; a pin held at a level gives duty 0 or 1:
- *    a level held for longer than the slowest PWM an Uno timer makes, or for two periods of the PWM it had);
+ *  - write current of device d: its PWM pin → RC low-pass (mtj.current.rcPoles equal, buffered poles of
+ *    τ = rcTimeConstantS each; default one) → V→I converter, I_d = x_last / senseOhm [A], x_last [V] the last
+ *    pole's output. The filter's input is the pin, u(t) = pwmHighV while HIGH and 0 V while LOW, piecewise
+ *    constant between the pin's edges (emulated times from the emulator's onPinChange). Over an interval Δt [s]
+ *    of constant u the state updates exactly, with a = e^(−Δt/τ), s = Δt/τ:
+ *        x1 ← u + (x1 − u)·a
+ *        x2 ← u + (x2 − u)·a + (x1_old − u)·s·a        (two poles; x1_old: x1 before this update)
+ *    The state is 0 V when the circuit attaches (power-on, t = 0 for startEmulatedUno) and is advanced at each
+ *    edge (with the level before the edge) and at each pulse: a pulse sees the current at its instant, PWM
+ *    ripple and incomplete settling included. A host that pulses too soon after a duty change gets the wrong
+ *    current, as on the board.
+ *    Closed forms for a step of height ΔI: one pole ΔI·(1 − e^(−t/τ)); two poles ΔI·(1 − (1 + t/τ)·e^(−t/τ)).
+ *    For a steady PWM of duty D the mean is D·pwmHighV/senseOhm;
  *  - pulse pin rising edge: the one-shot fires a pulse of mtj.pulse.widthS through every SOT line at its current;
  *  - reset pin rising edge: every junction back to P;
  *  - ADC channel of device d: V = I_b · R(state) + read noise, refreshed whenever the state changes.
@@ -12,17 +22,15 @@ import type { BoardProfile } from '../../../boards/board-profile.ts';
 import { SimMtj, type SimMtjConfig } from '../../../host/device/sim-mtj.ts';
 import type { UnoEmulator } from './uno-emulator.ts';
 
-/**
- * The longest PWM period an ATmega328P timer produces (phase-correct PWM, prescaler 1024: 16 MHz / 1024 / 510
- * = 30.6 Hz, 32.6 ms). Two rising edges further apart are not a PWM period: the pin was held at a level between them.
- */
-const MAX_PWM_PERIOD_S = 1024 * 510 / 16e6;
+/** The emulator's pin events and time, as the circuit uses them (a test may stand in for the emulator). */
+export type CircuitBoard = Pick<UnoEmulator, 'onPinChange' | 'pinLevel' | 'setAnalogVoltage' | 'timeS'>;
 
-interface PwmTrack {
-  prevRise: number;
-  lastRise: number;
-  lastFall: number;
-  lastEdge: number;
+/** The RC filter of one PWM pin: pole outputs [V] at time t [s], input u [V] since t. */
+interface RcFilter {
+  x1: number;
+  x2: number;
+  t: number;
+  u: number;
 }
 
 export class EmulatedMtjCircuit {
@@ -30,11 +38,15 @@ export class EmulatedMtjCircuit {
   /** Pulses and resets seen (for tests and benchmarks). */
   pulses = 0;
   resets = 0;
-  private readonly tracks: PwmTrack[];
+  private readonly filters: RcFilter[];
+  private readonly tau: number;
+  private readonly twoPoles: boolean;
+  private readonly highV: number;
+  private readonly senseOhm: number;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    readonly board: UnoEmulator,
+    readonly board: CircuitBoard,
     readonly profile: BoardProfile,
     simConfig: Partial<SimMtjConfig> = {},
     seed = 1,
@@ -42,31 +54,47 @@ export class EmulatedMtjCircuit {
     const m = profile.mtj;
     if (!m || m.current.kind !== 'pwm-rc') throw new Error(`board ${profile.id}: the emulated circuit needs a pwm-rc MTJ wiring`);
     const current = m.current;
+    this.tau = current.rcTimeConstantS;
+    this.twoPoles = (current.rcPoles ?? 1) === 2;
+    this.highV = current.pwmHighV;
+    this.senseOhm = current.senseOhm;
     this.sim = new SimMtj({ ...simConfig, deviceCount: m.read.adcPins.length, boardId: profile.id, pulseWidthS: m.pulse.widthS }, seed);
     this.sim.openSync();
-    this.tracks = current.pins.map(() => ({ prevRise: -1, lastRise: -1, lastFall: -1, lastEdge: -1 }));
+    const t0 = board.timeS;
+    this.filters = current.pins.map((pin) => ({ x1: 0, x2: 0, t: t0, u: board.pinLevel(pin) ? this.highV : 0 }));
     current.pins.forEach((pin, d) => {
+      const f = this.filters[d];
       this.unsubscribe.push(
         board.onPinChange(pin, (level, t) => {
-          const tr = this.tracks[d];
-          if (level) {
-            tr.prevRise = tr.lastRise;
-            tr.lastRise = t;
-          } else tr.lastFall = t;
-          tr.lastEdge = t;
+          this.advance(f, t);
+          f.u = level ? this.highV : 0;
         }),
       );
     });
-    this.unsubscribe.push(board.onPinChange(m.pulse.pin, (level) => level && this.firePulse()));
+    this.unsubscribe.push(board.onPinChange(m.pulse.pin, (level, t) => level && this.firePulse(t)));
     this.unsubscribe.push(board.onPinChange(m.reset.pin, (level) => level && this.resetAll()));
     this.refreshAdc();
   }
 
-  /** Present write current of device d [A]. */
+  /** Write current of device d [A] at the emulator's present time (the filter's output, ripple included). */
   currentA(d: number): number {
-    const c = this.profile.mtj!.current;
-    if (c.kind !== 'pwm-rc') return 0;
-    return (this.duty(d) * c.pwmHighV) / c.senseOhm;
+    return this.writeCurrentA(d, this.board.timeS);
+  }
+
+  /**
+   * Write current of device d [A] at emulated time t ≥ the device's last pin edge (default: now), without
+   * changing the filter's state.
+   */
+  writeCurrentA(d: number, t = this.board.timeS): number {
+    const f = this.filters[d];
+    const g = { ...f };
+    this.advance(g, t);
+    return (this.twoPoles ? g.x2 : g.x1) / this.senseOhm;
+  }
+
+  /** The current device d settles to with its pin held where it is now [A] (the filter's input / senseOhm). */
+  targetCurrentA(d: number): number {
+    return this.filters[d].u / this.senseOhm;
   }
 
   detach(): void {
@@ -74,25 +102,27 @@ export class EmulatedMtjCircuit {
     this.unsubscribe.length = 0;
   }
 
-  private duty(d: number): number {
-    const tr = this.tracks[d];
-    const pin = (this.profile.mtj!.current as { pins: number[] }).pins[d];
-    const level = this.board.pinLevel(pin);
-    const period = tr.lastRise - tr.prevRise;
-    const now = this.board.timeS;
-    // No edges for two periods (or never), or the last two rises too far apart for a PWM period (the pin was held,
-    // e.g. LOW at duty 0 and then HIGH at duty 255): the pin is held; duty is its level.
-    if (tr.prevRise < 0 || period <= 0 || period > MAX_PWM_PERIOD_S || now - tr.lastEdge > 2 * period) return level;
-    // High time of the latest complete high phase: after the last rise, or else in the previous period.
-    if (tr.lastFall > tr.lastRise) return Math.min(1, (tr.lastFall - tr.lastRise) / period);
-    if (tr.lastFall > tr.prevRise) return (tr.lastFall - tr.prevRise) / period;
-    return level;
+  /** Advance filter f to time t [s] with its input held at f.u (exact for a constant input). */
+  private advance(f: RcFilter, t: number): void {
+    const dt = t - f.t;
+    if (!(dt > 0)) return;
+    const s = dt / this.tau;
+    const a = Math.exp(-s);
+    const u = f.u;
+    const e1 = f.x1 - u;
+    f.x1 = u + e1 * a;
+    if (this.twoPoles) f.x2 = u + (f.x2 - u) * a + e1 * s * a;
+    f.t = t;
   }
 
-  private firePulse(): void {
+  private firePulse(t: number): void {
     this.pulses++;
     const w = this.profile.mtj!.pulse.widthS;
-    for (let d = 0; d < this.sim.deviceCount; d++) this.sim.writePulse(d, this.currentA(d), w);
+    for (let d = 0; d < this.sim.deviceCount; d++) {
+      const f = this.filters[d];
+      this.advance(f, t);
+      this.sim.writePulse(d, (this.twoPoles ? f.x2 : f.x1) / this.senseOhm, w);
+    }
     this.refreshAdc();
   }
 

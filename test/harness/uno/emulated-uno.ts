@@ -7,7 +7,8 @@
  *   await mtj.open(); … await mtj.close(); hil.stop();
  *
  * `firmware: 'spintrain'` boots spintrain's own firmware instead (boards/firmware/uno, built from source and
- * cached by test/harness/uno/build-firmware.ts): Firmata-compatible plus the MTJ_SAMPLE sysex command.
+ * cached by test/harness/uno/build-firmware.ts, at the profile's baud rate): Firmata-compatible plus the
+ * MTJ_SAMPLE sysex command. `profile: arduinoUnoSpintrain` attaches the fast MTJ board (31.37 kHz PWM filter).
  */
 import type { BoardProfile } from '../../../boards/board-profile.ts';
 import { arduinoUno } from '../../../boards/arduino-uno.ts';
@@ -44,7 +45,9 @@ export interface EmulatedUno {
 
 export async function startEmulatedUno(options: EmulatedUnoOptions = {}): Promise<EmulatedUno> {
   const profile = options.profile ?? arduinoUno;
-  const hex = options.hex ?? (options.firmware === 'spintrain' ? (await buildUnoFirmware()).hex : await loadFirmataHex());
+  // spintrain's firmware is built for the profile's link speed, as `spintrain flash --board` builds it
+  const baud = profile.runtime.kind === 'host-tethered' ? profile.runtime.baud : undefined;
+  const hex = options.hex ?? (options.firmware === 'spintrain' ? (await buildUnoFirmware({ baud })).hex : await loadFirmataHex());
   const emulator = new UnoEmulator(hex, options);
   const circuit = new EmulatedMtjCircuit(emulator, profile, options.simConfig, options.seed ?? 1);
   const port = new EmulatedSerialPort(emulator, options.path);

@@ -53,6 +53,32 @@ export function unoPin(pin: number): { port: 'B' | 'C' | 'D'; bit: number } {
   throw new RangeError(`Arduino Uno has no digital pin ${pin}`);
 }
 
+/** Timer compare outputs of the Uno's pins (ATmega328P datasheet: OC0A = PD6, OC0B = PD5, OC1A = PB1, OC1B = PB2, OC2A = PB3, OC2B = PD3). */
+const TIMER_OUTPUTS: Record<number, { timer: number; channel: 'A' | 'B' }> = {
+  6: { timer: 0, channel: 'A' },
+  5: { timer: 0, channel: 'B' },
+  9: { timer: 1, channel: 'A' },
+  10: { timer: 1, channel: 'B' },
+  11: { timer: 2, channel: 'A' },
+  3: { timer: 2, channel: 'B' },
+};
+
+/** avr8js's timer mode number for phase-correct PWM (its internal enum: Normal 0, PWMPhaseCorrect 1, …). */
+const PHASE_CORRECT_MODE = 1;
+
+/** The parts of avr8js's AVRTimer state (private there) that time a compare match. */
+interface TimerState {
+  count: (reschedule?: boolean, external?: boolean) => void;
+  lastCycle: number;
+  tcnt: number;
+  countingUp: boolean;
+  ocrA: number;
+  ocrB: number;
+  TOP: number;
+  divider: number;
+  timerMode: number;
+}
+
 export class UnoEmulator {
   readonly cpu: CPU;
   readonly ports: Record<'B' | 'C' | 'D', AVRIOPort>;
@@ -84,6 +110,8 @@ export class UnoEmulator {
   private readonly txBuffer: number[] = [];
   private readonly waiters: { cycles: number; resolve: () => void }[] = [];
   private readonly chunkCycles: number;
+  /** Per timer, while its count() runs: the cycle, value and direction it counts on from. */
+  private readonly countStart: ({ lastCycle: number; tcnt: number; up: boolean } | null)[] = [null, null, null];
   private running = false;
   private handle: NodeJS.Immediate | null = null;
 
@@ -93,6 +121,20 @@ export class UnoEmulator {
     for (const [addr, block] of MemoryMap.fromHex(hexText)) bytes.set(block, addr);
     this.cpu = new CPU(program);
     this.timers = [timer0Config, timer1Config, timer2Config].map((c) => new AVRTimer(this.cpu, c));
+    // Each count() is wrapped to note where the counter starts from (timerEdgeCycle); avr8js schedules
+    // `this.count` by reference, so the wrapper is what runs.
+    this.timers.forEach((timer, i) => {
+      const t = timer as unknown as TimerState;
+      const count = t.count;
+      t.count = (reschedule?: boolean, external?: boolean) => {
+        this.countStart[i] = { lastCycle: t.lastCycle, tcnt: t.tcnt, up: t.countingUp };
+        try {
+          count(reschedule, external);
+        } finally {
+          this.countStart[i] = null;
+        }
+      };
+    });
     this.ports = {
       B: new AVRIOPort(this.cpu, portBConfig),
       C: new AVRIOPort(this.cpu, portCConfig),
@@ -166,15 +208,47 @@ export class UnoEmulator {
     return this.ports[port].pinState(bit) === PinState.High ? 1 : 0;
   }
 
-  /** Call `cb(level, timeS)` whenever the MCU changes the output level of `pin`. Returns an unsubscribe function. */
+  /**
+   * Call `cb(level, timeS)` whenever the MCU changes the output level of `pin`. Returns an unsubscribe function.
+   * A software write is timed at the end of its instruction. A timer's compare output (PWM on pins 3, 5, 6, 9,
+   * 10, 11) is timed at the exact compare match (`timerEdgeCycle`): avr8js advances a timer after each instruction,
+   * by the 1–5 ticks the instruction took at prescaler 1, so the plain cycle count would place PWM edges up to 4
+   * cycles late, a jitter of ±1 % of a 510-cycle period.
+   */
   onPinChange(pin: number, cb: (level: 0 | 1, timeS: number) => void): () => void {
     const { port, bit } = unoPin(pin);
     const mask = 1 << bit;
+    const output = TIMER_OUTPUTS[pin];
     const listener = (value: number, old: number) => {
-      if ((value ^ old) & mask) cb(value & mask ? 1 : 0, this.timeS);
+      if (!((value ^ old) & mask)) return;
+      const exact = output ? this.timerEdgeCycle(output.timer, output.channel) : null;
+      cb(value & mask ? 1 : 0, exact === null ? this.timeS : exact / UNO_CLOCK_HZ);
     };
     this.ports[port].addListener(listener);
     return () => this.ports[port].removeListener(listener);
+  }
+
+  /**
+   * The CPU cycle of the compare match that is switching a timer's output now, or null when the timer is not
+   * counting (a software write to the pin). While `count()` runs, `countStart` holds the counter's value and
+   * direction at the tick it starts from; phase-correct PWM counts 0 → TOP → 0 and matches OCR once each way,
+   * fast PWM counts 0 → TOP and matches OCR on the way up (its BOTTOM edge comes with the overflow, at TOP + 1).
+   */
+  private timerEdgeCycle(timer: number, channel: 'A' | 'B'): number | null {
+    const start = this.countStart[timer];
+    if (!start) return null;
+    const t = this.timers[timer] as unknown as TimerState;
+    const ocr = channel === 'A' ? t.ocrA : t.ocrB;
+    const top = t.TOP;
+    let ticks: number;
+    if (t.timerMode === PHASE_CORRECT_MODE) {
+      // ticks from the start value to OCR, in the direction of counting, turning at TOP or 0
+      if (start.up) ticks = ocr > start.tcnt ? ocr - start.tcnt : 2 * top - start.tcnt - ocr;
+      else ticks = ocr < start.tcnt ? start.tcnt - ocr : start.tcnt + ocr;
+    } else ticks = ocr > start.tcnt ? ocr - start.tcnt : top + 1 - start.tcnt; // fast PWM: match, or the overflow
+    const cycle = start.lastCycle + ticks * t.divider;
+    // a match that cannot belong to this count() call (OCR written meanwhile, a reset): the instruction's end
+    return ticks > 0 && cycle <= this.cpu.cycles ? cycle : null;
   }
 
   /** Present `volts` on analog channel `ch` (A0 = 0). */
