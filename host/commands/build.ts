@@ -6,7 +6,7 @@ import { ACTIVATIONS, ALGORITHMS, ConfigError, DEFAULT_PAIR_STEP, MAX_LAYERS, MA
 import { buildForBoard, DEFAULT_BOARD_LAYOUT, type BoardBuildRequest } from '../deploy/build-board.ts';
 import { TABULAR_MAX_FEATURES, defaultLearningRates } from './train-defaults.ts';
 import { BoardCannotHostWasmError, BuildArgumentError, DeployError, LayoutTooLargeError, UnknownBoardError } from '../deploy/errors.ts';
-import { usableLinearBytes } from '../deploy/linear-budget.ts';
+import { RUNTIME_KINDS } from '../deploy/runtime-ram.ts';
 import { BOARDS } from '../../boards/index.ts';
 import { WeightsFileError } from '../io/errors.ts';
 import { BoardError } from '../../boards/errors.ts';
@@ -36,6 +36,10 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
                              seed 1. With --weights, the file's configuration.)
   --draws mtj|prng           p-GAF draws on the board: env.mtj_sample (MTJ circuit, or the chip's RNG
                              when none answers; default) or the module's own generator
+  --runtime wasm3|wamr|wasm2c  the runtime in the sketch (default: the board profile's): an interpreter, or
+                             wasm2c, the module translated to C ahead of time (needs Debian's wabt), for a board
+                             where the interpreter is too slow. The build refuses a board whose RAM cannot hold
+                             the runtime and the linear memory (build.json's memory.runtimeRam lists the parts)
   --wasm FILE                reuse a module an earlier build wrote (must match board and layout)
   --calibration FILE         MTJ calibration (spintrain calibrate) for the write-current tables`;
 
@@ -45,7 +49,7 @@ export const BUILD_OPTIONS = {
   activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
   lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },
   'delta-clip': { type: 'string' }, seed: { type: 'string' }, draws: { type: 'string' }, wasm: { type: 'string' },
-  calibration: { type: 'string' }, 'pair-step': { type: 'string' }, help: { type: 'boolean' },
+  calibration: { type: 'string' }, 'pair-step': { type: 'string' }, runtime: { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
 /** The network options' config fields, for the errors validateNetworkConfig reports about them. */
@@ -102,12 +106,13 @@ export function parseBuildArgs(argv: string[]): BuildJob | 'help' {
     network.decay ??= kind === 'images' ? 0.1 : 0;
   }
   const draws = choiceOption('--draws', values.draws, ['mtj', 'prng'] as const, 'mtj');
+  const runtime = values.runtime === undefined ? undefined : choiceOption('--runtime', values.runtime, RUNTIME_KINDS, 'wasm3');
   const board = values.board;
   if (board.trim() === '') throw new CliError('--board', `expected one of ${boards}, got ""`);
   return {
     request: {
       board, outDir: pathOption('--out', values.out)!, network, weightsFile: pathOption('--weights', values.weights), wasmFile: pathOption('--wasm', values.wasm),
-      calibrationFile: pathOption('--calibration', values.calibration), draws: draws === 'mtj' ? 'import' : 'prng',
+      calibrationFile: pathOption('--calibration', values.calibration), draws: draws === 'mtj' ? 'import' : 'prng', runtime,
     },
     given: new Set(Object.keys(values)),
   };
@@ -148,11 +153,10 @@ export async function buildCommand(argv: string[]): Promise<number> {
       checkSameConfig(job.given, mine, theirs, `the weights file ${req.weightsFile}`, 'the build uses its configuration');
     }
     const r = await buildForBoard(req);
-    const rt = r.board.runtime;
-    const budget = usableLinearBytes(r.board);
     console.log(
-      `built ${r.board.id} (${rt.kind}): layout ${r.network.layout.join('-')}, linear memory ${r.memory.linearBytes} of ${budget} bytes ` +
+      `built ${r.board.id} (${r.runtime}): layout ${r.network.layout.join('-')}, linear memory ${r.memory.linearBytes} of ${r.budgetBytes} bytes ` +
         `(plan ${r.memory.planBytes}), module ${r.info.pages} page(s)${r.info.lowMemoryLimit ? `, --lowMemoryLimit ${r.info.lowMemoryLimit}` : ''}\n` +
+        `RAM ${r.ram.totalBytes} of ${r.board.memory.ramBytes} bytes (${r.ram.parts.map((p) => `${p.name} ${p.bytes}`).join(' + ')})\n` +
         `wrote ${r.files.length} files to ${req.outDir}`,
     );
     return 0;

@@ -6,7 +6,7 @@
  *                             category, architectures (the profile's arduino.architectures), includes=spintrain.h,
  *                             depends=Wasm3 for a wasm3 board (the Library Manager installs it; 0.5.0 is the
  *                             version the glue is checked against, sketch-files.ts); a WAMR board names what to
- *                             install in the paragraph instead
+ *                             install in the paragraph instead, a wasm2c build nothing
  *   src/spintrain.h           the header a sketch includes (boards/glue/ports/arduino/spintrain.h)
  *   src/st_port_arduino.cpp   the board port
  *   src/src/app/, src/src/portable/, src/src/hal/, src/src/runtime/, src/src/generated/
@@ -24,7 +24,8 @@
 import type { BoardProfile } from '../../boards/board-profile.ts';
 import { readFileSync } from 'node:fs';
 import { glue } from './glue-sources.ts';
-import { SKETCH_INO, SKETCH_PORT, WAMR_INSTALL, WASM3_LIBRARY, sketchCode, sketchText, type SketchFiles } from './sketch-files.ts';
+import { SKETCH_INO, SKETCH_PORT, WAMR_INSTALL, WASM2C_NOTE, WASM3_LIBRARY, sketchCode, sketchText, type SketchFiles } from './sketch-files.ts';
+import type { RuntimeKind } from './runtime-ram.ts';
 
 export const ARDUINO_LIBRARY_DIR = 'arduino-library/spintrain';
 export const LIBRARY_NAME = 'spintrain';
@@ -38,18 +39,23 @@ export interface ArduinoLibraryRequest {
   version: string;
   /** The build's layout, for the paragraph. */
   layout: readonly number[];
+  /** The build's runtime (`--runtime`); default the profile's. */
+  runtime?: RuntimeKind;
 }
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** library.properties (Arduino library specification 1.5), one key=value a line. */
-export function libraryProperties({ board, version, layout }: Omit<ArduinoLibraryRequest, 'sketch'>): string {
+export function libraryProperties({ board, version, layout, runtime: kind }: Omit<ArduinoLibraryRequest, 'sketch'>): string {
   const target = board.arduino;
   if (!target) throw new Error(`board ${board.id} has no arduino target in its profile`);
-  const wasm3 = board.runtime.kind === 'wasm3';
+  const rt = kind ?? (board.runtime.kind === 'wamr' ? 'wamr' : 'wasm3');
+  const wasm3 = rt === 'wasm3';
   const runtime = wasm3
     ? `It runs the module in Wasm3: the Library Manager installs the Wasm3 library (depends); the glue is checked against Wasm3 ${WASM3_LIBRARY.version}.`
-    : `It runs the module in ${board.runtime.kind}: ${WAMR_INSTALL.join(' ')}`;
+    : rt === 'wasm2c'
+      ? WASM2C_NOTE
+      : `It runs the module in ${rt}: ${WAMR_INSTALL.join(' ')}`;
   const props: [string, string][] = [
     ['name', LIBRARY_NAME],
     ['version', version],

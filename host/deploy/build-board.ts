@@ -3,15 +3,18 @@
  *   spintrain.wasm        the release module built for the board (--lowMemoryLimit below 64 KiB,
  *                         memory fixed at the layout's pages, "spintrain.build" record)
  *   weights.stw           the trained (--weights) or initial (seeded) weights, spintrain weights format
- *   build.json            board, layout, memory figures, files
+ *   build.json            board, runtime, layout, memory figures (with the RAM the runtime needs, by parts:
+ *                         runtime-ram.ts), files
  *   spintrain/            Arduino sketch: spintrain.ino, the port, src/{app,portable,hal,runtime} glue and the
- *                         generated headers in src/generated (module bytes, weights bytes, config, board, input)
+ *                         generated headers in src/generated (module bytes, weights bytes, config, board, input);
+ *                         with --runtime wasm2c the module as C instead of bytes (spintrain.c/.h and wabt's
+ *                         wasm-rt.h, wasm-rt-impl.h: wasm2c-sketch.ts) and the bare-metal wasm2c runtime
  *   platformio/           the same as a PlatformIO project (platformio-project.ts), for a profile with `platformio`
  *   arduino-library/spintrain/  the glue as an Arduino library with the board's example (arduino-library.ts), for a
  *                         profile with `arduino`
  * Every input is checked before anything is written (unknown board, board without a WebAssembly
- * runtime, layout that does not fit, bad weights file, module for another layout); each file is then
- * written atomically.
+ * runtime, layout that does not fit the linear-memory budget, runtime + module that do not fit the RAM,
+ * bad weights file, module for another layout, wasm2c missing); each file is then written atomically.
  */
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
@@ -31,15 +34,16 @@ import { cBoardHeader } from './c-board-header.ts';
 import { boardAppliesInputTransform, cInputHeader } from './c-input-header.ts';
 import { savedInputTransform } from '../engine/saved-model.ts';
 import { encodeInputTransform, INPUT_TRANSFORM_META, type InputTransform } from '../data/input-transform.ts';
-import { wamrInterpreterOf, wamrPoolBytes, wamrRamBytes } from './wamr-pool.ts';
 import { MAX_FRAME_PAYLOAD } from './serial-stream.ts';
 import { GLUE_DIR } from './glue-sources.ts';
-import { usableLinearBytes } from './linear-budget.ts';
+import { linearBudget } from './linear-budget.ts';
+import { checkRuntimeRam, type RuntimeKind, type RuntimeRam } from './runtime-ram.ts';
+import { findWasm2c, translateModule, type Wasm2cFiles } from './wasm2c-sketch.ts';
 import { SKETCH_INO, SKETCH_PORT } from './sketch-files.ts';
 import { PLATFORMIO_DIR, platformioProject } from './platformio-project.ts';
 import { ARDUINO_LIBRARY_DIR, arduinoLibrary } from './arduino-library.ts';
 import { packageVersion } from '../package-root.ts';
-import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError, ModuleMismatchError, RuntimeRamError } from './errors.ts';
+import { BoardCannotHostWasmError, BuildArgumentError, LayoutTooLargeError, ModuleMismatchError } from './errors.ts';
 import { RegularFileError, readRegularFileSync } from '../io/regular-file.ts';
 
 export interface BoardBuildRequest {
@@ -56,22 +60,32 @@ export interface BoardBuildRequest {
   calibrationFile?: string;
   /** 'import' (default): env.mtj_sample on the board (MTJs, or the chip's RNG); 'prng': the module's generator. */
   draws?: BoardDrawSource;
+  /** The runtime the sketch uses (default the profile's): wasm3, WAMR, or wasm2c (the module ahead of time as C). */
+  runtime?: RuntimeKind;
 }
 
 export interface BoardBuildResult {
   board: BoardProfile;
+  runtime: RuntimeKind;
   network: NetworkConfig<TrainingAlgorithm>;
   memory: TrainingMemory;
+  /** Linear-memory budget for the runtime [bytes]. */
+  budgetBytes: number;
+  /** RAM the runtime and the module need on the board, by parts. */
+  ram: RuntimeRam;
   info: BoardBuildInfo;
   files: string[];
 }
 
 export const DEFAULT_BOARD_LAYOUT = [64, 32, 10];
 
-/** Linear-memory need of a network on a board, or LayoutTooLargeError. */
-export function checkFits(board: BoardProfile, network: NetworkConfig<TrainingAlgorithm>, memory: TrainingMemory): void {
+/**
+ * Linear-memory need of a network within the board's budget for the runtime (linear-budget.ts), or
+ * LayoutTooLargeError. The RAM the runtime needs besides is checked once the module is built (runtime-ram.ts).
+ */
+export function checkFits(board: BoardProfile, network: NetworkConfig<TrainingAlgorithm>, memory: TrainingMemory, runtime: RuntimeKind = board.runtime.kind === 'wamr' ? 'wamr' : 'wasm3'): void {
   if (board.runtime.kind === 'host-tethered') return;
-  const budget = usableLinearBytes(board);
+  const budget = linearBudget(board, runtime);
   if (memory.linearBytes > budget) {
     throw new LayoutTooLargeError(board.id, network.layout, memory.linearBytes, memory.planBytes, budget, board.memory.ramBytes);
   }
@@ -81,7 +95,7 @@ export function requireWasmRuntime(board: BoardProfile): asserts board is BoardP
   if (board.runtime.kind === 'host-tethered') {
     throw new BoardCannotHostWasmError(
       board.id,
-      `${board.cpu.core} has ${board.memory.ramBytes} bytes of RAM and ${board.memory.flashBytes} bytes of flash, too little for wasm3 (~64 KiB code, ~10 KiB RAM) or WAMR; ` +
+      `${board.cpu.core} has ${board.memory.ramBytes} bytes of RAM and ${board.memory.flashBytes} bytes of flash, too little for wasm3 (143 KB of flash, ~42 KB of RAM besides linear memory: runtime-ram.ts), WAMR or a wasm2c build; ` +
         'it runs host-tethered over Firmata: the host trains and the board drives the MTJs (spintrain train --device …)',
     );
   }
@@ -100,10 +114,15 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   // 1. Check every input; nothing is written until all pass.
   const board = typeof req.board === 'string' ? findBoard(req.board) : validateBoardProfile(req.board);
   requireWasmRuntime(board);
+  const runtime: RuntimeKind = req.runtime ?? board.runtime.kind;
+  const wasm2cTools = runtime === 'wasm2c' ? findWasm2c() : undefined; // before the compile: a missing wasm2c writes nothing
   const weights = req.weightsFile ? await readWeights(req.weightsFile, req.network?.layout) : undefined;
   const network: NetworkConfig<TrainingAlgorithm> = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
   const calibration: Calibration | undefined = req.calibrationFile ? loadCalibration(req.calibrationFile, board.id) : undefined;
-  const budget = usableLinearBytes(board);
+  const budget = linearBudget(board, runtime);
+  if (budget === 0 && req.runtime === 'wamr') {
+    throw new BuildArgumentError('--runtime', `wamr allocates whole 64 KiB pages, and board ${board.id} gives linear memory ${board.runtime.wasmMemoryLimitBytes} bytes, less than one: use wasm3 or wasm2c`);
+  }
   const draws = req.draws ?? 'import';
   checkBoardNetwork(network, draws);
   if (1 + network.layout[0] > MAX_FRAME_PAYLOAD) {
@@ -125,19 +144,16 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     }
     info = checkBoardModule(wasm, req.wasmFile, board.id, network.layout);
     memory = measureTrainingMemory(wasm, network);
-    checkFits(board, network, memory);
+    checkFits(board, network, memory, runtime);
   } else {
     const compiled = await compileEngine(boardAscFlags(budget));
     memory = measureTrainingMemory(compiled, network);
-    checkFits(board, network, memory);
+    checkFits(board, network, memory, runtime);
     const lowMemoryLimit = boardAscFlags(budget).length ? budget : undefined;
     ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit }));
   }
-  if (board.runtime.kind === 'wamr') {
-    const interp = wamrInterpreterOf(board);
-    const need = wamrRamBytes(wasm.length, info.pages, interp);
-    if (need > board.memory.ramBytes) throw new RuntimeRamError(board.id, need, board.memory.ramBytes, `WAMR pool ${wamrPoolBytes(wasm.length, interp)} + linear memory ${info.pages} × 65536 + module copy ${wasm.length}`);
-  }
+  const ram = checkRuntimeRam(board, { runtime, moduleBytes: wasm.length, pages: info.pages, budgetBytes: budget });
+  const translated: Wasm2cFiles | undefined = wasm2cTools ? await translateModule(wasm, wasm2cTools) : undefined;
 
   // 2. Weights in the project's format, through an engine running the board module itself (pair: a
   // pair source that is never read, since nothing trains here).
@@ -159,12 +175,16 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   files.set(join(out, 'spintrain.wasm'), wasm);
   files.set(join(out, 'weights.stw'), weightsBytes);
   const sketch = new Map<string, Uint8Array | string>();
-  sketch.set('src/generated/spintrain_module.h', cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
+  if (translated) {
+    for (const [name, text] of translated) sketch.set(`src/generated/${name}`, text);
+  } else {
+    sketch.set('src/generated/spintrain_module.h', cByteArrayHeader('spintrain_module', wasm, `spintrain module for ${board.id}, layout ${network.layout.join('-')}`));
+  }
   sketch.set('src/generated/spintrain_weights.h', cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
   sketch.set('src/generated/spintrain_config.h', cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
   sketch.set('src/generated/spintrain_input.h', cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
-  sketch.set('src/generated/spintrain_board.h', cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages }));
-  const runtimeFile = board.runtime.kind === 'wasm3' ? 'st_wasm3' : 'st_wamr';
+  sketch.set('src/generated/spintrain_board.h', cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages, runtime, budgetBytes: budget }));
+  const runtimeFile = { wasm3: 'st_wasm3', wamr: 'st_wamr', wasm2c: 'st_wasm2c' }[runtime];
   const glueFiles: [string, string][] = [
     ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), `src/portable/${f}`] as [string, string]),
     ['app/st_app.c', 'src/app/st_app.c'],
@@ -172,6 +192,8 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     ['hal/st_hal_gpio.c', 'src/hal/st_hal_gpio.c'],
     [`runtime/${runtimeFile}.c`, `src/runtime/${runtimeFile}.c`],
     [`runtime/${runtimeFile}.h`, `src/runtime/${runtimeFile}.h`],
+    // wasm2c's bare-metal runtime: static linear memory, traps unwound to the protocol
+    ...(runtime === 'wasm2c' ? [['cortex-m/wasm_rt_static.c', 'src/runtime/wasm_rt_static.c'] as [string, string]] : []),
     ['ports/arduino/spintrain.ino', SKETCH_INO],
     ['ports/arduino/st_port_arduino.cpp', SKETCH_PORT],
   ];
@@ -179,19 +201,23 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   for (const [path, data] of sketch) files.set(join(out, 'spintrain', path), data);
   const version = await packageVersion();
   if (board.platformio) {
-    for (const [path, data] of platformioProject(board, sketch, version)) files.set(join(out, PLATFORMIO_DIR, path), data);
+    for (const [path, data] of platformioProject(board, sketch, version, runtime)) files.set(join(out, PLATFORMIO_DIR, path), data);
   }
   if (board.arduino) {
-    for (const [path, data] of arduinoLibrary({ board, sketch, version, layout: network.layout })) files.set(join(out, ARDUINO_LIBRARY_DIR, path), data);
+    for (const [path, data] of arduinoLibrary({ board, sketch, version, layout: network.layout, runtime })) files.set(join(out, ARDUINO_LIBRARY_DIR, path), data);
   }
   const manifest = {
     board: board.id,
-    runtime: board.runtime.kind,
+    runtime,
     layout: network.layout,
     network,
     draws,
     input: { kind: input.kind, reflected: input.reflect?.reduce((a, b) => a + b, 0) ?? 0, boardApplies: boardAppliesInputTransform(input) },
-    memory: { ...memory, budgetBytes: budget, ramBytes: board.memory.ramBytes, pages: info.pages },
+    memory: {
+      ...memory, budgetBytes: budget, ramBytes: board.memory.ramBytes, pages: info.pages,
+      // what the board's RAM must hold (runtime-ram.ts): linear memory and the runtime's share, by parts
+      runtimeRam: { runtime, parts: ram.parts, runtimeBytes: ram.runtimeBytes, totalBytes: ram.totalBytes },
+    },
     module: { bytes: wasm.length, sha256: createHash('sha256').update(wasm).digest('hex'), lowMemoryLimit: info.lowMemoryLimit ?? null },
     files: [...files.keys()].map((f) => relative(out, f)).sort(), // relative: an --out ending in / must not cut names
   };
@@ -200,5 +226,5 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     mkdirSync(dirname(path), { recursive: true });
     await writeFileAtomic(path, data);
   }
-  return { board, network, memory, info, files: [...files.keys()] };
+  return { board, runtime, network, memory, budgetBytes: budget, ram, info, files: [...files.keys()] };
 }

@@ -1,6 +1,6 @@
 /**
  * spintrain_board.h: the board profile as C for the glue — runtime choice (and WAMR's pool, sized for the
- * module: wamr-pool.ts), serial speed, and the MTJ
+ * module: wamr-pool.ts; wasm2c's static linear memory: runtime-ram.ts), serial speed, and the MTJ
  * circuit (pins, ADC inputs, threshold code, settling time) with a write-current code table per
  * junction: ST_MTJ_CODE[d][r] is the code for p = (r + ½)/256, I = I50 + ln(p/(1 − p))/k clamped to
  * the circuit's limits (calibration.ts's currentForProbability, as the host's draws), code =
@@ -20,6 +20,7 @@ import { defaultPairIvConfig } from '../device/pair-iv-model.ts';
 import type { MtjPairScale } from '../device/mtj-pair-source.ts';
 import { BuildArgumentError } from './errors.ts';
 import { WAMR_FIXED_BYTES, WAMR_LOAD_FACTOR, WASM_STACK_BYTES, wamrInterpreterOf, wamrPoolBytes } from './wamr-pool.ts';
+import { linearMemoryBytes, type RuntimeKind } from './runtime-ram.ts';
 
 /** What the runtime lines need to know of the module built for the board. */
 export interface BoardModuleInfo {
@@ -27,15 +28,29 @@ export interface BoardModuleInfo {
   bytes: number;
   /** Linear-memory pages it declares (min = max). */
   pages: number;
+  /** The runtime the build picked (`--runtime`); default the profile's. */
+  runtime?: RuntimeKind;
+  /** The linear-memory budget [bytes] (linear-budget.ts): caps wasm2c's static linear memory. */
+  budgetBytes?: number;
 }
 
 /** Default when no module is given: the module budget (module-checks.ts) and one page. */
 const MODULE_BUDGET: BoardModuleInfo = { bytes: 8 * 1024, pages: 1 };
 
-/** Runtime choice, the wasm stack, and for WAMR its pool (wamr-pool.ts) with the formula. */
+/** Runtime choice, the wasm stack, for WAMR its pool (wamr-pool.ts) with the formula, for wasm2c its static linear memory. */
 function runtimeLines(board: BoardProfile, module: BoardModuleInfo): string[] {
   const stack = `#define ST_WASM_STACK_BYTES ${WASM_STACK_BYTES}u /* wasm stack the runtime gets [bytes] */`;
-  if (board.runtime.kind !== 'wamr') return ['#define ST_RUNTIME_WASM3 1', stack];
+  const kind = module.runtime ?? (board.runtime.kind === 'wamr' ? 'wamr' : 'wasm3');
+  if (kind === 'wasm2c') {
+    const budget = module.budgetBytes ?? (board.runtime.kind === 'host-tethered' ? 0 : board.runtime.wasmMemoryLimitBytes);
+    return [
+      '#define ST_RUNTIME_WASM2C 1',
+      `/* the module translated by wasm2c (generated/spintrain.c); linear memory is a static array (runtime/wasm_rt_static.c):`,
+      ` *   min(pages ${module.pages} x 65536, budget ${budget}) [bytes] */`,
+      `#define ST_LINEAR_MEMORY_BYTES ${linearMemoryBytes('wasm2c', module.pages, budget)}u`,
+    ];
+  }
+  if (kind !== 'wamr') return ['#define ST_RUNTIME_WASM3 1', stack];
   const interp = wamrInterpreterOf(board);
   const k = WAMR_LOAD_FACTOR[interp];
   return [

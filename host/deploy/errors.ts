@@ -35,10 +35,17 @@ export class LayoutTooLargeError extends DeployError {
   }
 }
 
-/** The runtime's own memory plus the module's linear memory exceed the board's RAM. */
+/** The runtime's own memory plus the module's linear memory exceed the board's RAM (host/deploy/runtime-ram.ts). */
 export class RuntimeRamError extends DeployError {
-  constructor(readonly board: string, readonly neededBytes: number, readonly ramBytes: number, readonly detail: string) {
-    super(`board ${board}: the runtime and the module need ${neededBytes} bytes of RAM (${detail}), the board has ${ramBytes}`);
+  constructor(readonly board: string, readonly runtime: string, readonly neededBytes: number, readonly ramBytes: number, readonly detail: string) {
+    super(`board ${board}: ${runtime} and the module need ${neededBytes} bytes of RAM (${detail}), the board has ${ramBytes} bytes of RAM`);
+  }
+}
+
+/** A system tool `spintrain build` runs is not installed: the message names the Debian package. */
+export class MissingToolError extends DeployError {
+  constructor(readonly tool: string, readonly debianPackage: string, readonly purpose: string) {
+    super(`${tool} not found on PATH: ${purpose} needs it (Debian/Ubuntu: apt-get install ${debianPackage})`);
   }
 }
 
@@ -60,6 +67,13 @@ export class BuildArgumentError extends DeployError {
 export class ToolFailedError extends DeployError {
   constructor(readonly tool: string, readonly output: string) {
     super(`${tool} failed:\n${output.slice(-4000)}`);
+  }
+}
+
+/** A system tool of another version than the glue is written for. */
+export class ToolVersionError extends DeployError {
+  constructor(readonly tool: string, readonly found: string, readonly expected: string) {
+    super(`${tool} ${found}: the board glue is written for ${expected}`);
   }
 }
 

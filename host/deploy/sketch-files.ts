@@ -30,6 +30,9 @@ export const WAMR_INSTALL = [
   'no WASI) with a platform layer for this core, and install it as a library that provides wasm_export.h.',
 ];
 
+/** A wasm2c build has nothing to install: the module is C in the sketch (src/generated/spintrain.c) with its runtime (src/runtime/). */
+export const WASM2C_NOTE = 'The module is compiled in as C, translated ahead of time by wasm2c (wabt 1.0.32): no WebAssembly runtime to install.';
+
 /** The sketch's serial baud: ST_SERIAL_BAUD in spintrain_board.h (c-board-header.ts), 115200 where the profile gives none (USB). */
 export function serialBaud(board: BoardProfile): number {
   return board.runtime.baud ?? 115_200;

@@ -3,12 +3,18 @@
  * WebAssembly runtime, the largest MNIST 784-H-10 whose training plan fits its linear-memory budget
  * (test/bench/lib/board-capacity.ts), trained with bp and pgaf on the benchmark's schedule; plus the
  * largest such net within 256 KiB (the "on-device training under 256 KB" line of work).
+ * Called by test/bench/run.ts; runnable alone, `npx tsx test/bench/boards.ts [--quick]`, which writes the result with
+ * its date, machine and commit to test/bench/results/boards-<date>.json (the README's board table cites it).
  */
 import { BOARDS } from '../../boards/index.ts';
 import { boardAscFlags, compileEngine, measureTrainingMemory } from '../../host/deploy/board-module.ts';
 import { capacityRow, fillAccuracy, formatCapacityTable, largestMnistHidden, mnistNetwork, type CapacityRow } from './lib/board-capacity.ts';
 import { usableLinearBytes } from '../../host/deploy/linear-budget.ts';
 import { HYPER, runJobs, type BenchJob, type RunRecord } from './accuracy.ts';
+import { machineInfo } from './lib/machine.ts';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const KIB256 = 256 * 1024;
 
@@ -48,4 +54,23 @@ export async function runBoardBench(opts: { quick: boolean; log: (s: string) => 
     linear256k: measureTrainingMemory(wasmFor(KIB256), mnistNetwork(h256)).linearBytes,
     table: formatCapacityTable(filled),
   };
+}
+
+if (process.argv[1]?.endsWith('boards.ts')) {
+  const quick = process.argv.includes('--quick');
+  const t0 = performance.now();
+  const date = new Date().toISOString();
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root }).toString().trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const r = await runBoardBench({ quick, log: (s) => void process.stdout.write(s + '\n'), parallel: quick ? 1 : 2, trainLimit: quick ? 2000 : undefined });
+  const file = `${root}test/bench/results/boards-${date.slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  const record = { date, command: `npx tsx test/bench/boards.ts${quick ? ' --quick' : ''}`, commit, machine: machineInfo(), seconds: (performance.now() - t0) / 1000, ...r };
+  writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
+  process.stdout.write(`${r.table}\nwrote ${file}\n`);
 }

@@ -150,7 +150,7 @@ describe('spintrain build refuses bad input, writing nothing', () => {
   it('an unknown board, and the Uno that cannot host a runtime', async () => {
     const r = await build(['--board', 'esp8266', '--out', join(OUT, 'never')]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('unknown board "esp8266": known boards are arduino-uno, esp32-devkitc, nrf52840-nano33ble, rp2040-pico, teensy41');
+    expect(r.err).toContain('unknown board "esp8266": known boards are arduino-uno, arduino-uno-spintrain, esp32-devkitc, nrf52840-nano33ble, rp2040-pico, teensy41');
     await expect(buildForBoard({ board: 'uno', outDir: join(OUT, 'never') })).rejects.toBeInstanceOf(BoardCannotHostWasmError);
     await expect(buildForBoard({ board: 'esp8266', outDir: join(OUT, 'never') })).rejects.toBeInstanceOf(UnknownBoardError);
     expect((await build(['--board', 'arduino-uno', '--out', join(OUT, 'never')])).err).toContain('cannot host a WebAssembly runtime');

@@ -6,14 +6,19 @@
 #include "../portable/st_protocol.h"
 #include "../generated/spintrain_board.h"
 #include "../generated/spintrain_config.h"
-#include "../generated/spintrain_module.h"
 #include "../generated/spintrain_weights.h"
 #if defined(ST_RUNTIME_WASM3)
+#include "../generated/spintrain_module.h"
 #include "../runtime/st_wasm3.h"
 #elif defined(ST_RUNTIME_WAMR)
+#include "../generated/spintrain_module.h"
 #include "../runtime/st_wamr.h"
+#elif defined(ST_RUNTIME_WASM2C)
+/* the module is C (../generated/spintrain.c, translated by wasm2c); linear memory is a static array of
+ * ST_LINEAR_MEMORY_BYTES in runtime/wasm_rt_static.c */
+#include "../runtime/st_wasm2c.h"
 #else
-#error "spintrain_board.h must define ST_RUNTIME_WASM3 or ST_RUNTIME_WAMR"
+#error "spintrain_board.h must define ST_RUNTIME_WASM3, ST_RUNTIME_WAMR or ST_RUNTIME_WASM2C"
 #endif
 
 #ifndef ST_WASM_STACK_BYTES
@@ -33,6 +38,8 @@ int st_app_setup(void) {
   st_protocol_init(&proto, &session, st_port_serial_write, st_port_micros);
 #if defined(ST_RUNTIME_WASM3)
   rc = st_wasm3_open(&engine, spintrain_module, spintrain_module_len, ST_CONFIG.linear_memory_limit, ST_WASM_STACK_BYTES);
+#elif defined(ST_RUNTIME_WASM2C)
+  rc = st_wasm2c_open(&engine);
 #else
   static uint8_t module_ram[sizeof spintrain_module]; /* WAMR patches bytecode while loading */
   /* WAMR's own allocations; size per board from spintrain_board.h (formula in runtime/st_wamr.c) */

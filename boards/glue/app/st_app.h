@@ -1,6 +1,6 @@
 /*
- * The firmware's main loop, shared by every board: open the runtime (ST_RUNTIME_WASM3 or
- * ST_RUNTIME_WAMR, from spintrain_board.h), set the network up, load the weights compiled into
+ * The firmware's main loop, shared by every board: open the runtime (ST_RUNTIME_WASM3,
+ * ST_RUNTIME_WAMR or ST_RUNTIME_WASM2C, from spintrain_board.h), set the network up, load the weights compiled into
  * flash (spintrain_weights.h), then feed serial bytes to the protocol forever.
  */
 #ifndef ST_APP_H

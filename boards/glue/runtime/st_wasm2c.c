@@ -1,15 +1,29 @@
 /*
  * Runtime adapter: the module translated by wasm2c and compiled into the firmware (or a host
- * program). Traps: with the stock runtime (wasm-rt-impl.c) a trap longjmps back to st_call, which
- * reports ST_ERR_RUNTIME; with ST_W2C_TRAPS_HALT (bare-metal runtime, cortex-m/wasm_rt_static.c)
- * wasm_rt_trap reports and halts the board instead.
+ * program). Traps: with the stock runtime (wasm-rt-impl.c) or the bare-metal one
+ * (cortex-m/wasm_rt_static.c) a trap longjmps back to st_call (or st_wasm2c_open), which reports
+ * ST_ERR_RUNTIME; with ST_W2C_TRAPS_HALT the bare-metal runtime reports and halts the board instead.
+ * In a sketch (`spintrain build --runtime wasm2c`) the translation and wabt's headers are in
+ * ../generated/; the Makefile and the tests put them on the include path.
  */
 #include "st_wasm2c.h"
 #include "../portable/st_errors.h"
 #include "../portable/st_mtj.h"
+#if defined(__has_include)
+#if __has_include("../generated/spintrain.h")
+#define ST_W2C_SKETCH 1
+#endif
+#endif
+#ifdef ST_W2C_SKETCH
+#include "../generated/spintrain.h"
+#ifndef ST_W2C_TRAPS_HALT
+#include "../generated/wasm-rt-impl.h"
+#endif
+#else
 #include "spintrain.h"
 #ifndef ST_W2C_TRAPS_HALT
 #include "wasm-rt-impl.h"
+#endif
 #endif
 
 /* The import module "env": what Z_envZ_mtj_sample needs to reach the module's memory. */
@@ -66,6 +80,9 @@ static uint8_t *st_memory(void *ctx, uint32_t *size) {
 
 int st_wasm2c_open(st_engine *e) {
   wasm_rt_init();
+#ifndef ST_W2C_TRAPS_HALT
+  if (wasm_rt_impl_try() != 0) return ST_ERR_RUNTIME; /* e.g. a data segment beyond a too-small linear memory */
+#endif
   Z_spintrain_init_module();
   Z_spintrain_instantiate(&instance, &env);
   e->ctx = &instance;

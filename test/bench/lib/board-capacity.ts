@@ -4,17 +4,24 @@
  * WebAssembly linear-memory budget, with the bytes from the engine's own plan:
  *   linear = align8(heapBase) + sizeofTrainingMemory() + 784 (input buffer) ≤ usableLinearBytes(board)
  *   (wasm3: the whole budget; WAMR: whole 64 KiB pages of it, see linear-budget.ts)
- * and the flash it takes: runtime (wasm3 ~64 KiB, WAMR interpreter ~59 KiB of code; research notes) +
- * module + weights file (compiled in as C arrays).
+ * and the flash it takes: runtime (wasm3 143 KB, measured; WAMR interpreter ~59 KiB of code, research notes) +
+ * module + weights file (compiled in as C arrays); and the RAM the board must hold for it, linear memory +
+ * the runtime's share (host/deploy/runtime-ram.ts: for wasm3 value stack + compiled code + runtime + C stack),
+ * which `spintrain build` checks against the board's RAM.
  * The accuracy column is filled by a benchmark (fillAccuracy); until then it reads "pending (bench)".
  */
 import type { BoardProfile } from '../../../boards/board-profile.ts';
 import { defaultNetworkConfig, type NetworkConfig } from '../../../host/engine/config.ts';
 import { measureTrainingMemory } from '../../../host/deploy/board-module.ts';
-import { usableLinearBytes } from '../../../host/deploy/linear-budget.ts';
+import { usableLinearBytes, WASM_PAGE_BYTES } from '../../../host/deploy/linear-budget.ts';
+import { runtimeRam } from '../../../host/deploy/runtime-ram.ts';
 
-/** Code size of the runtimes [bytes] (research.md: wasm3 ~64 KB; WAMR interpreter 56–59 KB .text on Cortex-M4F). */
-export const RUNTIME_CODE_BYTES = { wasm3: 64 * 1024, wamr: 59 * 1024 } as const;
+/**
+ * Code size of the runtimes [bytes]. wasm3: 143 KB, measured outside the project on qemu mps2-an385 (Cortex-M3) with
+ * wasm3 built from source (the ~8 KB release module, 784-32-10 pgaf; host/deploy/runtime-ram.ts has its RAM), where
+ * research.md had ~64 KB. WAMR interpreter: 56–59 KB .text on Cortex-M4F (research.md).
+ */
+export const RUNTIME_CODE_BYTES = { wasm3: 143 * 1024, wamr: 59 * 1024 } as const;
 
 /** STWT weights file size for a layout: 16 fixed + header (padded) + 4·params + 4 CRC; the header is < 256 bytes here. */
 export function weightsFileBytes(layout: number[], headerBytes = 256): number {
@@ -36,6 +43,10 @@ export interface CapacityRow {
   planBytes: number;
   /** Runtime code + module + weights [bytes]. */
   flashUsedBytes: number;
+  /** RAM the runtime needs besides linear memory (runtime-ram.ts) [bytes]; 0 without a layout. */
+  runtimeRamBytes: number;
+  /** Linear memory as the runtime allocates it + runtimeRamBytes: what `spintrain build` checks against ramBytes [bytes]. */
+  ramNeedBytes: number;
   /** Test accuracy from a benchmark (fillAccuracy); null = pending. */
   accuracy: number | null;
   note?: string;
@@ -64,17 +75,20 @@ export function largestMnistHidden(wasm: Uint8Array, budget: number): number {
 export function capacityRow(board: BoardProfile, wasmFor: (budget: number) => Uint8Array): CapacityRow {
   const base = { board: board.id, ramBytes: board.memory.ramBytes, flashBytes: board.memory.flashBytes, accuracy: null };
   if (board.runtime.kind === 'host-tethered') {
-    return { ...base, runtime: 'none (host-tethered, Firmata)', budgetBytes: 0, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, note: 'cannot host a WebAssembly runtime: the host trains' };
+    return { ...base, runtime: 'none (host-tethered, Firmata)', budgetBytes: 0, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, runtimeRamBytes: 0, ramNeedBytes: 0, note: 'cannot host a WebAssembly runtime: the host trains' };
   }
   const budget = usableLinearBytes(board);
   const wasm = wasmFor(budget);
   const h = largestMnistHidden(wasm, budget);
-  if (h === 0) return { ...base, runtime: board.runtime.kind, budgetBytes: budget, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, note: 'not even 784-1-10 fits' };
+  if (h === 0) return { ...base, runtime: board.runtime.kind, budgetBytes: budget, layout: null, linearBytes: 0, planBytes: 0, flashUsedBytes: 0, runtimeRamBytes: 0, ramNeedBytes: 0, note: 'not even 784-1-10 fits' };
   const net = mnistNetwork(h);
   const m = measureTrainingMemory(wasm, net);
+  // the board module's memory is fixed at the pages the layout needs (build-board.ts)
+  const ram = runtimeRam({ runtime: board.runtime.kind, moduleBytes: wasm.length, pages: Math.ceil(m.linearBytes / WASM_PAGE_BYTES), budgetBytes: budget });
   return {
     ...base, runtime: board.runtime.kind, budgetBytes: budget, layout: net.layout, linearBytes: m.linearBytes, planBytes: m.planBytes,
     flashUsedBytes: RUNTIME_CODE_BYTES[board.runtime.kind] + wasm.length + weightsFileBytes(net.layout),
+    runtimeRamBytes: ram.runtimeBytes, ramNeedBytes: ram.totalBytes,
   };
 }
 
@@ -86,11 +100,13 @@ export function fillAccuracy(rows: CapacityRow[], results: Record<string, number
 const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
 
 export function formatCapacityTable(rows: CapacityRow[]): string {
-  const head = '| board | runtime | RAM | flash | linear-memory budget | largest MNIST MLP | linear memory used (plan) | flash used (runtime + module + weights) | MNIST test accuracy |';
-  const sep = '|---|---|---|---|---|---|---|---|---|';
+  const head =
+    '| board | runtime | RAM | flash | linear-memory budget | largest MNIST MLP | linear memory used (plan) | RAM needed: linear memory allocated + runtime | flash used (runtime + module + weights) | MNIST test accuracy |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) =>
     `| ${r.board} | ${r.runtime} | ${kib(r.ramBytes)} | ${kib(r.flashBytes)} | ${r.budgetBytes ? `${r.budgetBytes} B` : '—'} | ${r.layout ? r.layout.join('-') : `— (${r.note})`} | ` +
-      `${r.layout ? `${r.linearBytes} B (${r.planBytes} B)` : '—'} | ${r.layout ? `${r.flashUsedBytes} B` : '—'} | ${r.accuracy === null ? (r.layout ? 'pending (bench)' : '—') : `${(r.accuracy * 100).toFixed(2)} %`} |`,
+      `${r.layout ? `${r.linearBytes} B (${r.planBytes} B)` : '—'} | ${r.layout ? `${r.ramNeedBytes} B (${r.ramNeedBytes - r.runtimeRamBytes} + ${r.runtimeRamBytes})` : '—'} | ` +
+      `${r.layout ? `${r.flashUsedBytes} B` : '—'} | ${r.accuracy === null ? (r.layout ? 'pending (bench)' : '—') : `${(r.accuracy * 100).toFixed(2)} %`} |`,
   );
   return [head, sep, ...lines].join('\n');
 }
