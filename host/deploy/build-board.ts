@@ -193,7 +193,12 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     [`runtime/${runtimeFile}.c`, `src/runtime/${runtimeFile}.c`],
     [`runtime/${runtimeFile}.h`, `src/runtime/${runtimeFile}.h`],
     // wasm2c's bare-metal runtime: static linear memory, traps unwound to the protocol
-    ...(runtime === 'wasm2c' ? [['cortex-m/wasm_rt_static.c', 'src/runtime/wasm_rt_static.c'] as [string, string]] : []),
+    ...(runtime === 'wasm2c'
+      ? [
+          ['cortex-m/wasm_rt_static.c', 'src/runtime/wasm_rt_static.c'] as [string, string],
+          ['runtime/st_wasm2c_access.h', 'src/runtime/st_wasm2c_access.h'] as [string, string],
+        ]
+      : []),
     ['ports/arduino/spintrain.ino', SKETCH_INO],
     ['ports/arduino/st_port_arduino.cpp', SKETCH_PORT],
   ];

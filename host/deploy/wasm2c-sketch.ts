@@ -42,6 +42,21 @@ export function findWasm2c(): Wasm2cTools {
   return { wasm2c, wasmRtHeader: include, wasmRtImplHeader: join(rt, 'wasm-rt-impl.h') };
 }
 
+/** Where the translated module includes boards/glue/runtime/st_wasm2c_access.h from, in the sketch's layout. */
+export const ACCESS_HEADER_INCLUDE = '../runtime/st_wasm2c_access.h';
+
+/**
+ * wasm2c's C with `#include "<header>"` right after `#include "spintrain.h"`: the aligned-access copy of
+ * boards/glue/runtime/st_wasm2c_access.h replaces wasm_rt_memcpy before wasm2c's load and store macros expand
+ * (on ARMv6-M; elsewhere the header is empty). ToolFailedError if the translation has no such line.
+ */
+export function withAlignedAccess(c: string, header = ACCESS_HEADER_INCLUDE): string {
+  const anchor = '#include "spintrain.h"\n';
+  const at = c.indexOf(anchor);
+  if (at < 0) throw new ToolFailedError('wasm2c -n spintrain', 'the translation does not include "spintrain.h" where spintrain expects it');
+  return `${c.slice(0, at + anchor.length)}#include "${header}"\n${c.slice(at + anchor.length)}`;
+}
+
 /** The generated files, keyed by their names in the sketch's src/generated/. */
 export type Wasm2cFiles = Map<string, string>;
 
@@ -58,7 +73,7 @@ export async function translateModule(wasm: Uint8Array, tools: Wasm2cTools): Pro
       throw new ToolFailedError(`wasm2c -n spintrain`, e.stderr || e.message);
     });
     return new Map([
-      ['spintrain.c', readFileSync(join(dir, 'spintrain.c'), 'utf8')],
+      ['spintrain.c', withAlignedAccess(readFileSync(join(dir, 'spintrain.c'), 'utf8'))],
       ['spintrain.h', readFileSync(join(dir, 'spintrain.h'), 'utf8')],
       ['wasm-rt.h', readFileSync(tools.wasmRtHeader, 'utf8')],
       ['wasm-rt-impl.h', readFileSync(tools.wasmRtImplHeader, 'utf8')],

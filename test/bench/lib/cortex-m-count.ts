@@ -16,13 +16,14 @@
  *   cortex-m4     -mcpu=cortex-m4      mps2-an386
  *   cortex-m7     -mcpu=cortex-m7      mps2-an500
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PORTABLE_SOURCES, glue } from '../../../host/deploy/glue-sources.ts';
 import { cByteArrayHeader } from '../../../host/deploy/c-byte-array.ts';
 import { parseBoardReport, type BoardReport } from '../../../host/deploy/serial-stream.ts';
 import { DeployError } from '../../../host/deploy/errors.ts';
+import { withAlignedAccess } from '../../../host/deploy/wasm2c-sketch.ts';
 import { runTool } from '../../harness/runtimes/run-tool.ts';
 import { systemCommand } from '../../harness/runtimes/system-command.ts';
 
@@ -43,6 +44,15 @@ const hash = (...parts: (string | Uint8Array)[]): string => {
   for (const p of parts) h.update(p);
   return h.digest('hex').slice(0, 16);
 };
+
+/** A digest of the glue folders the images are compiled from (boards/glue/{portable,runtime,hal,cortex-m}). */
+function glueDigest(): string {
+  const parts: (string | Uint8Array)[] = [];
+  for (const folder of ['portable', 'runtime', 'hal', 'cortex-m']) {
+    for (const f of readdirSync(glue(folder)).sort()) parts.push(`${folder}/${f}`, readFileSync(glue(`${folder}/${f}`)));
+  }
+  return hash(...parts);
+}
 
 function compile(isa: CountIsa, src: string, obj: string, extra: string[]): string {
   if (!existsSync(obj)) runTool(systemCommand('arm-none-eabi-gcc'), [...flags(isa), ...extra, '-c', src, '-o', obj], { timeoutMs: 600_000 });
@@ -78,7 +88,8 @@ export interface CountBuild {
 
 /** Builds the counting image for one stream; objects that do not depend on the stream are reused. */
 export function buildCountImage(b: CountBuild, stream: Uint8Array, tag: string): { elf: string; flashBytes: number } {
-  const key = hash(b.isa, b.runtime, b.wasm, b.configHeader, String(b.linearMemoryBytes));
+  // the glue's sources are in the key too: objects are reused only while nothing they are built from changed
+  const key = hash(b.isa, b.runtime, b.wasm, b.configHeader, String(b.linearMemoryBytes), glueDigest());
   const dir = join(b.dir, `${b.runtime}-${b.isa}-${key}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'spintrain_config.h'), b.configHeader);
@@ -90,6 +101,8 @@ export function buildCountImage(b: CountBuild, stream: Uint8Array, tag: string):
     if (!existsSync(join(dir, 'spintrain.c'))) {
       writeFileSync(join(dir, 'spintrain.wasm'), b.wasm);
       runTool(systemCommand('wasm2c'), ['-n', 'spintrain', join(dir, 'spintrain.wasm'), '-o', join(dir, 'spintrain.c')]);
+      // as spintrain build emits it: aligned accesses on ARMv6-M (boards/glue/runtime/st_wasm2c_access.h)
+      writeFileSync(join(dir, 'spintrain.c'), withAlignedAccess(readFileSync(join(dir, 'spintrain.c'), 'utf8'), glue('runtime/st_wasm2c_access.h')));
       copyFileSync('/usr/include/wasm-rt.h', join(dir, 'wasm-rt.h'));
     }
     const defs = ['-DST_W2C_TRAPS_HALT', `-DST_LINEAR_MEMORY_BYTES=${linear}u`, ...inc];
