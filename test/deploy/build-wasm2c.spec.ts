@@ -173,7 +173,7 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
     });
   });
 
-  it.skipIf(skipReason(['armGcc', 'armNewlib', 'qemuArm']))('the sketch’s sources on the emulated Cortex-M3 (QEMU mps2-an385): trains as V8 does, bit for bit', async () => {
+  it.skipIf(skipReason(['armGcc', 'armNewlib', 'qemuArm']))('the sketch’s sources on the emulated Cortex-M3 (QEMU mps2-an385), also built for Cortex-M0+: trains as V8 does, bit for bit', async () => {
     const network = configOf(decodeWeights(readFileSync(join(NANO, 'weights.stw'))), 'weights.stw');
     const engine = new SpintrainEngine(network);
     const xor = loadXor();
@@ -187,9 +187,9 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
     writeFileSync(join(dir, 'st_stream.h'), cByteArrayHeader('st_stream', encodeTrainingStream(xor.train, 2, 3), 'XOR, 3 epochs'));
     const elf = join(dir, 'sketch-mps2.elf');
     // the sketch's files as an Arduino build takes them (traps unwound, not halted), the MPS2 start-up and UART, and a main feeding the stream
-    const armBuild = (src: string, out: string) =>
+    const armBuild = (src: string, out: string, cpu = 'cortex-m3') =>
       runTool(systemCommand('arm-none-eabi-gcc'), [
-        '-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft', '-O2', '-std=gnu11', '-ffunction-sections', '-fdata-sections', '-w', `-I${dir}`,
+        `-mcpu=${cpu}`, '-mthumb', '-mfloat-abi=soft', '-O2', '-std=gnu11', '-ffunction-sections', '-fdata-sections', '-w', `-I${dir}`,
         ...cFiles(src), glue('cortex-m/st_mps2_port.c'), glue('cortex-m/st_mps2_sketch_main.c'),
         '-nostartfiles', '-T', glue('cortex-m/mps2_an385.ld'), '--specs=nano.specs', '--specs=nosys.specs', '-Wl,--gc-sections', '-o', out,
       ]);
@@ -204,6 +204,14 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
       expect(Array.from(got.parameters.weights[l])).toEqual(Array.from(engine.weights(l)));
       expect(Array.from(got.parameters.biases[l])).toEqual(Array.from(engine.biases(l)));
     }
+    // the same sources for ARMv6-M (Cortex-M0+, the RP2040's core: its Thumb-1 code runs on the M3 model), where
+    // runtime/st_wasm2c_access.h replaces wasm2c's memcpy accesses: the same weights, bit for bit
+    const m0 = join(dir, 'sketch-mps2-m0plus.elf');
+    armBuild(SRC, m0, 'cortex-m0plus');
+    const q0 = qemu(m0);
+    expect(q0.status, q0.stdout.slice(-2000)).toBe(0);
+    const got0 = parseBoardReport(q0.stdout, LAYOUT);
+    for (let l = 0; l < LAYOUT.length - 1; l++) expect(Array.from(got0.parameters.weights[l])).toEqual(Array.from(engine.weights(l)));
     const stack = Number(/^stack (\d+)$/m.exec(q.stdout)![1]);
     expect(stack).toBeLessThanOrEqual(WASM2C_C_STACK_BYTES); // the C stack runtime-ram.ts counts
     console.log(`[wasm2c sketch on cortex-m3] C stack ${stack} B`);
