@@ -20,9 +20,10 @@
  *   pipeline: ALU and MULS (RP2040's single-cycle multiplier) 1 cycle, loads/stores 2, taken branches 2.
  *   The RP2040 runs code from external QSPI flash through a 16 KiB XIP cache (Arduino-Pico does not place
  *   wasm3 or the module in RAM), so misses add cycles: CPI 1.2–2.0, middle 1.5. On ARMv6-M, wasm2c's loads and
- *   stores (memcpy of 4 or 8 bytes, for unaligned safety) become memcpy calls, since the core has no
- *   unaligned access, and i64 multiplies become __aeabi_lmul calls: the wasm2c count is several times
- *   the Thumb-2 one. The count uses newlib nano's byte-loop memcpy; Arduino-Pico's ROM memcpy is faster.
+ *   stores (memcpy of 4 or 8 bytes, for unaligned safety) would be memcpy calls, since the core has no
+ *   unaligned access; spintrain's wasm2c builds include boards/glue/runtime/st_wasm2c_access.h, which makes
+ *   an aligned access one load or store (784-32-10 pgaf: 0.97 M instructions per sample instead of 1.62 M).
+ *   i64 multiplies stay __aeabi_lmul calls: the wasm2c count is still ~3× the Thumb-2 one.
  * - Cortex-M7 (Teensy 4.1, 600 MHz), counted on a -mcpu=cortex-m7 build (mps2-an500): 6-stage dual-issue
  *   (Arm: 5.0 CoreMark/MHz against 3.4 for the M4). Teensyduino runs code from ITCM and static data from
  *   DTCM (no wait states), but malloc (wasm3's linear memory and code pages) comes from RAM2/OCRAM behind
@@ -63,8 +64,8 @@ export const CORE_MODELS: Record<string, CoreModel> = {
   'arm-cortex-m0+': {
     isa: 'cortex-m0plus', isaFactor: [1, 1], cpi: [1.2, 2.0], cpiMid: 1.5,
     note: 'Thumb-1 (ARMv6-M) binary counted; CPI 1.2–2.0 (2-stage pipeline, code from QSPI flash through a 16 KiB XIP cache).' +
-      ' ARMv6-M has no unaligned loads, so gcc turns each of wasm2c\'s memcpy-based loads and stores into a call to memcpy (newlib nano\'s byte loop here),' +
-      ' and i64 multiplies into __aeabi_lmul: that is why wasm2c needs several times the Thumb-2 count on this core',
+      ' ARMv6-M has no unaligned loads: wasm2c\'s memcpy-based loads and stores would be memcpy calls, and the build\'s runtime/st_wasm2c_access.h makes each aligned one a single load or store' +
+      ' (784-32-10 pgaf: 0.97 M instructions per sample instead of 1.62 M); i64 multiplies stay calls to __aeabi_lmul, so wasm2c still needs ~3× the Thumb-2 count on this core',
   },
   'arm-cortex-m7': { isa: 'cortex-m7', isaFactor: [1, 1], cpi: [0.6, 1.2], cpiMid: 0.85, note: 'Cortex-M7 binary counted; CPI 0.6–1.2 (dual issue; code in ITCM, heap in OCRAM behind the data cache)' },
   xtensa: { isa: 'cortex-m3', isaFactor: [0.8, 1.5], cpi: [1.0, 1.8], cpiMid: 1.3, note: 'no Xtensa count: the Cortex-M3 count × 0.8–1.5 for the ISA, CPI 1.0–1.8; uncertain by up to 2× either way' },

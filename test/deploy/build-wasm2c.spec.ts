@@ -56,6 +56,19 @@ const cFiles = (dir: string): string[] =>
 
 const NATIVE_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-unused-function', '-Wno-unused-value', '-Wno-unused-variable', '-Wno-unused-but-set-variable'];
 
+/** The reference: the build's network trained in V8 on XOR for 3 epochs (the stream the boards replay). */
+async function v8Reference() {
+  const network = configOf(decodeWeights(readFileSync(join(NANO, 'weights.stw'))), 'weights.stw');
+  const engine = new SpintrainEngine(network);
+  const xor = loadXor();
+  const split = engine.loadSplit(xor.train);
+  for (let e = 0; e < 3; e++) {
+    engine.setEpoch(e);
+    await engine.trainEpoch(split);
+  }
+  return { engine, xor };
+}
+
 describe('refusals, before anything is written', () => {
   it('a missing wasm2c: exit 1 naming Debian’s wabt package', async () => {
     const out = join(OUT, 'no-wasm2c');
@@ -139,18 +152,11 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
     beforeAll(() => {
       exe = join(OUT, 'sketch-native');
       // WASM_RT_MEMCHECK_SIGNAL_HANDLER=0: wasm2c's explicit bounds checks, as on a 32-bit board
-      runTool('cc', [...NATIVE_FLAGS, '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0', `-I${join(SRC, 'generated')}`, ...cFiles(SRC), glue('native/st_native_sketch.c'), '-o', exe, '-lm']);
+      runTool('cc', [...NATIVE_FLAGS, '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0', `-I${join(SRC, 'generated')}`, ...cFiles(SRC), glue('native/st_native_sketch.c'), glue('native/st_port_no_mtj.c'), '-o', exe, '-lm']);
     });
 
     it('train as V8 does, bit for bit, from the weights compiled into the sketch', async () => {
-      const network = configOf(decodeWeights(readFileSync(join(NANO, 'weights.stw'))), 'weights.stw');
-      const engine = new SpintrainEngine(network);
-      const xor = loadXor();
-      const split = engine.loadSplit(xor.train);
-      for (let e = 0; e < 3; e++) {
-        engine.setEpoch(e);
-        await engine.trainEpoch(split);
-      }
+      const { engine, xor } = await v8Reference();
       const got = runNative(exe, encodeTrainingStream(xor.train, 2, 3), LAYOUT);
       expect(got.raw).toMatch(/^ready wasm2c \d+ draws module-prng$/m);
       for (let l = 0; l < LAYOUT.length - 1; l++) {
@@ -166,7 +172,7 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
       const board = join(small, 'generated/spintrain_board.h');
       writeFileSync(board, readFileSync(board, 'utf8').replace(/#define ST_LINEAR_MEMORY_BYTES \d+u/, '#define ST_LINEAR_MEMORY_BYTES 8u'));
       const trapExe = join(OUT, 'sketch-native-small');
-      runTool('cc', [...NATIVE_FLAGS, '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0', `-I${join(small, 'generated')}`, ...cFiles(small), glue('native/st_native_sketch.c'), '-o', trapExe, '-lm']);
+      runTool('cc', [...NATIVE_FLAGS, '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0', `-I${join(small, 'generated')}`, ...cFiles(small), glue('native/st_native_sketch.c'), glue('native/st_port_no_mtj.c'), '-o', trapExe, '-lm']);
       const r = runTool(trapExe, [], { input: '', allowFailure: true });
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/^! -\d+ runtime/m);
@@ -174,14 +180,7 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
   });
 
   it.skipIf(skipReason(['armGcc', 'armNewlib', 'qemuArm']))('the sketch’s sources on the emulated Cortex-M3 (QEMU mps2-an385), also built for Cortex-M0+: trains as V8 does, bit for bit', async () => {
-    const network = configOf(decodeWeights(readFileSync(join(NANO, 'weights.stw'))), 'weights.stw');
-    const engine = new SpintrainEngine(network);
-    const xor = loadXor();
-    const split = engine.loadSplit(xor.train);
-    for (let e = 0; e < 3; e++) {
-      engine.setEpoch(e);
-      await engine.trainEpoch(split);
-    }
+    const { engine, xor } = await v8Reference();
     const dir = join(OUT, 'mps2');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'st_stream.h'), cByteArrayHeader('st_stream', encodeTrainingStream(xor.train, 2, 3), 'XOR, 3 epochs'));
@@ -190,7 +189,7 @@ describe.skipIf(skipReason(['wasm2c']))(`spintrain build --runtime wasm2c ${skip
     const armBuild = (src: string, out: string, cpu = 'cortex-m3') =>
       runTool(systemCommand('arm-none-eabi-gcc'), [
         `-mcpu=${cpu}`, '-mthumb', '-mfloat-abi=soft', '-O2', '-std=gnu11', '-ffunction-sections', '-fdata-sections', '-w', `-I${dir}`,
-        ...cFiles(src), glue('cortex-m/st_mps2_port.c'), glue('cortex-m/st_mps2_sketch_main.c'),
+        ...cFiles(src), glue('cortex-m/st_mps2_port.c'), glue('cortex-m/st_mps2_sketch_main.c'), glue('native/st_port_no_mtj.c'),
         '-nostartfiles', '-T', glue('cortex-m/mps2_an385.ld'), '--specs=nano.specs', '--specs=nosys.specs', '-Wl,--gc-sections', '-o', out,
       ]);
     const qemu = (kernel: string) =>

@@ -12,19 +12,7 @@
 #include "../portable/st_port.h"
 #include "../app/st_app.h"
 
-static uint32_t rng = 2463534242u;
-
-void st_port_current_write(uint8_t pin, uint16_t code) { (void)pin; (void)code; }
-void st_port_pin_pulse(uint8_t pin) { (void)pin; }
-uint16_t st_port_adc_read(uint8_t input) { (void)input; return 0; }
-void st_port_delay_us(uint32_t us) { (void)us; }
-int st_port_mtj_present(void) { return 0; }
-uint32_t st_port_random32(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
+/* no MTJ board: native/st_port_no_mtj.c */
 uint32_t st_port_micros(void) { return 0; }
 void st_port_serial_write(const char *text, uint32_t len) { fwrite(text, 1, len, stdout); }
 int st_port_serial_read(void) { return getchar(); }
