@@ -21,7 +21,8 @@ export const DEVICE_OPTIONS = {
 export const PORT_BOARD_USAGE = `${`  --board ${portBoardNames().join('|')}`.padEnd(28)} board profile of a port device (default ${DEFAULT_PORT_BOARD})`;
 
 export const DEVICE_USAGE = `  --device prng|sim|<port>|auto   where the p-GAF draws come from (default prng: the module's generator;
-                             sim: simulated MTJ array seeded by --seed; a serial port: MTJ board on StandardFirmata;
+                             sim: simulated MTJ array seeded by --seed; a serial port: MTJ board on StandardFirmata
+                             or spintrain's firmware (spintrain flash; sampled on the board, much faster);
                              auto: the one listed serial port that answers Firmata, see spintrain ports)
   --calibration FILE         MTJ calibration (spintrain calibrate); required for a port, sim calibrates on the fly
 ${PORT_BOARD_USAGE}`;

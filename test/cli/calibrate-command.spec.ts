@@ -166,11 +166,11 @@ describe('--board: the profile of a port device, from the board registry (defaul
   });
 
   it('refuses a board J5Mtj cannot drive, and --board with sim, naming the option', () => {
-    expect(() => parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--board', 'rp2040-pico'])).toThrow('--board: expected one of uno, got "rp2040-pico"');
+    expect(() => parseCalibrateArgs(['--device', '/dev/ttyFAKE0', '--board', 'rp2040-pico'])).toThrow('--board: expected one of uno, uno-spintrain, got "rp2040-pico"');
     expect(() => parseCalibrateArgs(['--device', 'sim', '--board', 'uno'])).toThrow('--board: only applies to a serial port device');
   });
 
   it('is in the usage with its default', () => {
-    expect(CALIBRATE_USAGE).toMatch(/--board uno +board profile of a port device \(default uno\)/);
+    expect(CALIBRATE_USAGE).toMatch(/--board uno\|uno-spintrain +board profile of a port device \(default uno\)/);
   });
 });

@@ -77,8 +77,8 @@ describe('--device in the report', () => {
 describe('device errors through the CLI', () => {
   it.each([
     [{ device: '/dev/ttyACM0' }, '--calibration: is required with --device /dev/ttyACM0'],
-    [{ device: '/dev/ttyACM0', calibration: 'c.json', board: 'mega' }, '--board: expected one of uno, got "mega"'],
-    [{ device: '/dev/ttyACM0', calibration: 'c.json', board: 'esp32' }, '--board: expected one of uno, got "esp32"'],
+    [{ device: '/dev/ttyACM0', calibration: 'c.json', board: 'mega' }, '--board: expected one of uno, uno-spintrain, got "mega"'],
+    [{ device: '/dev/ttyACM0', calibration: 'c.json', board: 'esp32' }, '--board: expected one of uno, uno-spintrain, got "esp32"'],
     [{ device: 'sim', board: 'uno' }, '--board: only applies to a serial port device'],
     [{ calibration: 'c.json' }, '--calibration: only applies to --device sim or a serial port'],
   ])('%j is refused: %s', (values, message) => {
