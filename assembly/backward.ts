@@ -17,7 +17,12 @@
 // Update of weight layer l, for kept rows j (learning rate η_l in Q16, momentum μ in Q16):
 //   g_j = η_l · δ_j;  plain SGD: w_ji −= g_j · a_i,  b_j −= g_j
 //   momentum:         v_ji = μ·v_ji + g_j·a_i,  w_ji −= v_ji   (a row that is not kept keeps its v)
+//   narrow builds (16/8-bit W, weight-format.ts): w_ji −= Δ_ji with Δ_ji = round(g_j·a_i / 2^16) in Q24,
+//                     rounded stochastically to the stored step (stochastic-rounding.ts); s_j reads W
+//                     widened (the same sum as with the weights widened to Q24). No momentum.
 import { sat32, shr, mulShift, ONE_A } from './fixed';
+import { NARROW, W_BYTES_LOG2, W_LOAD_FRAC, loadW } from './weight-format';
+import { roundedUpdate, absorbDeviceDraws } from './stochastic-rounding';
 import { derivative, pgafProbability, ACT_RELU, ACT_TANH } from './activation';
 import { bernoulliQ16 } from './rng';
 import { mtjSample } from './device-import';
@@ -139,7 +144,7 @@ function outputDelta(label: i32, list: usize): i32 {
 
 /** δ of hidden layer k for its kept neurons, from layer k+1's kept deltas through W[k] (not yet updated). */
 function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i32): void {
-  const rowBytes = <usize>width(k) << 2;
+  const rowBytes = <usize>width(k) << W_BYTES_LOG2;
   const w = wPtr(k);
   const dUp = dPtr(k + 1);
   const d = dPtr(k);
@@ -149,12 +154,13 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
   const tr = trainable();
   for (let t = 0; t < downCount; t++) {
     const jo = <usize>load<i32>(down + (<usize>t << 2));
+    const wo = jo >> <usize>(2 - W_BYTES_LOG2); // j's byte offset in a W row
     let acc: i64 = 0;
     for (let u = 0; u < upCount; u++) {
       const mo = <usize>load<i32>(up + (<usize>u << 2));
-      acc += <i64>load<i32>(w + (mo >> 2) * rowBytes + jo) * <i64>load<i32>(dUp + mo);
+      acc += loadW(w + (mo >> 2) * rowBytes + wo) * <i64>load<i32>(dUp + mo);
     }
-    let s = sat32(shr(acc, 24));
+    let s = sat32(shr(acc, W_LOAD_FRAC));
     const cj = load<i32>(d + jo); // keptList's integer count c_j; D[k][j] becomes δ_j (Q24) below
     if (algo == ALGO_PAIR) s = mulShift(s, load<i32>(g + jo), 16);
     else if (exact) {
@@ -196,7 +202,7 @@ function hiddenDelta(k: i32, up: usize, upCount: i32, down: usize, downCount: i3
 /** SGD step of weight layer l on the rows listed (byte offsets of kept neurons of layer l+1). */
 function updateLayer(l: i32, rows: usize, count: i32): void {
   const nnz = gatherNonzero(l);
-  const rowBytes = <usize>width(l) << 2;
+  const rowBytes = <usize>width(l) << W_BYTES_LOG2;
   const w = wPtr(l);
   const b = bPtr(l);
   const d = dPtr(l + 1);
@@ -206,7 +212,13 @@ function updateLayer(l: i32, rows: usize, count: i32): void {
     const jo = <usize>load<i32>(rows + (<usize>u << 2));
     const g = mulShift(load<i32>(d + jo), eta, 16);
     const row = w + (jo >> 2) * rowBytes;
-    if (mu == 0) {
+    if (NARROW) {
+      store<i32>(b + jo, sat32(<i64>load<i32>(b + jo) - <i64>g));
+      for (let t = 0; t < nnz; t++) {
+        const off = <usize>t << 2;
+        roundedUpdate(row + <usize>load<i32>(NZI + off), shr(<i64>g * <i64>load<i32>(NZV + off), 16));
+      }
+    } else if (mu == 0) {
       store<i32>(b + jo, sat32(<i64>load<i32>(b + jo) - <i64>g));
       for (let t = 0; t < nnz; t++) {
         const off = <usize>t << 2;
@@ -233,11 +245,14 @@ function updateLayer(l: i32, rows: usize, count: i32): void {
   // momentum doubles both: μ·v (1 multiply) and v + g·a (1 add) per weight and per bias.
   if (mu == 0) ops(PH_UPDATE, cells, cells, cells);
   else ops(PH_UPDATE, 2 * cells, 2 * cells, 2 * cells);
+  // narrow: one rounding draw per weight updated (stochastic-rounding.ts)
+  if (NARROW) bump((PH_UPDATE << 2) + K_DRAW, count * nnz);
 }
 
 /** Backward pass and update for a label, after forward() (and drawMasks() for pgaf). */
 export function backward(label: i32): void {
   requirePlaced();
+  if (NARROW && bitSource != SRC_PRNG && algo != ALGO_BP) absorbDeviceDraws();
   const L = layerCount - 1;
   let up = KEPT_A;
   let down = KEPT_B;

@@ -7,7 +7,10 @@
 //           distillation.ts), or a_k = σ(z_k)
 // The sum runs over the nonzero inputs only (gathered first: MNIST pixels are ~80% zero, ReLU
 // outputs often are): the skipped terms are exactly zero, and the counters count the terms done.
+// Weights are read through loadW (weight-format.ts): the narrow builds sum a_i·w_i in Q(16 + F′),
+// F′ = W_LOAD_FRAC, from the bias b·2^(F′−8), and round once by 2^F′ (the release: F′ = 24).
 import { sat32, shr, ONE_A } from './fixed';
+import { NARROW, W_BYTES_LOG2, W_LOAD_FRAC, loadW } from './weight-format';
 import { activate, sigmoidQ, expNegQ, ACT_SIGMOID, ACT_TANH } from './activation';
 import { ops, PH_FORWARD } from './counters';
 import { width, aPtr, zPtr, wPtr, bPtr, layerCount, activation, outputKind, algo, bitSource, trainable, requirePlaced, OUT_SOFTMAX, ALGO_PAIR, SRC_IMPORT, SRC_BUFFER, NZI, NZV } from './plan';
@@ -15,7 +18,10 @@ import { activationInput } from './trainable-activation';
 import { readPairs, finishPairs } from './pair-gradient';
 import { inverseTemperatureQ16 } from './distillation';
 
-/** Gathers the nonzero entries of A[k]: byte offsets into NZI, values into NZV; returns the count. */
+/**
+ * Gathers the nonzero entries of A[k]: byte offsets of their weights in a row (i·bytes per weight) into NZI,
+ * values into NZV; returns the count.
+ */
 export function gatherNonzero(k: i32): i32 {
   const n = width(k);
   const a = aPtr(k);
@@ -23,7 +29,7 @@ export function gatherNonzero(k: i32): i32 {
   for (let i = 0; i < n; i++) {
     const v = load<i32>(a + (<usize>i << 2));
     if (v != 0) {
-      store<i32>(NZI + (<usize>nnz << 2), i << 2);
+      store<i32>(NZI + (<usize>nnz << 2), i << W_BYTES_LOG2);
       store<i32>(NZV + (<usize>nnz << 2), v);
       nnz++;
     }
@@ -40,10 +46,10 @@ export function inputU8(src: usize): void {
   ops(PH_FORWARD, n, 0, n);
 }
 
-/** z_j = round(acc / 2^24) saturated; a_j = f(u_j) on hidden layers (pair: later, from the device). */
+/** z_j = round(acc / 2^F′) saturated (acc in Q(16 + F′), weight-format.ts); a_j = f(u_j) on hidden layers (pair: later, from the device). */
 function finishNeuron(k: i32, j: i32, acc: i64, hidden: bool): void {
   const o = <usize>j << 2;
-  store<i32>(zPtr(k) + o, sat32(shr(acc, 24)));
+  store<i32>(zPtr(k) + o, sat32(shr(acc, W_LOAD_FRAC)));
   if (hidden && algo != ALGO_PAIR) store<i32>(aPtr(k) + o, activate(activation, activationInput(k, o)));
 }
 
@@ -55,30 +61,31 @@ function layerForward(l: i32): void {
   const z = zPtr(l + 1);
   const a = aPtr(l + 1);
   const hidden = l + 2 < layerCount;
-  const rowBytes = <usize>nIn << 2;
+  const rowBytes = <usize>nIn << W_BYTES_LOG2;
   let row = wPtr(l);
   // Two neurons per pass share each input's loads (value and offset): 1.5 loads per MAC, not 3.
   let j = 0;
   for (; j + 1 < nOut; j += 2) {
     const row1 = row + rowBytes;
-    let acc0: i64 = <i64>load<i32>(b + (<usize>j << 2)) << 16;
-    let acc1: i64 = <i64>load<i32>(b + (<usize>j << 2), 4) << 16;
+    let acc0: i64 = <i64>load<i32>(b + (<usize>j << 2)) << <i64>(W_LOAD_FRAC - 8);
+    let acc1: i64 = <i64>load<i32>(b + (<usize>j << 2), 4) << <i64>(W_LOAD_FRAC - 8);
     for (let t = 0; t < nnz; t++) {
       const off = <usize>t << 2;
       const v = <i64>load<i32>(NZV + off);
       const o = <usize>load<i32>(NZI + off);
-      acc0 += v * <i64>load<i32>(row + o);
-      acc1 += v * <i64>load<i32>(row1 + o);
+      acc0 += v * loadW(row + o);
+      acc1 += v * loadW(row1 + o);
     }
     finishNeuron(l + 1, j, acc0, hidden);
     finishNeuron(l + 1, j + 1, acc1, hidden);
     row = row1 + rowBytes;
   }
   if (j < nOut) {
-    let acc: i64 = <i64>load<i32>(b + (<usize>j << 2)) << 16;
+    let acc: i64 = <i64>load<i32>(b + (<usize>j << 2)) << <i64>(W_LOAD_FRAC - 8);
     for (let t = 0; t < nnz; t++) {
       const off = <usize>t << 2;
-      acc += <i64>load<i32>(NZV + off) * <i64>load<i32>(row + <usize>load<i32>(NZI + off));
+      // (the release's expression spelled out keeps its code byte for byte)
+      acc += <i64>load<i32>(NZV + off) * (NARROW ? loadW(row + <usize>load<i32>(NZI + off)) : <i64>load<i32>(row + <usize>load<i32>(NZI + off)));
     }
     finishNeuron(l + 1, j, acc, hidden);
   }

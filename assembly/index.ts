@@ -20,7 +20,8 @@
 // Setup calls return 0 or a negative code from errors.ts. The step calls trap (unreachable) before the
 // plan is placed (plan.ts, requirePlaced); otherwise they do not check again.
 import { OK, ERR_NOT_PLACED, ERR_SOURCE, ERR_LAYER_INDEX } from './errors';
-import { isqrt } from './fixed';
+import { isqrt, shr } from './fixed';
+import { NARROW, W_BYTES_LOG2, W_STEP_SHIFT, storeWSat } from './weight-format';
 import { ACT_RELU } from './activation';
 import { rngSeed, rngNext } from './rng';
 import { COUNTERS, setCounting } from './counters';
@@ -58,6 +59,7 @@ export function countersPtr(): i32 {
 /**
  * Weights U(−r, r), r = √(6/(n_in + n_out)) (Glorot; ReLU: He, √(6/n_in)), biases 0, from the
  * module's generator seeded with seed. Consumes exactly one draw per weight, layer by layer, row by row.
+ * The narrow builds store each Q24 draw rounded half up to the stored step (weight-format.ts).
  * A trainable activation starts as the fixed one: k = 1, c = 0.
  */
 export function initWeights(seed: u32): i32 {
@@ -70,7 +72,10 @@ export function initWeights(seed: u32): i32 {
     const r: i64 = isqrt(((<i64>6) << 48) / fan); // Q24
     const w = wPtr(l);
     for (let i = 0; i < nIn * nOut; i++) {
-      store<i32>(w + (<usize>i << 2), <i32>((((<i64>(rngNext() >> 8)) * (r << 1)) >> 24) - r));
+      const x: i64 = (((<i64>(rngNext() >> 8)) * (r << 1)) >> 24) - r;
+      // narrow builds: the Q24 draw rounded half up to the stored step (weight-format.ts)
+      if (NARROW) storeWSat(w + (<usize>i << W_BYTES_LOG2), shr(x, W_STEP_SHIFT));
+      else store<i32>(w + (<usize>i << 2), <i32>x);
     }
     if (trainable() && l > 0) for (let j = 0; j < nIn; j++) store<i32>(slopePtr(l) + (<usize>j << 2), 16777216);
   }

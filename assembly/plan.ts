@@ -3,8 +3,12 @@
 //
 // Layout: widths n[0..L], L = layer count − 1 weight layers; n[0] inputs, n[L] outputs.
 // Plan, in order, every region 4-byte aligned, from the base the caller gives:
-//   per weight layer l:  W[l] n[l+1]×n[l] i32 Q24 (row per output neuron) · B[l] n[l+1] i32 Q24
-//                        and, with momentum, VW[l] and VB[l] of the same sizes
+//   per weight layer l:  W[l] n[l+1]×n[l] weights (row per output neuron): i32 Q24, 4 bytes each, in the
+//                        release; the narrow builds i16 Q3.12 (2 bytes) or i8 Q1.6 (1 byte), weight-format.ts
+//                        · B[l] n[l+1] i32 Q24 (every build)
+//                        and, with momentum, VW[l] and VB[l] of W's and B's sizes in i32 Q24 (release only:
+//                        the narrow builds refuse momentum, configure → ERR_CONFIG; a velocity wider than its
+//                        weight would cost more than the weight saved)
 //   per layer k:         A[k] n[k] i32 Q16 (k = 0 is the input)
 //   per layer k ≥ 1:     Z[k] n[k] Q16 pre-activations · D[k] n[k] Q24 deltas (two other uses below)
 //   per hidden layer k:  P[k] n[k] Q16 draw probabilities (pair: the measured derivative g_j)
@@ -23,6 +27,10 @@
 //                            the activations they are compared with (distillation.ts); outputDelta
 //                            reads y_k and overwrites it with δ_k in Q24.
 // So D holds only Q24 deltas after every backward pass (and zeros before the first).
+// The narrow builds keep no wider copy of W: the update adds the exact Q24 step to the weight widened in a
+// register and rounds it stochastically (stochastic-rounding.ts), so the only wide accumulators are the
+// biases B (i32 Q24, n[l+1]·4 bytes per layer, counted above as in the release).
+import { W_BYTES_LOG2, NARROW } from './weight-format';
 import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_LAYER_INDEX, OK } from './errors';
 
 @inline export const MAX_LAYERS: i32 = 6;
@@ -155,11 +163,12 @@ export function layoutSet(k: i32, n: i32): i32 {
  * out: 0 softmax + cross-entropy, 1 sigmoid + squared error; algorithm: 0 bp, 1 pgaf;
  * algorithm 2 pair (source 1 or 2 only: the activations come from the device);
  * source: 0 on-chip PRNG, 1 env.mtj_sample import, 2 host-filled bit buffer; flags: FLAG_*;
- * momentum in Q16 (0 = plain SGD); pairsLog2: log2 of the pgaf pairs per neuron K (0..3).
+ * momentum in Q16 (0 = plain SGD; narrow builds: 0 only); pairsLog2: log2 of the pgaf pairs per neuron K (0..3).
  */
 export function configure(layers: i32, act: i32, out: i32, algorithm: i32, source: i32, fl: i32, momentum: i32, pairsLog2: i32): i32 {
   if (layers < 3 || layers > MAX_LAYERS) return ERR_LAYER_COUNT;
   if (<u32>act > 2 || <u32>out > 1 || <u32>algorithm > 2 || (algorithm == ALGO_PAIR && source == SRC_PRNG) || <u32>source > 2 || <u32>momentum >= 65536 || <u32>pairsLog2 > 3) return ERR_CONFIG;
+  if (NARROW && momentum != 0) return ERR_CONFIG;
   pairShift = pairsLog2;
   layerCount = layers;
   activation = act;
@@ -206,12 +215,12 @@ function plan(base: usize, write: bool): i32 {
   const L = layerCount - 1;
   let p = base;
   for (let l = 0; l < L; l++) {
-    const w = width(l) * width(l + 1) * 4;
+    const w = width(l) * width(l + 1);
     const b = width(l + 1) * 4;
-    p = region(p, w, T_W + l, write);
+    p = region(p, w << W_BYTES_LOG2, T_W + l, write);
     p = region(p, b, T_B + l, write);
     if (momentumQ16 > 0) {
-      p = region(p, w, T_VW + l, write);
+      p = region(p, w * 4, T_VW + l, write);
       p = region(p, b, T_VB + l, write);
     }
   }

@@ -39,3 +39,13 @@ export function rngNext(): u32 {
 @inline export function bernoulliQ16(p: i32): u8 {
   return <u8>(<i32>(rngNext() >> 16) < p);
 }
+
+/**
+ * Folds h into the state (narrow builds: a step's device draws, stochastic-rounding.ts): s0 ^= h, then one
+ * step to spread it over all four words. The state cannot become all zero unless s1 = s2 = s3 = 0 already
+ * (probability 2^-96).
+ */
+export function rngMix(h: u32): void {
+  s0 ^= h;
+  rngNext();
+}

@@ -30,6 +30,7 @@ const NETWORK_FIELDS: Record<string, (c: NetworkConfig<TrainingAlgorithm>) => un
   'delta-clip': (c) => c.deltaClip,
   'draw-pairs': (c) => c.pairs,
   seed: (c) => c.seed,
+  'weight-bits': (c) => c.weightBits ?? 32,
 };
 
 /**

@@ -10,6 +10,7 @@ import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts
 import { train, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import { summarise, type TrainSummary } from '../train/train-summary.ts';
 import { ACTIVATIONS, DEFAULT_PAIR_STEP, OUTPUTS, TRAINING_ALGORITHMS, defaultNetworkConfig, learningRates, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
+import type { WeightBits } from '../engine/weight-format.ts';
 import { simPairDraws } from '../device/sim-pair-draws.ts';
 import { Teacher } from '../distill/teacher.ts';
 import { trainWithTeacher } from '../distill/distill-train.ts';
@@ -55,6 +56,9 @@ ${ACTIVATION_RANGE_USAGE}
   --delta-clip C             clamp every hidden δ to [−C, C], both algorithms (default 0 = off)
   --draw-pairs K             pgaf: K independent draw pairs per neuron, δ·(count of (1,0))/K (default 1 = the paper;
                              --pairs K, its old name, still works and says so)
+  --weight-bits 32|16|8      bits per stored weight: 32 (i32 Q24), 16 (i16 Q3.12) or 8 (i8 Q1.6), updates rounded
+                             stochastically from the draws' generator; a module build each; 16 and 8 need
+                             --momentum 0 (default 32)
   --kept-floor F             pgaf, sigmoid/tanh: when a hidden layer keeps < F of its gradients over 1,000 samples,
                              scale its input by 0.9 and halve its rate (rate recovers ×1.25 at ≥ 2F) (default 0.03;
                              0 = off; not with --teacher)
@@ -131,6 +135,7 @@ export const TRAIN_OPTIONS = {
   /** The old name of --draw-pairs (RENAMED_TRAIN_OPTIONS). */
   pairs: { type: 'string' },
   'kept-floor': { type: 'string' },
+  'weight-bits': { type: 'string' },
   seed: { type: 'string' },
   compare: { type: 'string' },
   'train-limit': { type: 'string' },
@@ -196,6 +201,7 @@ export function parseTrainArgs(argv: string[], command = 'train'): TrainJob {
   const device = parseDeviceOption(values);
   const trainable = values['trainable-activation'] ?? false;
   const activationRange = chooseActivationRange(values['activation-range'], trainable, device);
+  const weightBits = Number(choiceOption('--weight-bits', values['weight-bits'], ['32', '16', '8'] as const, '32')) as WeightBits;
   const config = {
     ...defaultNetworkConfig,
     layout,
@@ -213,9 +219,12 @@ export function parseTrainArgs(argv: string[], command = 'train'): TrainJob {
     ...(trainable ? { trainableActivation: true } : {}),
     ...(activationRange ? { activationRange: activationRange.range } : {}),
     ...(algorithm === 'pair' ? { pairStep: numberOption('--pair-step', values['pair-step'], DEFAULT_PAIR_STEP, 2 / 65536, 16) } : {}),
+    // 32 stays implicit: a 32-bit run's config (and checkpoint) reads as before
+    ...(weightBits !== 32 ? { weightBits } : {}),
   } as NetworkConfig; // pair: NetworkConfig<TrainingAlgorithm>, run by the same trainer
   // Options that only apply with another option are refused without it (never silently ignored).
   if (algorithm !== 'pair' && values['pair-step'] !== undefined) throw new CliError('--pair-step', 'only applies with --algo pair');
+  if (weightBits !== 32 && config.momentum !== 0) throw new CliError('--weight-bits', `${weightBits}-bit weights need --momentum 0 (the narrow modules keep no velocities), got --momentum ${config.momentum}`);
   if (values.teacher === undefined) {
     for (const o of ['temperature', 'alpha'] as const) if (values[o] !== undefined) throw new CliError(`--${o}`, 'only applies with --teacher');
   }
@@ -484,7 +493,7 @@ function printSummary(s: TrainSummary): void {
     `test accuracy     ${pct(s.testAccuracy)}   (train ${pct(s.trainAccuracy)}, ${s.epochs} epochs, ${s.samples} samples)`,
     `training speed    ${s.samplesPerSecond.toFixed(0)} samples/s (${s.trainSeconds.toFixed(1)} s)`,
     ...(s.bestEpoch !== undefined ? [`best epoch        ${s.bestEpoch + 1} of ${s.epochs}: validation ${pct(s.validationAccuracy!)} (${s.validationSamples} held out); its weights are tested and saved`] : []),
-    `memory plan       ${s.planBytes} bytes`,
+    `memory plan       ${s.planBytes} bytes (${s.config.weightBits ?? 32}-bit weights)`,
     `backward ops      ${s.backwardOpsPerSample.toFixed(0)} multiplies+adds per sample`,
     `kept gradients    ${s.keptFraction.map(pct).join(' / ') || '-'} of hidden neurons`,
   ];

@@ -9,12 +9,18 @@
  *   memoryWrite = writes · sramWrite32                  (the counters count the writes)
  *   mtj         = draws · (mtjWrite + mtjRead + mtjReset)   (each draw: one write pulse, one read, and a
  *                                                       reset that is always issued — conservative)
+ *   except the weight update's draws: those are the narrow-weight modules' stochastic-rounding draws
+ *   (assembly/stochastic-rounding.ts), taken from the module's xoshiro128** generator, not from MTJs; each is
+ *   charged as compute, ROUNDING_DRAW_OPS = 2 multiplies + 10 adds (xors, shifts and rotates counted as adds).
  *   total       = compute + memoryRead + memoryWrite + mtj, each divided by samples.
  * Backward = activationGradient + deltaPropagation + weightUpdate. Not charged: instruction fetch,
  * control flow, loading the sample from flash, leakage.
  */
 import { PHASES, type OpCounters, type Phase } from '../engine/counters.ts';
 import { HOROWITZ_45NM, validateEnergyTable, type EnergyTable } from './energy-table.ts';
+
+/** A generator draw (xoshiro128** step + the top-bits shift) in integer operations. */
+export const ROUNDING_DRAW_OPS = { mul: 2, add: 10 } as const;
 
 /** SRAM reads charged per multiply (one weight + one activation/delta operand). */
 export const READS_PER_MUL = 2;
@@ -55,10 +61,11 @@ export function energyPerSample(ops: OpCounters, samples: number, table: EnergyT
     for (const k of ['mul', 'add', 'draws', 'writes'] as const) {
       if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`ops.${p}.${k}: expected a count ≥ 0, got ${c[k]}`);
     }
-    const compute = (c.mul * t.intMul32 + c.add * t.intAdd32) / samples;
+    const rounding = p === 'weightUpdate' ? c.draws : 0;
+    const compute = ((c.mul + ROUNDING_DRAW_OPS.mul * rounding) * t.intMul32 + (c.add + ROUNDING_DRAW_OPS.add * rounding) * t.intAdd32) / samples;
     const memoryRead = (READS_PER_MUL * c.mul * t.sramRead32) / samples;
     const memoryWrite = (c.writes * t.sramWrite32) / samples;
-    const mtj = (c.draws * perDraw) / samples;
+    const mtj = ((c.draws - rounding) * perDraw) / samples;
     phases[p] = { compute, memoryRead, memoryWrite, mtj, total: compute + memoryRead + memoryWrite + mtj };
   }
   const backward = BACKWARD_PHASES.reduce((s, p) => s + phases[p].total, 0);

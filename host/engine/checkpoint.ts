@@ -1,6 +1,7 @@
 /**
  * Engine state ↔ weights file (host/io/weights-file.ts). Tensors: W<l> and B<l> per weight layer
- * (Q24, row-major n[l+1] × n[l]) and, with momentum, VW<l> and VB<l>; with a trainable activation,
+ * (Q24, row-major n[l+1] × n[l]; with narrow weights, config.weightBits 16 or 8, W<l> is stored as i16 Q12 or
+ * i8 Q6, a version-2 file: host/engine/weight-format.ts) and, with momentum, VW<l> and VB<l>; with a trainable activation,
  * K<k> and C<k> (slopes and shifts of hidden layer k ≥ 1, Q24). meta holds the network
  * configuration (JSON), the last finished epoch and the run's figures, so a checkpoint resumes.
  */
@@ -15,7 +16,9 @@ export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, 
   const { layout } = engine;
   const tensors: WeightsFile['tensors'] = [];
   for (let l = 0; l < layout.length - 1; l++) {
-    tensors.push({ name: `W${l}`, data: engine.weights(l).slice() }, { name: `B${l}`, data: engine.biases(l).slice() });
+    const f = engine.weightFormat;
+    const w = f.bits === 32 ? { name: `W${l}`, data: Int32Array.from(engine.weights(l)) } : { name: `W${l}`, data: Int32Array.from(engine.weights(l)), bits: f.bits, fracBits: f.fracBits };
+    tensors.push(w, { name: `B${l}`, data: engine.biases(l).slice() });
     if (engine.config.momentum > 0) {
       tensors.push({ name: `VW${l}`, data: engine.velocityWeights(l).slice() }, { name: `VB${l}`, data: engine.velocityBiases(l).slice() });
     }
@@ -66,18 +69,25 @@ export function applyWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, w: 
     throw new WeightsFileError(file, 'layout', `expected ${layout.join('-')}, found ${w.layout.join('-')}`);
   }
   if (w.fracBits.weights !== Q_WEIGHT) throw new WeightsFileError(file, 'fracBits.weights', `expected ${Q_WEIGHT}, found ${w.fracBits.weights}`);
-  const byName = new Map(w.tensors.map((t) => [t.name, t.data]));
-  const take = (name: string, into: Int32Array, optional = false): void => {
-    const t = byName.get(name);
-    if (!t) {
+  const byName = new Map(w.tensors.map((t) => [t.name, t]));
+  const take = (name: string, into: Int32Array | Int16Array | Int8Array, optional = false, bits = 32, fracBits = Q_WEIGHT): void => {
+    const tensor = byName.get(name);
+    if (!tensor) {
       if (optional) return;
       throw new WeightsFileError(file, `tensors.${name}`, 'missing');
     }
+    const t = tensor.data;
     if (t.length !== into.length) throw new WeightsFileError(file, `tensors.${name}`, `expected ${into.length} elements, found ${t.length}`);
+    // a tensor is stored as the engine stores it: no silent re-rounding between formats
+    const found = { bits: tensor.bits ?? 32, fracBits: tensor.fracBits ?? w.fracBits.weights };
+    if (found.bits !== bits || found.fracBits !== fracBits) {
+      throw new WeightsFileError(file, `tensors.${name}`, `expected ${bits}-bit Q${fracBits} (the engine's format), found ${found.bits}-bit Q${found.fracBits}`);
+    }
     into.set(t);
   };
+  const f = engine.weightFormat;
   for (let l = 0; l < layout.length - 1; l++) {
-    take(`W${l}`, engine.weights(l));
+    take(`W${l}`, engine.weights(l), false, f.bits, f.fracBits);
     take(`B${l}`, engine.biases(l));
     if (engine.config.momentum > 0) {
       take(`VW${l}`, engine.velocityWeights(l), true);

@@ -26,7 +26,7 @@ export const REQUIRED_CONFIG_FIELDS = [
 ] as const satisfies readonly (keyof NetworkConfig)[];
 
 /** Fields a stored configuration may have. */
-export const OPTIONAL_CONFIG_FIELDS = ['trainableActivation', 'activationRange', 'pairStep', 'temperature'] as const satisfies readonly (keyof NetworkConfig)[];
+export const OPTIONAL_CONFIG_FIELDS = ['trainableActivation', 'activationRange', 'pairStep', 'temperature', 'weightBits'] as const satisfies readonly (keyof NetworkConfig)[];
 
 const KNOWN: ReadonlySet<string> = new Set([...REQUIRED_CONFIG_FIELDS, ...OPTIONAL_CONFIG_FIELDS]);
 const RANGE_FIELDS = ['kMin', 'kMax', 'cMin', 'cMax'];

@@ -1,5 +1,6 @@
 /** Typed network and training configuration, and its validation (once, at setup). */
 import { shown } from '../io/show-value.ts';
+import { WEIGHT_BITS, type WeightBits } from './weight-format.ts';
 
 export { shown };
 
@@ -62,6 +63,12 @@ export interface NetworkConfig<A extends TrainingAlgorithm = Algorithm> {
   pairStep?: number;
   /** Softmax temperature T used in training (knowledge distillation); prediction is unaffected. Default 1. */
   temperature?: number;
+  /**
+   * Bits per stored weight W: 32 (i32 Q24, the release module), 16 (i16 Q3.12) or 8 (i8 Q1.6), each a
+   * module build of its own, with stochastically rounded updates (host/engine/weight-format.ts). Narrow
+   * weights need momentum 0. Default 32.
+   */
+  weightBits?: WeightBits;
 }
 
 /** Slope k and shift c bounds of a trainable activation. */
@@ -159,6 +166,10 @@ export function validateNetworkConfig<A extends TrainingAlgorithm>(c: NetworkCon
   }
   if (c.pairStep !== undefined && !isNumberIn(c.pairStep, (v) => v >= 2 / 65536 && v <= 16)) throw new ConfigError('pairStep', `expected a step in [2^-15, 16], got ${shown(c.pairStep)}`);
   if (c.temperature !== undefined && !isNumberIn(c.temperature, (v) => v >= 1 / 256 && v <= 65536)) throw new ConfigError('temperature', `expected a number in [1/256, 65536], got ${shown(c.temperature)}`);
+  if (c.weightBits !== undefined) {
+    if (!(WEIGHT_BITS as readonly unknown[]).includes(c.weightBits)) throw new ConfigError('weightBits', `expected 32, 16 or 8, got ${shown(c.weightBits)}`);
+    if (c.weightBits !== 32 && c.momentum !== 0) throw new ConfigError('momentum', `expected 0 with ${c.weightBits}-bit weights (the narrow modules keep no velocities), got ${shown(c.momentum)}`);
+  }
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError('seed', `expected an integer in 0..2^32-1, got ${shown(c.seed)}`);
   return c;
 }

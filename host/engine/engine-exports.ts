@@ -27,4 +27,7 @@ export interface EngineExports {
   setActivationRange(kMin: number, kMax: number, cMin: number, cMax: number): number;
   setPairStep(dzQ16: number): number;
   setTemperature(invTQ16: number): number;
+  /** Narrow-weight builds only (assembly/narrow.ts): bits per stored weight (16, 8) and their fraction bits. */
+  weightBits?(): number;
+  weightFracBits?(): number;
 }

@@ -17,7 +17,7 @@ import { decodeReflection, encodeReflection, reflectedCount, type Reflection } f
 function transform(w: WeightsFile, r: Reflection, dir: 1 | -1, file: string): WeightsFile {
   const n0 = w.layout[0];
   const n1 = w.layout[1];
-  const tensors = w.tensors.map((t) => ({ name: t.name, data: t.data.slice() }));
+  const tensors = w.tensors.map((t) => ({ ...t, data: t.data.slice() }));
   const get = (name: string) => tensors.find((t) => t.name === name)?.data;
   const W = get('W0');
   const B = get('B0');

@@ -19,6 +19,7 @@ import { configureArgs, tuningCalls } from './engine-setup.ts';
 import { epochDrawSeed } from './draw-seed.ts';
 import { drawDriver, after, inOrder, settled, type DrawDriver, type Draws, type Maybe, type SyncCall } from './draw-driver.ts';
 import { decodeCounters, COUNTER_SLOTS, LOSS_SLOT, type OpCounters } from './counters.ts';
+import { weightFormat, weightModulePath, widenToQ24, narrowFromQ24, type WeightArray, type WeightFormat } from './weight-format.ts';
 import { Q_WEIGHT, ConfigError, learningRates, validateNetworkConfig, type NetworkConfig, type TrainingAlgorithm, type Algorithm } from './config.ts';
 
 export type { Draws } from './draw-driver.ts';
@@ -62,6 +63,8 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   readonly exports: EngineExports;
   readonly planBase: number;
   readonly planBytes: number;
+  /** How the module stores the weights W (host/engine/weight-format.ts; config.weightBits, default 32). */
+  readonly weightFormat: WeightFormat;
   private readonly driver: DrawDriver;
   private readonly inputScratch: number;
   private arenaTop: number;
@@ -72,8 +75,15 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
   constructor(config: NetworkConfig<A>, draws: Draws = { kind: 'prng' }, wasm?: Uint8Array) {
     this.config = validateNetworkConfig(config);
     this.driver = drawDriver(this, this.config, draws);
-    this.exports = instantiateEngine(wasm ?? readEngineWasm(), (h, n, p, b, d) => this.driver.serveImport(h, n, p, b, d));
+    this.weightFormat = weightFormat(this.config.weightBits ?? 32);
+    const bits = this.weightFormat.bits;
+    this.exports = instantiateEngine(wasm ?? readEngineWasm(bits === 32 ? undefined : weightModulePath(bits)), (h, n, p, b, d) => this.driver.serveImport(h, n, p, b, d));
     const e = this.exports;
+    // the narrow builds name their format (assembly/narrow.ts); the release module has no such export
+    const stored = e.weightBits ? e.weightBits() : 32;
+    if (stored !== bits || (e.weightFracBits ? e.weightFracBits() : 24) !== this.weightFormat.fracBits) {
+      throw new ConfigError('weightBits', `the module stores ${stored}-bit weights, the configuration asks for ${bits} (${this.weightFormat.module})`);
+    }
     const { layout } = config;
     layout.forEach((n, k) => check('layoutSet', e.layoutSet(k, n)));
     check('configure', (e.configure as (...args: number[]) => number)(...configureArgs(config, this.driver.source)));
@@ -134,9 +144,15 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     return new Int32Array(this.mem(), check('regionPtr', this.exports.regionPtr(r, k)), length);
   }
 
-  /** Weights of weight layer l, row-major n[l+1] × n[l], Q24 (a live view). */
-  weights(l: number): Int32Array {
-    return this.region(Region.W, l, this.layout[l] * this.layout[l + 1]);
+  /**
+   * Weights of weight layer l, row-major n[l+1] × n[l], as stored (a live view): Int32Array Q24, or with
+   * narrow weights Int16Array Q12 / Int8Array Q6 (this.weightFormat).
+   */
+  weights(l: number): WeightArray {
+    const n = this.layout[l] * this.layout[l + 1];
+    const at = check('regionPtr', this.exports.regionPtr(Region.W, l));
+    const bits = this.weightFormat.bits;
+    return bits === 32 ? new Int32Array(this.mem(), at, n) : bits === 16 ? new Int16Array(this.mem(), at, n) : new Int8Array(this.mem(), at, n);
   }
 
   /** Biases of weight layer l, Q24 (a live view). */
@@ -414,13 +430,14 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     return new BigInt64Array(this.mem(), this.exports.countersPtr(), COUNTER_SLOTS);
   }
 
-  /** Copies of all weights and biases (Q24). */
+  /** Copies of all weights and biases (Q24; narrow weights widened, exactly). */
   exportParameters(): Parameters {
     const L = this.layout.length - 1;
     const weights: Int32Array[] = [];
     const biases: Int32Array[] = [];
     for (let l = 0; l < L; l++) {
-      weights.push(this.weights(l).slice());
+      const w = this.weights(l);
+      weights.push(w instanceof Int32Array ? w.slice() : widenToQ24(w, this.weightFormat));
       biases.push(this.biases(l).slice());
     }
     const p: Parameters = { layout: [...this.layout], fracBits: Q_WEIGHT, weights, biases };
@@ -435,13 +452,16 @@ export class SpintrainEngine<A extends TrainingAlgorithm = Algorithm> {
     return p;
   }
 
-  /** Replaces all weights and biases; the layout must match. */
+  /**
+   * Replaces all weights and biases; the layout must match. Narrow weights take the Q24 values rounded half
+   * up to their step and saturated (exact for what exportParameters gave).
+   */
   importParameters(p: Parameters): void {
     if (p.layout.length !== this.layout.length || p.layout.some((n, i) => n !== this.layout[i])) {
       throw new RangeError(`parameters: layout ${p.layout.join('-')} does not match the network's ${this.layout.join('-')}`);
     }
     if (p.fracBits !== Q_WEIGHT) throw new RangeError(`parameters: expected Q${Q_WEIGHT} weights, got Q${p.fracBits}`);
-    p.weights.forEach((w, l) => this.weights(l).set(w));
+    p.weights.forEach((w, l) => this.weights(l).set(this.weightFormat.bits === 32 ? w : narrowFromQ24(w, this.weightFormat)));
     p.biases.forEach((b, l) => this.biases(l).set(b));
     p.slopes?.forEach((k, h) => this.slopes(h + 1).set(k));
     p.shifts?.forEach((c, h) => this.shifts(h + 1).set(c));

@@ -6,22 +6,31 @@
  *   offset   size   field
  *   ------   ----   -----------------------------------------------------------------------------
  *   0        4      magic "STWT" (0x53 0x54 0x57 0x54)
- *   4        2      u16 format version (this code writes 1, reads ≤ 1)
+ *   4        2      u16 format version (this code writes 1, or 2 when a tensor is stored narrower than i32
+ *                    or in another Q format than the header's weights; it reads ≤ 2)
  *   6        2      u16 flags, reserved, 0
  *   8        4      u32 H: byte length of the variable header (a multiple of 4)
- *   12       4      u32 P: byte length of the payload (= 4 · total tensor elements)
+ *   12       4      u32 P: byte length of the payload (version 1: 4 · total tensor elements;
+ *                    version 2: Σ over tensors of count · bits/8 rounded up to a multiple of 4)
  *   16       H      variable header:
  *                     u16 L layer count, then L × u32 layer widths (input first, output last)
  *                     str activation name (e.g. "pgaf-sigmoid"; the engine owns the vocabulary)
  *                     u8  fractional bits of the weights (Q format, 0..31)
  *                     u8  fractional bits of the activations (0..31)
  *                     u16 T tensor count, then T × { str name, u32 element count }
+ *                         version 2: T × { str name, u32 element count, u8 bits (32, 16 or 8),
+ *                                          u8 fractional bits of this tensor (0..31) }
  *                     u16 M meta count, then M × { str key, u8 kind, value }
  *                         kind 0: f64 number; kind 1: u32 byte length + UTF-8 string
  *                     zero padding to a multiple of 4
- *   16+H     P      payload: the T tensors' elements, i32, in tensor-table order
+ *   16+H     P      payload: the T tensors' elements in tensor-table order: version 1 i32 each; version 2
+ *                    each tensor as i32, i16 or i8 (its bits), then zero padding to a multiple of 4, so
+ *                    every tensor starts 4-byte aligned
  *   16+H+P   4      u32 CRC-32 (zlib / IEEE) of bytes [0, 16+H+P)
  *
+ * Version 2 exists for narrow weights (issue 16, host/engine/weight-format.ts: W as i16 Q12 or i8 Q6, the
+ * biases i32 Q24); a file that needs neither is still written as version 1, byte for byte as before, so
+ * older readers keep reading 32-bit files; they refuse a version-2 file by its version.
  * The payload starts 4-byte aligned, so a device can use it in place. Decoding checks, in order:
  * minimum length, magic, version, total length, checksum, then every header field (tensor names and
  * meta keys unique, meta numbers finite: NaN and ±Infinity are never stored); any failure throws a
@@ -40,14 +49,30 @@ export interface WeightsFile {
   activation: string;
   /** Q formats: fractional bits of the weights and of the activations. */
   fracBits: { weights: number; activations: number };
-  /** Named i32 tensors: weights and biases, optionally momentum, trainable slope/shift, … */
-  tensors: { name: string; data: Int32Array }[];
+  /** Named tensors: weights and biases, optionally momentum, trainable slope/shift, … */
+  tensors: WeightsTensor[];
   /** Free-form metadata (seed, epochs, accuracy, dataset…). */
   meta?: Record<string, string | number>;
 }
 
+/**
+ * A named tensor: its integers (always held in an Int32Array), stored in the file as `bits`-bit
+ * integers (default 32) in Q`fracBits` (default: the file's fracBits.weights). Version 2 files give
+ * both fields on every tensor.
+ */
+export interface WeightsTensor {
+  name: string;
+  data: Int32Array;
+  bits?: TensorBits;
+  fracBits?: number;
+}
+
+export type TensorBits = 32 | 16 | 8;
+const TENSOR_BITS: readonly number[] = [32, 16, 8];
+
 export const WEIGHTS_MAGIC = 'STWT';
-export const WEIGHTS_VERSION = 1;
+/** The newest version this code reads and writes; it writes 1 when a file needs nothing of 2. */
+export const WEIGHTS_VERSION = 2;
 const FIXED_HEADER = 16;
 const TRAILER = 4;
 const META_NUMBER = 0;
@@ -80,14 +105,20 @@ export function encodeWeights(w: WeightsFile): Uint8Array {
   if (w.tensors.length > 0xffff) throw new InvalidWeightsError('tensors', `expected at most 65535 tensors, found ${w.tensors.length}`);
   header.u16(w.tensors.length);
   const names = new Set<string>();
-  let elements = 0;
-  for (const t of w.tensors) {
+  const formats = w.tensors.map((t) => tensorFormat(t, w.fracBits.weights));
+  const version = formats.every((f) => f.bits === 32 && f.fracBits === w.fracBits.weights) ? 1 : 2;
+  let payloadLength = 0;
+  w.tensors.forEach((t, i) => {
     if (names.has(t.name)) throw new InvalidWeightsError('tensors', `duplicate tensor name "${t.name}"`);
     names.add(t.name);
     header.str(t.name, 'tensor name');
     header.u32(t.data.length);
-    elements += t.data.length;
-  }
+    if (version === 2) {
+      header.u8(formats[i].bits);
+      header.u8(formats[i].fracBits);
+    }
+    payloadLength += tensorBytes(t.data.length, formats[i].bits);
+  });
   const meta = Object.entries(w.meta ?? {});
   if (meta.length > 0xffff) throw new InvalidWeightsError('meta', `expected at most 65535 entries, found ${meta.length}`);
   header.u16(meta.length);
@@ -110,19 +141,25 @@ export function encodeWeights(w: WeightsFile): Uint8Array {
   header.padTo(4);
 
   const headerBytes = header.finish();
-  const payloadLength = 4 * elements;
   const out = new Uint8Array(FIXED_HEADER + headerBytes.length + payloadLength + TRAILER);
   const view = new DataView(out.buffer);
   out.set(utf8.encode(WEIGHTS_MAGIC), 0);
-  view.setUint16(4, WEIGHTS_VERSION, true);
+  view.setUint16(4, version, true);
   view.setUint16(6, 0, true);
   view.setUint32(8, headerBytes.length, true);
   view.setUint32(12, payloadLength, true);
   out.set(headerBytes, FIXED_HEADER);
   let at = FIXED_HEADER + headerBytes.length;
-  for (const t of w.tensors) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setInt32(at, t.data[i], true);
-  }
+  w.tensors.forEach((t, k) => {
+    const { bits } = formats[k];
+    const start = at;
+    for (let i = 0; i < t.data.length; i++, at += bits / 8) {
+      if (bits === 32) view.setInt32(at, t.data[i], true);
+      else if (bits === 16) view.setInt16(at, t.data[i], true);
+      else view.setInt8(at, t.data[i]);
+    }
+    at = start + tensorBytes(t.data.length, bits); // zero padding (the buffer starts zeroed)
+  });
   view.setUint32(at, crc32(out.subarray(0, at)), true);
   return out;
 }
@@ -146,6 +183,7 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
     fail('version', `expected version ≤ ${WEIGHTS_VERSION}, found ${version} (written by a newer spintrain)`);
   }
   if (version === 0) fail('version', `expected version 1..${WEIGHTS_VERSION}, found 0`);
+  const typed = version >= 2;
   const flags = view.getUint16(6, true);
   if (flags !== 0) fail('flags', `expected 0, found 0x${flags.toString(16)}`);
   const headerLength = view.getUint32(8, true);
@@ -162,6 +200,7 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
   if (headerLength % 4 !== 0) fail('header length', `expected a multiple of 4, found ${headerLength}`);
   if (payloadLength % 4 !== 0) fail('payload length', `expected a multiple of 4, found ${payloadLength}`);
 
+
   const r = new ByteReader(bytes.subarray(FIXED_HEADER, FIXED_HEADER + headerLength), fail);
   const layers = r.u16('layout');
   if (layers === 0) fail('layout', 'expected at least 1 layer width, found 0');
@@ -177,18 +216,29 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
   if (fracWeights > 31) fail('fracBits.weights', `expected 0..31, found ${fracWeights}`);
   if (fracActivations > 31) fail('fracBits.activations', `expected 0..31, found ${fracActivations}`);
   const tensorCount = r.u16('tensors');
-  const table: { name: string; count: number }[] = [];
+  const table: { name: string; count: number; bits: TensorBits; fracBits: number }[] = [];
   let elements = 0;
+  let expectedPayload = 0;
   for (let i = 0; i < tensorCount; i++) {
     const name = r.str('tensor name');
     // Tensor names and meta keys are unique, as the writer makes them: a duplicate would be ambiguous.
     if (table.some((t) => t.name === name)) fail('tensor name', `duplicate tensor name "${name}"`);
     const count = r.u32(`tensor "${name}" length`);
-    table.push({ name, count });
+    let bits: TensorBits = 32;
+    let fracBits = fracWeights;
+    if (typed) {
+      const b = r.u8(`tensor "${name}" bits`);
+      if (!TENSOR_BITS.includes(b)) fail(`tensor "${name}" bits`, `expected 32, 16 or 8, found ${b}`);
+      bits = b as TensorBits;
+      fracBits = r.u8(`tensor "${name}" fracBits`);
+      if (fracBits > 31) fail(`tensor "${name}" fracBits`, `expected 0..31, found ${fracBits}`);
+    }
+    table.push({ name, count, bits, fracBits });
     elements += count;
+    expectedPayload += tensorBytes(count, bits);
   }
-  if (4 * elements !== payloadLength) {
-    fail('payload length', `expected ${4 * elements} bytes for ${elements} tensor elements, found ${payloadLength}`);
+  if (expectedPayload !== payloadLength) {
+    fail('payload length', `expected ${expectedPayload} bytes for ${elements} tensor elements, found ${payloadLength}`);
   }
   const metaCount = r.u16('meta');
   const meta: Record<string, string | number> = {};
@@ -208,14 +258,38 @@ export function decodeWeights(bytes: Uint8Array, fileName = '(buffer)'): Weights
   r.expectZeroPadding('header padding');
 
   let at = FIXED_HEADER + headerLength;
-  const tensors = table.map(({ name, count }) => {
+  const tensors = table.map(({ name, count, bits, fracBits }): WeightsTensor => {
     const data = new Int32Array(count);
-    for (let i = 0; i < count; i++, at += 4) data[i] = view.getInt32(at, true);
-    return { name, data };
+    const start = at;
+    for (let i = 0; i < count; i++, at += bits / 8) data[i] = bits === 32 ? view.getInt32(at, true) : bits === 16 ? view.getInt16(at, true) : view.getInt8(at);
+    for (at = start + (bits / 8) * count; at < start + tensorBytes(count, bits); at++) {
+      if (bytes[at] !== 0) fail(`tensor "${name}" padding`, `expected zero padding, found 0x${bytes[at].toString(16)}`);
+    }
+    return typed ? { name, data, bits, fracBits } : { name, data };
   });
   const w: WeightsFile = { layout, activation, fracBits: { weights: fracWeights, activations: fracActivations }, tensors };
   if (metaCount > 0) w.meta = meta;
   return w;
+}
+
+/** A tensor's stored width and Q format, checked: bits 32, 16 or 8, fracBits 0..31, every value in range. */
+function tensorFormat(t: WeightsTensor, headerFrac: number): { bits: TensorBits; fracBits: number } {
+  const bits = t.bits ?? 32;
+  const fracBits = t.fracBits ?? headerFrac;
+  if (!TENSOR_BITS.includes(bits)) throw new InvalidWeightsError(`tensors.${t.name}.bits`, `expected 32, 16 or 8, found ${bits}`);
+  if (!Number.isInteger(fracBits) || fracBits < 0 || fracBits > 31) throw new InvalidWeightsError(`tensors.${t.name}.fracBits`, `expected an integer in 0..31, found ${fracBits}`);
+  if (bits < 32) {
+    const lo = -(2 ** (bits - 1));
+    const hi = 2 ** (bits - 1) - 1;
+    const i = t.data.findIndex((v) => v < lo || v > hi);
+    if (i >= 0) throw new InvalidWeightsError(`tensors.${t.name}[${i}]`, `expected an integer in ${lo}..${hi} (${bits} bits), found ${t.data[i]}`);
+  }
+  return { bits, fracBits };
+}
+
+/** Payload bytes of a tensor: count · bits/8, rounded up to a multiple of 4. */
+function tensorBytes(count: number, bits: number): number {
+  return Math.ceil((count * bits) / 8 / 4) * 4;
 }
 
 /** Atomically write `w` to `path`. */

@@ -67,7 +67,7 @@ export interface KeptControlReport extends KeptControlState {
 }
 
 /** v ← round(v · G / 2^16) in place, exact (|v| < 2^31, G ≤ 2^16: the product fits in 2^53). */
-export function scaleQ16(v: Int32Array, G: number): void {
+export function scaleQ16(v: Int32Array | Int16Array | Int8Array, G: number): void {
   for (let i = 0; i < v.length; i++) v[i] = Math.floor((v[i] * G + 32768) / 65536);
 }
 

@@ -24,11 +24,11 @@ beforeAll(() => {
 
 describe('npm pack → npm install → npx spintrain', () => {
   it('ships the bundle, the engine module, the module sources and the board glue; no TypeScript host, tests or benchmarks', () => {
-    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'assembly/index.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'boards/firmware/uno/spintrain_firmata.cpp', 'README.md', 'package.json']) {
+    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'build/spintrain.w16.wasm', 'build/spintrain.w8.wasm', 'assembly/index.ts', 'assembly/narrow.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'boards/firmware/uno/spintrain_firmata.cpp', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(test|host\/(?!bin\/spintrain\.js$))/.test(f) || f.endsWith('.spec.ts'))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('build/') && !f.startsWith('build/cli/') && f !== 'build/spintrain.wasm')).toEqual([]);
+    expect(files.filter((f) => f.startsWith('build/') && !f.startsWith('build/cli/') && !/^build\/spintrain(\.w(16|8))?\.wasm$/.test(f))).toEqual([]);
   });
 
   it('installs with its runtime dependencies only (no tsx, vitest, esbuild, avr8js)', () => {

@@ -47,6 +47,17 @@ describe('energyPerSample', () => {
     expect(e.table).toEqual(HOROWITZ_45NM);
   });
 
+  it('charges the weight update\'s draws (narrow weights: stochastic rounding from the generator) as compute, not MTJ', () => {
+    const c = smallCounters();
+    const plain = energyPerSample(c, 2).phases.weightUpdate;
+    c.weightUpdate.draws = 10;
+    const e = energyPerSample(c, 2).phases.weightUpdate;
+    expect(e.mtj).toBe(0);
+    // 10 draws × (2 multiplies · 3.1 + 10 adds · 0.1) / 2 samples = 36 pJ
+    expect(e.compute - plain.compute).toBeCloseTo(36, 12);
+    expect(e.memoryRead).toBe(plain.memoryRead);
+  });
+
   it('uses a replacement table, defaulting mtjReset to mtjWrite and sramWrite32 to sramRead32', () => {
     const table: EnergyTable = { intAdd32: 1, intMul32: 10, intMul16: 0, sramRead32: 100, flashRead32: 0, mtjWrite: 1000, mtjRead: 10000 };
     const e = energyPerSample(smallCounters(), 1, table);

@@ -104,10 +104,10 @@ describe('weights file', () => {
 
   it('rejects a future version, even with a valid checksum', () => {
     const bytes = encodeWeights(sample());
-    new DataView(bytes.buffer).setUint16(4, 2, true);
+    new DataView(bytes.buffer).setUint16(4, 3, true);
     const e = decodeError(reseal(bytes));
     expect(e.field).toBe('version');
-    expect(e.message).toBe('model.stw: version: expected version ≤ 1, found 2 (written by a newer spintrain)');
+    expect(e.message).toBe('model.stw: version: expected version ≤ 2, found 3 (written by a newer spintrain)');
   });
 
   it('rejects trailing bytes and an inconsistent payload length behind a valid checksum', () => {
@@ -147,5 +147,49 @@ describe('large headers', () => {
     const back = decodeWeights(encodeWeights(w), 'big.stw');
     expect(back.tensors.map((t) => t.name)).toEqual(tensors.map((t) => t.name));
     expect(back.meta).toEqual(w.meta);
+  });
+});
+
+describe('version 2: narrow tensors (issue 16)', () => {
+  const narrow = (): WeightsFile => ({
+    layout: [3, 2, 2],
+    activation: 'pgaf-sigmoid',
+    fracBits: { weights: 24, activations: 16 },
+    tensors: [
+      { name: 'W0', data: Int32Array.from([-32768, 32767, 0, -1, 1, 4096]), bits: 16, fracBits: 12 },
+      { name: 'B0', data: Int32Array.from([-5, 7]), bits: 32, fracBits: 24 },
+      { name: 'W1', data: Int32Array.from([-128, 127, 3]), bits: 8, fracBits: 6 },
+      { name: 'B1', data: Int32Array.from([1, 2]), bits: 32, fracBits: 24 },
+    ],
+    meta: { epoch: 1 },
+  });
+
+  it('round-trips i16 and i8 tensors, each padded to 4 bytes, as version 2', () => {
+    const bytes = encodeWeights(narrow());
+    const v = new DataView(bytes.buffer);
+    expect(v.getUint16(4, true)).toBe(2);
+    // payload: W0 6·2 = 12, B0 8, W1 3 → 4 (one zero byte of padding), B1 8
+    expect(v.getUint32(12, true)).toBe(12 + 8 + 4 + 8);
+    expect(decodeWeights(bytes, 'n.stw')).toEqual(narrow());
+  });
+
+  it('writes version 1, byte for byte as before, when every tensor is i32 in the header\'s format', () => {
+    const w = sample();
+    const explicit = { ...w, tensors: w.tensors.map((t) => ({ ...t, bits: 32 as const, fracBits: 12 })) };
+    expect(encodeWeights(explicit)).toEqual(encodeWeights(w));
+    expect(new DataView(encodeWeights(w).buffer).getUint16(4, true)).toBe(1);
+  });
+
+  it('refuses a value outside a narrow tensor\'s range, an unknown width, and nonzero padding', () => {
+    const w = narrow();
+    w.tensors[0].data[1] = 32768;
+    expect(() => encodeWeights(w)).toThrow('tensors.W0[1]: expected an integer in -32768..32767 (16 bits), found 32768');
+    const bad = narrow();
+    (bad.tensors[2] as { bits: number }).bits = 4;
+    expect(() => encodeWeights(bad)).toThrow('tensors.W1.bits: expected 32, 16 or 8, found 4');
+    const bytes = encodeWeights(narrow());
+    const padAt = bytes.length - 4 - 8 - 1; // the last padding byte of W1
+    bytes[padAt] = 9;
+    expect(decodeError(reseal(bytes)).field).toBe('tensor "W1" padding');
   });
 });

@@ -9,6 +9,7 @@
  *   ld per weight and bias. spectest-interp prints each action as `name(args) => i32:value`.
  */
 import { Q_WEIGHT } from '../../../host/engine/config.ts';
+import { weightFormat } from '../../../host/engine/weight-format.ts';
 import { instantiateEngine, Region, type Parameters } from '../../../host/engine/wasm-engine.ts';
 import { DeployError } from '../../../host/deploy/errors.ts';
 import { configureArgs, tuningCalls } from '../../../host/engine/engine-setup.ts';
@@ -22,7 +23,7 @@ const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 export interface SpectestScript {
   wast: string;
   /** The ld addresses of W<l> then B<l>, per weight layer, in dump order. */
-  dump: { name: string; layer: number; ptr: number; count: number }[];
+  dump: { name: string; layer: number; ptr: number; count: number; bytes: number; q24: number }[];
 }
 
 export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.epochs): SpectestScript {
@@ -42,10 +43,12 @@ export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.
   if (have < pages) probe.memory.grow(pages - have);
   if (probe.scheduleTrainingMemory(planBase) < 0) throw new DeployError(`spectest run ${run.name}: the plan does not fit the module's memory`);
   const dump: SpectestScript['dump'] = [];
+  const wf = weightFormat(n.weightBits ?? 32);
   for (let l = 0; l < n.layout.length - 1; l++) {
-    dump.push({ name: `W${l}`, layer: l, ptr: probe.regionPtr(Region.W, l), count: n.layout[l] * n.layout[l + 1] });
-    dump.push({ name: `B${l}`, layer: l, ptr: probe.regionPtr(Region.B, l), count: n.layout[l + 1] });
+    dump.push({ name: `W${l}`, layer: l, ptr: probe.regionPtr(Region.W, l), count: n.layout[l] * n.layout[l + 1], bytes: wf.bytes, q24: 2 ** (24 - wf.fracBits) });
+    dump.push({ name: `B${l}`, layer: l, ptr: probe.regionPtr(Region.B, l), count: n.layout[l + 1], bytes: 4, q24: 1 });
   }
+  const ld = (bytes: number): string => (bytes === 4 ? 'ld' : `ld${8 * bytes}`);
 
   const i32 = (v: number) => `(i32.const ${v | 0})`;
   const invoke = (fn: string, ...args: number[]) => `(invoke $engine "${fn}"${args.map((a) => ' ' + i32(a)).join('')})`;
@@ -55,31 +58,35 @@ export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.
     '(register "env" $host)',
     `(module $engine binary "${wastBytes(wasm)}")`,
     '(register "spintrain" $engine)',
+    // a memory smaller than the run needs grows first (memory.grow is MVP), as SpintrainEngine grows it
+    ...(have < pages ? [`(module $grow (import "spintrain" "memory" (memory ${have})) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`, `(invoke $grow "grow" ${i32(pages - have)})`] : []),
     `(module $data (import "spintrain" "memory" (memory ${pages}))`,
     `  (data (i32.const ${xAt}) "${wastBytes(run.data.x)}")`,
     `  (data (i32.const ${yAt}) "${wastBytes(run.data.y.subarray(0, run.data.n))}")`,
-    '  (func (export "ld") (param i32) (result i32) (i32.load (local.get 0))))',
+    '  (func (export "ld") (param i32) (result i32) (i32.load (local.get 0)))',
+    '  (func (export "ld16") (param i32) (result i32) (i32.load16_s (local.get 0)))',
+    '  (func (export "ld8") (param i32) (result i32) (i32.load8_s (local.get 0))))',
     ...n.layout.map((w, k) => invoke('layoutSet', k, w)),
     invoke('configure', ...configureArgs(n, 0)),
     invoke('scheduleTrainingMemory', planBase),
     ...tuningCalls(n).map(([fn, args]) => invoke(fn, ...args)),
   ];
   for (let e = 0; e < epochs; e++) lines.push(invoke('setEpoch', e), invoke('rngSeed', epochDrawSeed(n.seed, e)), invoke('trainEpochU8', xAt, yAt, 0, run.data.n));
-  for (const t of dump) for (let i = 0; i < t.count; i++) lines.push(`(invoke $data "ld" ${i32(t.ptr + 4 * i)})`);
+  for (const t of dump) for (let i = 0; i < t.count; i++) lines.push(`(invoke $data "${ld(t.bytes)}" ${i32(t.ptr + t.bytes * i)})`);
   return { wast: lines.join('\n') + '\n', dump };
 }
 
 /** Reads the trained parameters and per-epoch correct counts from spectest-interp's output. */
 export function parseSpectestOutput(out: string, script: SpectestScript, layout: number[]): { parameters: Parameters; correctPerEpoch: number[] } {
-  const loads = [...out.matchAll(/^ld\(i32:(-?\d+)\) => i32:(-?\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const loads = [...out.matchAll(/^ld(?:16|8)?\(i32:(-?\d+)\) => i32:(-?\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
   const correctPerEpoch = [...out.matchAll(/^trainEpochU8\([^)]*\) => i32:(-?\d+)$/gm)].map((m) => Number(m[1]));
   const parameters: Parameters = { layout: [...layout], fracBits: Q_WEIGHT, weights: [], biases: [] };
   let k = 0;
   for (const t of script.dump) {
     const values = new Int32Array(t.count);
     for (let i = 0; i < t.count; i++, k++) {
-      if (!loads[k] || loads[k][0] !== t.ptr + 4 * i) throw new DeployError(`spectest-interp output: expected ld(${t.ptr + 4 * i}) as load ${k}, got ${loads[k]?.[0]}`);
-      values[i] = loads[k][1];
+      if (!loads[k] || loads[k][0] !== t.ptr + t.bytes * i) throw new DeployError(`spectest-interp output: expected ld(${t.ptr + t.bytes * i}) as load ${k}, got ${loads[k]?.[0]}`);
+      values[i] = loads[k][1] * t.q24;
     }
     (t.name[0] === 'W' ? parameters.weights : parameters.biases)[t.layer] = values;
   }
