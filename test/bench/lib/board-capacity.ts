@@ -23,11 +23,45 @@ import { runtimeRam } from '../../../host/deploy/runtime-ram.ts';
  */
 export const RUNTIME_CODE_BYTES = { wasm3: 143 * 1024, wamr: 59 * 1024 } as const;
 
-/** STWT weights file size for a layout: 16 fixed + header (padded) + 4·params + 4 CRC; the header is < 256 bytes here. */
-export function weightsFileBytes(layout: number[], headerBytes = 256): number {
-  let params = 0;
-  for (let l = 0; l + 1 < layout.length; l++) params += layout[l] * layout[l + 1] + layout[l + 1];
-  return 16 + headerBytes + 4 * params + 4;
+/**
+ * STWT weights file size for a layout: 16 fixed + header (padded) + weights at `weightBytes` each (4, or 2 and 1
+ * for --weight-bits 16 and 8: file version 2, each tensor padded to 4 bytes) + 4 per bias + 4 CRC; the header is
+ * < 256 bytes here.
+ */
+export function weightsFileBytes(layout: number[], headerBytes = 256, weightBytes = 4): number {
+  let bytes = 0;
+  for (let l = 0; l + 1 < layout.length; l++) bytes += Math.ceil((layout[l] * layout[l + 1] * weightBytes) / 4) * 4 + 4 * layout[l + 1];
+  return 16 + headerBytes + bytes + 4;
+}
+
+/** A board's largest MNIST MLP with narrow weights, from the narrow-weights bench (test/bench/narrow-weights.ts). */
+export interface NarrowCell {
+  bits: 16 | 8;
+  layout: number[];
+  /** Mean test accuracy over the seeds run. */
+  meanAccuracy: number;
+  seeds: number;
+}
+
+/** The bench record's parts narrowCells reads (lib/narrow-budget.ts NarrowReport). */
+interface NarrowRecord {
+  budgets: { id: string; hidden: Record<string, number> }[];
+  runs: { caseId: string; bits: number; layout: number[]; testAccuracy: number }[];
+}
+
+/** Per board id: its 16- and 8-bit cells from a narrow-weights record (budgets named by board id, runs "mnist <id>"). */
+export function narrowCells(record: NarrowRecord): Record<string, NarrowCell[]> {
+  const out: Record<string, NarrowCell[]> = {};
+  for (const b of record.budgets) {
+    const cells: NarrowCell[] = [];
+    for (const bits of [16, 8] as const) {
+      const h = b.hidden[String(bits)];
+      const runs = record.runs.filter((r) => r.caseId === `mnist ${b.id}` && r.bits === bits && r.layout[1] === h);
+      if (h && runs.length) cells.push({ bits, layout: [784, h, 10], meanAccuracy: runs.reduce((a, r) => a + r.testAccuracy, 0) / runs.length, seeds: runs.length });
+    }
+    if (cells.length) out[b.id] = cells;
+  }
+  return out;
 }
 
 export interface CapacityRow {
@@ -99,14 +133,25 @@ export function fillAccuracy(rows: CapacityRow[], results: Record<string, number
 
 const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
 
-export function formatCapacityTable(rows: CapacityRow[]): string {
+/**
+ * The board table. With `narrow` (narrowCells), two more columns: the largest MLP with 16- and 8-bit weights in
+ * the same budget and its mean accuracy ("not run" for a board the narrow bench had no budget for).
+ */
+export function formatCapacityTable(rows: CapacityRow[], narrow?: Record<string, NarrowCell[]>): string {
   const head =
-    '| board | runtime | RAM | flash | linear-memory budget | largest MNIST MLP | linear memory used (plan) | RAM needed: linear memory allocated + runtime | flash used (runtime + module + weights) | MNIST test accuracy |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|';
+    '| board | runtime | RAM | flash | linear-memory budget | largest MNIST MLP | linear memory used (plan) | RAM needed: linear memory allocated + runtime | flash used (runtime + module + weights) | MNIST test accuracy |' +
+    (narrow ? ' with 16-bit weights | with 8-bit weights |' : '');
+  const sep = '|---|---|---|---|---|---|---|---|---|---|' + (narrow ? '---|---|' : '');
+  const cell = (r: CapacityRow, bits: 16 | 8): string => {
+    if (!r.layout) return '—';
+    const c = narrow![r.board]?.find((x) => x.bits === bits);
+    return c ? `${c.layout.join('-')}: ${(c.meanAccuracy * 100).toFixed(2)} % (mean of ${c.seeds})` : 'not run';
+  };
   const lines = rows.map((r) =>
     `| ${r.board} | ${r.runtime} | ${kib(r.ramBytes)} | ${kib(r.flashBytes)} | ${r.budgetBytes ? `${r.budgetBytes} B` : '—'} | ${r.layout ? r.layout.join('-') : `— (${r.note})`} | ` +
       `${r.layout ? `${r.linearBytes} B (${r.planBytes} B)` : '—'} | ${r.layout ? `${r.ramNeedBytes} B (${r.ramNeedBytes - r.runtimeRamBytes} + ${r.runtimeRamBytes})` : '—'} | ` +
-      `${r.layout ? `${r.flashUsedBytes} B` : '—'} | ${r.accuracy === null ? (r.layout ? 'pending (bench)' : '—') : `${(r.accuracy * 100).toFixed(2)} %`} |`,
+      `${r.layout ? `${r.flashUsedBytes} B` : '—'} | ${r.accuracy === null ? (r.layout ? 'pending (bench)' : '—') : `${(r.accuracy * 100).toFixed(2)} %`} |` +
+      (narrow ? ` ${cell(r, 16)} | ${cell(r, 8)} |` : ''),
   );
   return [head, sep, ...lines].join('\n');
 }
