@@ -17,6 +17,7 @@ import { checkRepresentable, fixedOption } from './fixed-point-options.ts';
 import { checkSameConfig } from './resume-options.ts';
 import { loadWeights } from '../io/weights-file.ts';
 import { configOf } from '../engine/checkpoint.ts';
+import type { WeightBits } from '../engine/weight-format.ts';
 
 export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --board NAME               ${BOARDS.map((b) => b.id).join(', ')}
@@ -29,6 +30,10 @@ export const BUILD_USAGE = `spintrain build --board <name> --out DIR [options]
   --activation sigmoid|tanh|relu  --output softmax|sigmoid  --algo bp|pgaf|pair  --relu-sampled
   --pair-step DZ             pair: twin B's offset Δz in pre-activation units (default ${DEFAULT_PAIR_STEP}); pair
                              needs a board profile with mtjPairs
+  --weight-bits 32|16|8      bits per stored weight: 32 (i32 Q24, the release module), 16 (i16 Q3.12) or 8 (i8 Q1.6):
+                             the board module is built from assembly/narrow.ts, region W takes 4, 2 or 1 bytes per
+                             weight (the fit check counts them), updates are rounded stochastically; needs
+                             --momentum 0. With --weights, the file's width (a different --weight-bits is refused)
   --lr X[,X...]  --momentum M  --decay D  --p-floor E  --delta-clip C  --seed S
                              (defaults: spintrain train's for the layout's kind: > ${TABULAR_MAX_FEATURES} inputs images (--lr pgaf
                              0.01 top hidden, ×0.3 per layer below, 0.1 out; bp 0.1; --decay 0.1), else tabular (--lr 0.1,
@@ -49,14 +54,15 @@ export const BUILD_OPTIONS = {
   activation: { type: 'string' }, output: { type: 'string' }, algo: { type: 'string' }, 'relu-sampled': { type: 'boolean' },
   lr: { type: 'string' }, momentum: { type: 'string' }, decay: { type: 'string' }, 'p-floor': { type: 'string' },
   'delta-clip': { type: 'string' }, seed: { type: 'string' }, draws: { type: 'string' }, wasm: { type: 'string' },
-  calibration: { type: 'string' }, 'pair-step': { type: 'string' }, runtime: { type: 'string' }, help: { type: 'boolean' },
+  calibration: { type: 'string' }, 'pair-step': { type: 'string' }, runtime: { type: 'string' }, 'weight-bits': { type: 'string' },
+  help: { type: 'boolean' },
 } as const;
 
 /** The network options' config fields, for the errors validateNetworkConfig reports about them. */
 const OPTION_OF_FIELD: Record<string, string> = {
   layout: '--layout', activation: '--activation', output: '--output', algorithm: '--algo', reluSampled: '--relu-sampled',
   learningRate: '--lr', momentum: '--momentum', decay: '--decay', probabilityFloor: '--p-floor', deltaClip: '--delta-clip',
-  seed: '--seed', pairStep: '--pair-step',
+  seed: '--seed', pairStep: '--pair-step', weightBits: '--weight-bits',
 };
 
 export interface BuildJob {
@@ -98,6 +104,13 @@ export function parseBuildArgs(argv: string[]): BuildJob | 'help' {
   if (values['p-floor'] !== undefined) network.probabilityFloor = fixedOption('--p-floor', values['p-floor'], 0, 0, 0.4999, 16);
   if (values['delta-clip'] !== undefined) network.deltaClip = fixedOption('--delta-clip', values['delta-clip'], 0, 0, 127, 24);
   if (values.seed !== undefined) network.seed = numberOption('--seed', values.seed, 1, 0, 0xffffffff, true);
+  if (values['weight-bits'] !== undefined) {
+    const weightBits = Number(choiceOption('--weight-bits', values['weight-bits'], ['32', '16', '8'] as const, '32')) as WeightBits;
+    network.weightBits = weightBits; // 32 too: compared with a --weights file's width (buildForBoard drops it)
+    if (weightBits !== 32 && (network.momentum ?? 0) !== 0) {
+      throw new CliError('--weight-bits', `${weightBits}-bit weights need --momentum 0 (the narrow modules keep no velocities), got --momentum ${network.momentum}`);
+    }
+  }
   if (values.weights === undefined) {
     // the rates and decay of spintrain train for the layout's kind (one set of defaults; see the usage)
     const layout = network.layout ?? DEFAULT_BOARD_LAYOUT;
@@ -155,7 +168,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     const r = await buildForBoard(req);
     console.log(
       `built ${r.board.id} (${r.runtime}): layout ${r.network.layout.join('-')}, linear memory ${r.memory.linearBytes} of ${r.budgetBytes} bytes ` +
-        `(plan ${r.memory.planBytes}), module ${r.info.pages} page(s)${r.info.lowMemoryLimit ? `, --lowMemoryLimit ${r.info.lowMemoryLimit}` : ''}\n` +
+        `(plan ${r.memory.planBytes}, ${r.network.weightBits ?? 32}-bit weights), module ${r.info.pages} page(s)${r.info.lowMemoryLimit ? `, --lowMemoryLimit ${r.info.lowMemoryLimit}` : ''}\n` +
         `RAM ${r.ram.totalBytes} of ${r.board.memory.ramBytes} bytes (${r.ram.parts.map((p) => `${p.name} ${p.bytes}`).join(' + ')})\n` +
         `wrote ${r.files.length} files to ${req.outDir}`,
     );

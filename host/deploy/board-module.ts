@@ -1,6 +1,8 @@
 /**
- * The release module built for a board: the project's release target (MVP, integer only,
- * runtime stub, no env.abort) plus, for a board with less than 64 KiB for linear memory,
+ * The module built for a board: the project's release target (MVP, integer only, runtime stub, no
+ * env.abort), or for narrow weights (issue 16) assembly/narrow.ts with `--use SPINTRAIN_WEIGHT_BITS=16|8`
+ * (the w16/w8 variants: W stored as i16 Q12 / i8 Q6, 2 / 1 bytes per weight), plus, for a board with less
+ * than 64 KiB for linear memory,
  * AssemblyScript's `--lowMemoryLimit <bytes>` (static data from byte 8 instead of 1024, and a compile
  * error should it exceed the limit). The memory is then fixed at min = max = the pages the layout
  * needs (the module never executes memory.grow), and a custom section "spintrain.build" records
@@ -16,6 +18,7 @@ import { configureArgs, type SetupNetwork } from '../engine/engine-setup.ts';
 import { addJsonSection, readJsonSection, setMemoryPages } from './wasm-sections.ts';
 import { ModuleMismatchError, ToolFailedError } from './errors.ts';
 import { ASC_VERSION, loadAsc } from './load-asc.ts';
+import type { WeightBits } from '../engine/weight-format.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
 export const BUILD_SECTION = 'spintrain.build';
@@ -32,6 +35,8 @@ export interface BoardBuildInfo {
   budgetBytes: number;
   pages: number;
   lowMemoryLimit?: number;
+  /** Bits per stored weight, for a narrow build only (16 or 8; absent: the release module, 32). */
+  weightBits?: 16 | 8;
 }
 
 const compiled = new Map<string, Promise<Uint8Array>>();
@@ -44,11 +49,23 @@ function sourceKey(extraFlags: string[]): string {
 }
 
 /**
- * Compiles assembly/index.ts (release target) with extra asc flags. Cached per flag set in the
- * process and on disk (build/cache/, keyed by the sources), since one compile takes seconds.
+ * The entry and flags of a module build: 32, assembly/index.ts; 16 or 8, assembly/narrow.ts with
+ * SPINTRAIN_WEIGHT_BITS (as asconfig.json's w16/w8 targets, whose `use` lists these two; the release
+ * target's optimisation settings are the same).
  */
-export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
-  const key = sourceKey(extraFlags);
+export function engineEntryFlags(weightBits: WeightBits = 32): string[] {
+  return weightBits === 32 ? ['assembly/index.ts'] : ['assembly/narrow.ts', '--use', 'abort=', '--use', `SPINTRAIN_WEIGHT_BITS=${weightBits}`];
+}
+
+/**
+ * Compiles assembly/index.ts (release target; narrow weights: assembly/narrow.ts, engineEntryFlags) with
+ * extra asc flags. Cached per flag set in the process and on disk (build/cache/, keyed by the sources),
+ * since one compile takes seconds.
+ */
+export function compileEngine(extraFlags: string[] = [], weightBits: WeightBits = 32): Promise<Uint8Array> {
+  const entry = engineEntryFlags(weightBits);
+  // the release build's key is the one it always had (its flags alone): its cache entries stay valid
+  const key = sourceKey(weightBits === 32 ? extraFlags : [...entry, ...extraFlags]);
   let p = compiled.get(key);
   if (!p) {
     const cacheFile = join(ROOT, 'build', 'cache', `engine-${key}.wasm`);
@@ -61,7 +78,7 @@ export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
       const files: Record<string, Uint8Array> = {};
       let stderr = '';
       const { error } = await (await loadAsc()).default.main(
-        ['assembly/index.ts', '--target', 'release', '--outFile', 'board.wasm', '--textFile', '', '--baseDir', ROOT, ...extraFlags],
+        [entry[0], '--target', 'release', '--outFile', 'board.wasm', '--textFile', '', '--baseDir', ROOT, ...entry.slice(1), ...extraFlags],
         {
           writeFile: (name: string, contents: Uint8Array | string) => {
             if (typeof contents !== 'string') files[name] = contents;
@@ -71,7 +88,7 @@ export function compileEngine(extraFlags: string[] = []): Promise<Uint8Array> {
         } as unknown as asc.APIOptions,
       );
       const wasm = Object.entries(files).find(([n]) => n.endsWith('.wasm'))?.[1];
-      if (error || !wasm) throw new ToolFailedError(`asc ${extraFlags.join(' ')}`, `${error?.message ?? 'no output'}\n${stderr}`);
+      if (error || !wasm) throw new ToolFailedError(`asc ${[...entry, ...extraFlags].join(' ')}`, `${error?.message ?? 'no output'}\n${stderr}`);
       mkdirSync(dirname(cacheFile), { recursive: true });
       await writeFileAtomic(cacheFile, wasm);
       return wasm;
@@ -89,7 +106,13 @@ export interface TrainingMemory {
   linearBytes: number;
 }
 
-/** Asks the module itself how much memory a network needs. */
+/** Bits per weight a module stores: its weightBits() export (the narrow builds), else 32 (the release module). */
+export function moduleWeightBits(wasm: Uint8Array): number {
+  const e = instantiateEngine(wasm, () => {}) as unknown as { weightBits?: () => number };
+  return e.weightBits ? e.weightBits() : 32;
+}
+
+/** Asks the module itself how much memory a network needs (a narrow module counts 2 or 1 bytes per weight). */
 export function measureTrainingMemory(wasm: Uint8Array, n: SetupNetwork): TrainingMemory {
   const e = instantiateEngine(wasm, () => {});
   n.layout.forEach((w, k) => {

@@ -10,6 +10,10 @@
  *    format of `spintrain train --save`, with the data set's input transform) that `spintrain eval` reads.
  * A board trained this way from its start ends with the weights the host engine trains with the same
  * configuration, seed and data, bit for bit (test/deploy/board-command.spec.ts).
+ * Narrow weights (a build with weightBits 16|8): the board stores W as i16 Q12 / i8 Q6, and its dump
+ * ('W', boards/glue/portable/st_protocol.c) widens each to i32 Q24 (w · 2^(24 − F), exact), so the dump is
+ * Q24 for every width and Parameters stay Q24; the pulled weights file stores W at the build's width again
+ * (importParameters narrows exactly what was widened), a version 2 file that `spintrain eval` reads.
  */
 import { join } from 'node:path';
 import { loadWeights, type WeightsFile } from '../io/weights-file.ts';
@@ -19,6 +23,7 @@ import { configOf, engineToWeightsFile } from '../engine/checkpoint.ts';
 import { DEFAULT_PAIR_STEP, Q_WEIGHT, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
 import { SpintrainEngine, type Draws, type Parameters } from '../engine/wasm-engine.ts';
 import { EpochOrder } from '../train/epoch-order.ts';
+import { weightFormat, widenToQ24 } from '../engine/weight-format.ts';
 import { encodeInputTransform, INPUT_TRANSFORM_META, type InputTransform } from '../data/input-transform.ts';
 import type { Split } from '../data/dataset.ts';
 import type { BoardCommand } from './serial-stream.ts';
@@ -63,10 +68,14 @@ export async function readBoardBuild(dir: string): Promise<BoardBuild> {
     if (e instanceof SyntaxError) throw new BoardBuildFileError(jfile, 'file', `not JSON: ${e.message}`);
     throw e;
   }
-  const m = manifest as { board?: unknown; layout?: unknown; memory?: { linearBytes?: unknown } };
+  const m = manifest as { board?: unknown; layout?: unknown; weightBits?: unknown; memory?: { linearBytes?: unknown } };
   if (typeof m !== 'object' || m === null) throw new BoardBuildFileError(jfile, 'file', 'expected a JSON object');
   if (!Array.isArray(m.layout) || m.layout.join('-') !== config.layout.join('-')) {
     throw new BoardBuildFileError(jfile, 'layout', `${JSON.stringify(m.layout)} differs from the layout of ${wfile} (${config.layout.join('-')})`);
+  }
+  // build.json's weightBits (absent before issue 16: 32) must be the width of weights.stw's configuration
+  if (m.weightBits !== undefined && m.weightBits !== (config.weightBits ?? 32)) {
+    throw new BoardBuildFileError(jfile, 'weightBits', `${JSON.stringify(m.weightBits)} differs from the ${config.weightBits ?? 32}-bit weights of ${wfile}`);
   }
   const linear = m.memory?.linearBytes;
   if (linear !== undefined && (typeof linear !== 'number' || !Number.isInteger(linear) || linear <= 0)) {
@@ -141,9 +150,9 @@ export function checkBoardLayout(port: string, boardLayout: number[], build: Boa
   }
 }
 
-/** Whether the board's parameters equal the build's weights (a board fresh from flashing). */
+/** Whether the board's parameters (Q24) equal the build's weights (a board fresh from flashing); narrow W widened to Q24. */
 export function sameAsBuild(p: Parameters, build: BoardBuild): boolean {
-  const byName = new Map(build.weights.tensors.map((t) => [t.name, t.data]));
+  const byName = new Map(build.weights.tensors.map((t) => [t.name, (t.bits ?? 32) === 32 ? t.data : widenToQ24(t.data, { ...weightFormat(t.bits), fracBits: t.fracBits ?? Q_WEIGHT })]));
   const eq = (a: Int32Array, b: Int32Array | undefined): boolean => !!b && a.length === b.length && a.every((v, i) => v === b[i]);
   return p.weights.every((w, l) => eq(w, byName.get(`W${l}`))) && p.biases.every((b, l) => eq(b, byName.get(`B${l}`)));
 }

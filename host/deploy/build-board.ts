@@ -1,7 +1,9 @@
 /**
  * `spintrain build`: everything a board needs to train on its own, written to one directory:
  *   spintrain.wasm        the release module built for the board (--lowMemoryLimit below 64 KiB,
- *                         memory fixed at the layout's pages, "spintrain.build" record)
+ *                         memory fixed at the layout's pages, "spintrain.build" record); with narrow weights
+ *                         (network.weightBits 16|8, or a v2 weights file's width) the assembly/narrow.ts build,
+ *                         region W 2 or 1 bytes per weight (board-module.ts), momentum 0
  *   weights.stw           the trained (--weights) or initial (seeded) weights, spintrain weights format
  *   build.json            board, runtime, layout, memory figures (with the RAM the runtime needs, by parts:
  *                         runtime-ram.ts), files
@@ -27,7 +29,7 @@ import { applyWeightsFile, configOf, engineToWeightsFile } from '../engine/check
 import { loadWeights, encodeWeights, type WeightsFile } from '../io/weights-file.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { loadCalibration, type Calibration } from '../device/calibration.ts';
-import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, measureTrainingMemory, type BoardBuildInfo, type TrainingMemory } from './board-module.ts';
+import { boardAscFlags, checkBoardModule, compileEngine, finishBoardModule, measureTrainingMemory, moduleWeightBits, type BoardBuildInfo, type TrainingMemory } from './board-module.ts';
 import { cByteArrayHeader } from './c-byte-array.ts';
 import { cConfigHeader, checkBoardNetwork, type BoardDrawSource } from './c-config-header.ts';
 import { cBoardHeader } from './c-board-header.ts';
@@ -117,7 +119,14 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   const runtime: RuntimeKind = req.runtime ?? board.runtime.kind;
   const wasm2cTools = runtime === 'wasm2c' ? findWasm2c() : undefined; // before the compile: a missing wasm2c writes nothing
   const weights = req.weightsFile ? await readWeights(req.weightsFile, req.network?.layout) : undefined;
-  const network: NetworkConfig<TrainingAlgorithm> = validateNetworkConfig(weights?.config ?? { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network });
+  if (weights && req.network?.weightBits !== undefined && req.network.weightBits !== (weights.config.weightBits ?? 32)) {
+    throw new BuildArgumentError('--weight-bits', `${req.network.weightBits} differs from the ${weights.config.weightBits ?? 32}-bit weights of ${req.weightsFile}: drop --weight-bits or give that value`);
+  }
+  const requested: NetworkConfig<TrainingAlgorithm> = { ...defaultNetworkConfig, layout: DEFAULT_BOARD_LAYOUT, ...req.network };
+  if (requested.weightBits === 32) delete requested.weightBits; // the release build's configuration has no weightBits
+  const network: NetworkConfig<TrainingAlgorithm> = validateNetworkConfig(weights?.config ?? requested);
+  // bits per stored weight (weight-format.ts): the module build, region W's element size, the weights file's W tensors
+  const weightBits = network.weightBits ?? 32;
   const calibration: Calibration | undefined = req.calibrationFile ? loadCalibration(req.calibrationFile, board.id) : undefined;
   const budget = linearBudget(board, runtime);
   if (budget === 0 && req.runtime === 'wamr') {
@@ -143,14 +152,16 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
       throw e;
     }
     info = checkBoardModule(wasm, req.wasmFile, board.id, network.layout);
+    const stored = moduleWeightBits(wasm);
+    if (stored !== weightBits) throw new ModuleMismatchError(req.wasmFile, 'weightBits', `the module stores ${stored}-bit weights, the build asks for ${weightBits}`);
     memory = measureTrainingMemory(wasm, network);
     checkFits(board, network, memory, runtime);
   } else {
-    const compiled = await compileEngine(boardAscFlags(budget));
+    const compiled = await compileEngine(boardAscFlags(budget), weightBits);
     memory = measureTrainingMemory(compiled, network);
     checkFits(board, network, memory, runtime);
     const lowMemoryLimit = boardAscFlags(budget).length ? budget : undefined;
-    ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit }));
+    ({ wasm, info } = finishBoardModule(compiled, { board: board.id, layout: network.layout, linearBytes: memory.linearBytes, budgetBytes: budget, lowMemoryLimit, ...(weightBits !== 32 ? { weightBits } : {}) }));
   }
   const ram = checkRuntimeRam(board, { runtime, moduleBytes: wasm.length, pages: info.pages, budgetBytes: budget });
   const translated: Wasm2cFiles | undefined = wasm2cTools ? await translateModule(wasm, wasm2cTools) : undefined;
@@ -183,7 +194,7 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
   sketch.set('src/generated/spintrain_weights.h', cByteArrayHeader('spintrain_weights', weightsBytes, `spintrain weights file (STWT) for layout ${network.layout.join('-')}`));
   sketch.set('src/generated/spintrain_config.h', cConfigHeader({ network, draws, linearMemoryLimit: budget }, `Network for ${board.id}`));
   sketch.set('src/generated/spintrain_input.h', cInputHeader(input, `Input transform for ${network.layout[0]} inputs (${input.kind})`));
-  sketch.set('src/generated/spintrain_board.h', cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages, runtime, budgetBytes: budget }));
+  sketch.set('src/generated/spintrain_board.h', cBoardHeader(board, calibration, undefined, { bytes: wasm.length, pages: info.pages, runtime, budgetBytes: budget, weightBits }));
   const runtimeFile = { wasm3: 'st_wasm3', wamr: 'st_wamr', wasm2c: 'st_wasm2c' }[runtime];
   const glueFiles: [string, string][] = [
     ...readdirSync(join(GLUE_DIR, 'portable')).map((f) => [join('portable', f), `src/portable/${f}`] as [string, string]),
@@ -215,6 +226,8 @@ export async function buildForBoard(req: BoardBuildRequest): Promise<BoardBuildR
     board: board.id,
     runtime,
     layout: network.layout,
+    // bits per stored weight: 32 (i32 Q24), 16 (i16 Q12) or 8 (i8 Q6); region W holds weightBits/8 bytes per weight
+    weightBits,
     network,
     draws,
     input: { kind: input.kind, reflected: input.reflect?.reduce((a, b) => a + b, 0) ?? 0, boardApplies: boardAppliesInputTransform(input) },

@@ -32,6 +32,8 @@ export interface BoardModuleInfo {
   runtime?: RuntimeKind;
   /** The linear-memory budget [bytes] (linear-budget.ts): caps wasm2c's static linear memory. */
   budgetBytes?: number;
+  /** Bits per stored weight of the module build (32, 16, 8); written as ST_WEIGHT_BITS when given. */
+  weightBits?: number;
 }
 
 /** Default when no module is given: the module budget (module-checks.ts) and one page. */
@@ -132,6 +134,7 @@ export function cBoardHeader(board: BoardProfile, calibration?: Calibration, pai
     '#include <stdint.h>',
     `#define ST_BOARD_ID "${board.id}"`,
     ...runtimeLines(board, module),
+    ...(module.weightBits !== undefined ? [`#define ST_WEIGHT_BITS ${module.weightBits} /* bits per stored weight of the module (as spintrain_config.h) */`] : []),
     `#define ST_SERIAL_BAUD ${rt.baud ?? 115200}`,
     `#define ST_ADC_BITS ${board.adc.bits}`,
   ];

@@ -4,6 +4,9 @@
  * Codes as in configure(): activation 0 sigmoid, 1 tanh, 2 ReLU; output 0 softmax, 1 sigmoid;
  * algorithm 0 bp, 1 pgaf, 2 pair (MTJ-pair finite differences: source must be 1, the pairs read through
  * env.mtj_sample with draws = 0); source 0 module PRNG, 1 env.mtj_sample (MTJs or on-chip random).
+ * weight_bits: the module build (spintrain.wasm, or assembly/narrow.ts with SPINTRAIN_WEIGHT_BITS=16|8),
+ * which fixes the element size of region W and the format the weights file's W tensors must have;
+ * a narrow build has momentum_q16 = 0 (its configure refuses momentum).
  */
 #ifndef ST_CONFIG_H
 #define ST_CONFIG_H
@@ -24,6 +27,14 @@ typedef struct {
   int32_t lr_q16[ST_MAX_LAYERS - 1];    /* per weight layer, η · 65536                  */
   uint32_t seed;                        /* initWeights(seed); draws: rngSeed(seed ^ 0x5bd1e995) */
   uint32_t linear_memory_limit;         /* bytes of linear memory the board gives the module */
+  uint8_t weight_bits;                  /* W as the module build stores it (issue 16): 32 i32 Q24 (0 = 32),
+                                           16 i16 Q12, 8 i8 Q6; everything else stays i32 Q24 */
 } st_config;
+
+/* Bits, bytes and fraction bits F of one stored weight (value = w · 2^−F): 32 → 4 B Q24, 16 → 2 B Q12,
+ * 8 → 1 B Q6 (host/engine/weight-format.ts). A config without weight_bits (0) is the release build, 32. */
+static inline uint32_t st_weight_bits(const st_config *c) { return c->weight_bits == 16 || c->weight_bits == 8 ? c->weight_bits : 32u; }
+static inline uint32_t st_weight_bytes(const st_config *c) { return st_weight_bits(c) / 8u; }
+static inline uint32_t st_weight_frac_bits(const st_config *c) { return st_weight_bits(c) == 32 ? 24u : st_weight_bits(c) == 16 ? 12u : 6u; }
 
 #endif

@@ -50,7 +50,8 @@ typedef struct st_engine {
 /* Plan regions (regionPtr(region, k); assembly/plan.ts): per weight layer k W, B, VW, VB; per layer k
  * A, Z, D, P, BITS, SLOPE, SHIFT. */
 enum {
-  ST_REGION_W = 0,     /* weights, n[k+1] × n[k] i32 Q24                               */
+  ST_REGION_W = 0,     /* weights, n[k+1] × n[k]: i32 Q24, or with a narrow build (st_config.weight_bits)
+                          i16 Q12 / i8 Q6, 2 / 1 bytes each, little-endian, contiguous   */
   ST_REGION_B = 1,     /* biases, n[k+1] i32 Q24                                        */
   ST_REGION_VW = 2,    /* momentum velocities of W (with momentum only)                 */
   ST_REGION_VB = 3,    /* momentum velocities of B (with momentum only)                 */

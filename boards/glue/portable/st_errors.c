@@ -17,6 +17,7 @@ const char *st_strerror(int code) {
     case ST_ERR_WEIGHTS_HEADER: return "weights: header: field out of range";
     case ST_ERR_WEIGHTS_LAYOUT: return "weights: layout: does not match the module's layout";
     case ST_ERR_WEIGHTS_TENSOR: return "weights: tensors: W<l>/B<l> missing or of the wrong size";
+    case ST_ERR_WEIGHTS_FORMAT: return "weights: tensors: W<l>/B<l> stored in another width than the build's (ST_WEIGHT_BITS; B<l> i32 Q24)";
     default: return code <= ST_ERR_ENGINE_BASE + 0 && code > ST_ERR_ENGINE_BASE - 100 ? "engine setup call failed" : "unknown error";
   }
 }

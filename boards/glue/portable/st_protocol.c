@@ -24,6 +24,17 @@ void st_protocol_error(st_protocol *p, int code) {
   put(p, "\n");
 }
 
+/* Element i of W<l> as Q24: the stored integer w · 2^(24 − F) (exact; 16-bit Q12 · 4096, 8-bit Q6 · 262144),
+ * so the dump's unit is i32 Q24 whatever the build's width, as the host's exportParameters widens. */
+static int32_t weight_q24(const st_config *cfg, const uint8_t *t, uint32_t i) {
+  switch (st_weight_bits(cfg)) {
+    case 16: return (int32_t)(int16_t)(uint16_t)((uint32_t)t[2u * i] | ((uint32_t)t[2u * i + 1u] << 8)) * 4096;
+    case 8: return (int32_t)(int8_t)t[i] * 262144;
+    default: return st_load_i32(t + 4u * i);
+  }
+}
+
+/* 'W': per weight layer "t W<l> <count> <hex i32 Q24 …>" and "t B<l> …", then "w". */
 static void dump(st_protocol *p) {
   static const char hex[] = "0123456789abcdef";
   st_session *s = p->session;
@@ -39,7 +50,7 @@ static void dump(st_protocol *p) {
       p->write(head, (uint32_t)(at - head));
       for (uint32_t i = 0; i < count; i++) {
         char w[9] = " ";
-        uint32_t v = (uint32_t)st_load_i32(t + 4u * i);
+        uint32_t v = (uint32_t)(r == ST_REGION_W ? weight_q24(s->cfg, t, i) : st_load_i32(t + 4u * i));
         for (int k = 0; k < 8; k++) w[1 + k] = hex[(v >> (28 - 4 * k)) & 15];
         p->write(w, 9);
       }

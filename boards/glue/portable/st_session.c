@@ -71,22 +71,29 @@ const uint8_t *st_session_tensor(st_session *s, int region, int l, uint32_t *cou
   if (l < 0 || l >= s->cfg->layers - 1 || call(s->engine, ST_FN_REGION_PTR, a, &ptr) != ST_OK || ptr < 0) return 0;
   uint32_t n_out = (uint32_t)s->cfg->layout[l + 1];
   *count = (region == ST_REGION_W || region == ST_REGION_VW) ? n_out * (uint32_t)s->cfg->layout[l] : n_out;
+  /* bytes per element: W at the build's width (st_weight_bytes: 4, 2 or 1), every other region i32 */
+  uint32_t elem = region == ST_REGION_W ? st_weight_bytes(s->cfg) : 4u;
   uint32_t size = 0;
   uint8_t *mem = s->engine->memory(s->engine->ctx, &size);
-  return (uint32_t)ptr + 4u * *count <= size ? mem + ptr : 0;
+  return (uint64_t)(uint32_t)ptr + (uint64_t)elem * *count <= size ? mem + ptr : 0;
 }
 
 typedef struct { st_session *s; uint32_t found; } load_ctx;
 
-/* Tensor names "W<l>", "B<l>" (l one digit); others (velocities, …) are ignored. */
-static int load_tensor(void *user, const char *name, uint8_t len, const uint8_t *data, uint32_t count) {
+/* Tensor names "W<l>", "B<l>" (l one digit); others (velocities, …) are ignored. W<l> must be stored as the
+ * build stores it (cfg->weight_bits: 32 Q24, 16 Q12, 8 Q6), B<l> as i32 Q24; the count × element bytes are
+ * copied as they are (file and linear memory both little-endian). */
+static int load_tensor(void *user, const char *name, uint8_t len, const uint8_t *data, uint32_t count, uint8_t bits, uint8_t frac_bits) {
   load_ctx *c = (load_ctx *)user;
   if (len != 2 || (name[0] != 'W' && name[0] != 'B') || name[1] < '0' || name[1] > '9') return ST_OK;
   int l = name[1] - '0';
+  int is_w = name[0] == 'W';
+  uint32_t want_bits = is_w ? st_weight_bits(c->s->cfg) : 32u, want_frac = is_w ? st_weight_frac_bits(c->s->cfg) : 24u;
   uint32_t want = 0;
-  uint8_t *dst = (uint8_t *)st_session_tensor(c->s, name[0] == 'W' ? ST_REGION_W : ST_REGION_B, l, &want);
+  uint8_t *dst = (uint8_t *)st_session_tensor(c->s, is_w ? ST_REGION_W : ST_REGION_B, l, &want);
   if (!dst || want != count) return ST_ERR_WEIGHTS_TENSOR;
-  for (uint32_t i = 0; i < 4u * count; i++) dst[i] = data[i]; /* both little-endian */
+  if (bits != want_bits || frac_bits != want_frac) return ST_ERR_WEIGHTS_FORMAT;
+  for (uint32_t i = 0; i < (bits / 8u) * count; i++) dst[i] = data[i];
   c->found |= 1u << (2 * l + (name[0] == 'B'));
   return ST_OK;
 }

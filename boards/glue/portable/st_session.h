@@ -35,7 +35,8 @@ void st_session_set_epoch(st_session *s, uint32_t epoch);
 /* One SGD step on u8 features x[n0]; returns the class predicted before the update (or < 0). */
 int32_t st_session_train(st_session *s, const uint8_t *x, uint8_t label);
 int32_t st_session_predict(st_session *s, const uint8_t *x);
-/* Live view of tensor W<l> (region ST_REGION_W) or B<l> (ST_REGION_B) in linear memory, little-endian i32. */
+/* Live view of tensor W<l> (region ST_REGION_W) or B<l> (ST_REGION_B) in linear memory, little-endian: B<l>
+ * i32 Q24, W<l> at the build's width (st_weight_bytes(cfg): i32 Q24, i16 Q12 or i8 Q6); *count elements. */
 const uint8_t *st_session_tensor(st_session *s, int region, int l, uint32_t *count);
 
 #endif
