@@ -23,11 +23,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { main } from '../../host/cli.ts';
 import type { WeightBits } from '../../host/engine/weight-format.ts';
-import type { TrainSummary } from '../../host/train/train-summary.ts';
 import { machineInfo } from './lib/machine.ts';
 import { budgets, largestHidden, linearBytes, narrowMarkdown, NARROW_BENCH_BITS as BITS, type NarrowReport, type NarrowRun } from './lib/narrow-budget.ts';
+import { trainJson } from './lib/train-json.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
@@ -75,26 +74,9 @@ function jobs(seeds: number[]): { jobs: Job[]; table: NarrowReport['budgets'] } 
   return { jobs: list, table };
 }
 
-/** `spintrain train ... --json` in this process; its summary. */
-async function trainJson(argv: string[]): Promise<TrainSummary> {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string | Uint8Array): boolean => {
-    out.push(typeof s === 'string' ? s : Buffer.from(s).toString());
-    return true;
-  }) as typeof process.stdout.write;
-  let rc: number;
-  try {
-    rc = await main(['train', ...argv, '--json', '--quiet']);
-  } finally {
-    process.stdout.write = write;
-  }
-  if (rc !== 0) throw new Error(`spintrain train ${argv.join(' ')}: exit ${rc}`);
-  return JSON.parse(out.join('').trim().split('\n').pop()!) as TrainSummary;
-}
 
 async function runOne(job: Job): Promise<NarrowRun> {
-  const s = await trainJson([...job.args, '--weight-bits', String(job.bits), '--seed', String(job.seed)]);
+  const s = await trainJson([...job.args, '--weight-bits', String(job.bits), '--seed', String(job.seed), '--quiet']);
   const layout = s.config.layout;
   const mem = layout[0] === 784 && layout.length === 3 ? linearBytes(job.bits, layout[1]) : { planBytes: s.planBytes, linearBytes: NaN };
   return {

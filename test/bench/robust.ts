@@ -23,13 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs, promisify } from 'node:util';
-import { main } from '../../host/cli.ts';
 import { mnistDataDir } from '../../host/data/mnist.ts';
 import { writeFileAtomic } from '../../host/io/atomic-write.ts';
-import type { TrainSummary } from '../../host/train/train-summary.ts';
 import { machineInfo, type MachineInfo } from './lib/machine.ts';
 import { replaceReadmeSection } from './lib/readme-section.ts';
 import { robustMarkdown, robustTargets, type RobustRun, type RobustRow } from './robust-markdown.ts';
+import { trainJson } from './lib/train-json.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
@@ -104,23 +103,6 @@ function cases(part: Part): Case[] {
   ];
 }
 
-/** `spintrain train ... --json` in this process; its summary. */
-async function trainJson(argv: string[]): Promise<TrainSummary> {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string | Uint8Array): boolean => {
-    out.push(typeof s === 'string' ? s : Buffer.from(s).toString());
-    return true;
-  }) as typeof process.stdout.write;
-  let rc: number;
-  try {
-    rc = await main(['train', ...argv, '--json']);
-  } finally {
-    process.stdout.write = write;
-  }
-  if (rc !== 0) throw new Error(`spintrain train ${argv.join(' ')}: exit ${rc}`);
-  return JSON.parse(out.join('').trim().split('\n').pop()!) as TrainSummary;
-}
 
 async function runPart(part: Part): Promise<RobustRow[]> {
   mkdirSync(DATA, { recursive: true });

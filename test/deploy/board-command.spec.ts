@@ -29,6 +29,7 @@ import { PORTABLE_SOURCES, glue } from '../../host/deploy/glue-sources.ts';
 import { skipReason } from '../setup/tool-list.ts';
 import { captureOutput } from '../support/capture-output.ts';
 import { lossyChannel } from './lossy-channel.ts';
+import { socatPtyBoard, type PtyBoard } from '../harness/link/socat-pty.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'build/test-board-command');
@@ -41,26 +42,11 @@ const EPOCHS = 4;
 afterEach(() => vi.restoreAllMocks());
 
 /** A board behind a pseudo-terminal: socat runs `exe` on a pty of its own and links a second pty to `link`. */
-interface PtyBoard {
-  path: string;
-  stop: () => void;
-}
 const running: ChildProcess[] = [];
 
 /** Starts socat; resolves when socat says its transfer loop runs (its own answer, no sleep). */
 function ptyBoard(name: string, exec: string): Promise<PtyBoard> {
-  const path = join(OUT, `tty-${name}`);
-  rmSync(path, { force: true });
-  const child = spawn(SOCAT!, ['-d', '-d', `PTY,raw,echo=0,link=${path}`, exec], { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.push(child);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (c) => {
-      err += c;
-      if (/starting data transfer loop/.test(err)) resolve({ path, stop: () => child.kill() });
-    });
-    child.on('exit', (code) => reject(new Error(`socat exited with ${code}: ${err}`)));
-  });
+  return socatPtyBoard(SOCAT!, join(OUT, `tty-${name}`), exec, running);
 }
 
 /** A pty that nothing answers on (socat between two ptys, the other end never opened). */

@@ -4,10 +4,9 @@
 // bit and report a trap as an error; for Cortex-M4 with arm-none-eabi-gcc, with no include flags, as an
 // Arduino build compiles them; and on the emulated Cortex-M3 (QEMU mps2-an385), where they train as V8 does too. A missing wasm2c and a bad --runtime are refused before anything is written.
 import { describe, it, expect, beforeAll, vi } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCommand } from '../../host/commands/build.ts';
 import { decodeWeights } from '../../host/io/weights-file.ts';
 import { configOf } from '../../host/engine/checkpoint.ts';
 import { SpintrainEngine } from '../../host/engine/wasm-engine.ts';
@@ -21,6 +20,7 @@ import { systemCommand } from '../harness/runtimes/system-command.ts';
 import { cByteArrayHeader } from '../../host/deploy/c-byte-array.ts';
 import { parseBoardReport } from '../../host/deploy/serial-stream.ts';
 import { skipReason } from '../setup/tool-list.ts';
+import { buildCaptured, cFiles } from './build-capture.ts';
 
 // Hides wasm2c from `spintrain build` while `hidden.wasm2c` is set (the missing-tool case), whatever PATH holds.
 const hidden = vi.hoisted(() => ({ wasm2c: false }));
@@ -35,24 +35,8 @@ const SRC = join(NANO, 'spintrain/src');
 const LAYOUT = [2, 8, 2];
 const args = (...extra: string[]) => ['--board', 'nano33ble', '--layout', LAYOUT.join(','), '--algo', 'pgaf', '--lr', '1', '--seed', '9', '--draws', 'prng', ...extra];
 
-async function build(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const origErr = console.error;
-  const origLog = console.log;
-  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  try {
-    return { code: await buildCommand(argv), err, out };
-  } finally {
-    console.error = origErr;
-    console.log = origLog;
-  }
-}
+const build = buildCaptured;
 
-/** Every .c under dir, recursively. */
-const cFiles = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)).sort();
 
 const NATIVE_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-unused-function', '-Wno-unused-value', '-Wno-unused-variable', '-Wno-unused-but-set-variable'];
 

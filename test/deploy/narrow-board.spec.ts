@@ -7,13 +7,12 @@
 // ends with the host engine's weights, a version 2 file that `spintrain eval` reads. Option errors exit 2 naming
 // the option, before anything is written.
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { crc32 } from 'node:zlib';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../host/cli.ts';
-import { buildCommand } from '../../host/commands/build.ts';
 import { buildForBoard } from '../../host/deploy/build-board.ts';
 import { decodeWeights, encodeWeights, loadWeights, type WeightsFile } from '../../host/io/weights-file.ts';
 import { configOf, engineToWeightsFile } from '../../host/engine/checkpoint.ts';
@@ -36,6 +35,8 @@ import { boardAscFlags, compileEngine } from '../../host/deploy/board-module.ts'
 import { largestMnistHidden } from '../bench/lib/board-capacity.ts';
 import { largestHidden } from '../bench/lib/narrow-budget.ts';
 import { captureOutput } from '../support/capture-output.ts';
+import { buildCaptured, cFiles } from './build-capture.ts';
+import { socatPtyBoard } from '../harness/link/socat-pty.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'build/test-narrow-board');
@@ -43,23 +44,8 @@ const LAYOUT = [2, 8, 2];
 const xorArgs = (bits: number, ...extra: string[]) => ['--board', 'nano33ble', '--layout', LAYOUT.join(','), '--algo', 'pgaf', '--lr', '1', '--seed', '9', '--draws', 'prng', '--weight-bits', String(bits), ...extra];
 const NATIVE_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-unused-function', '-Wno-unused-value', '-Wno-unused-variable', '-Wno-unused-but-set-variable'];
 
-async function build(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const origErr = console.error;
-  const origLog = console.log;
-  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  try {
-    return { code: await buildCommand(argv), err, out };
-  } finally {
-    console.error = origErr;
-    console.log = origLog;
-  }
-}
+const build = buildCaptured;
 
-const cFiles = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)).sort();
 
 /** A weights file with its CRC-32 recomputed after `edit` (a well-formed file whose fields are wrong). */
 function tampered(bytes: Uint8Array, edit: (b: Uint8Array, view: DataView) => void): Uint8Array {
@@ -355,20 +341,7 @@ describe.skipIf(PTY_SKIP)(`spintrain board train|pull against a 16-bit native bo
     for (const c of running) c.kill();
   });
   /** socat runs `exe` on a pty and links a second pty to `path`; resolves when its transfer loop runs. */
-  function ptyBoard(name: string, exe: string): Promise<{ path: string; stop: () => void }> {
-    const path = join(OUT, `tty-${name}`);
-    rmSync(path, { force: true });
-    const child = spawn(SOCAT!, ['-d', '-d', `PTY,raw,echo=0,link=${path}`, `EXEC:${exe},pty,raw,echo=0`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    running.push(child);
-    return new Promise((resolve, reject) => {
-      let err = '';
-      child.stderr!.on('data', (c) => {
-        err += c;
-        if (/starting data transfer loop/.test(err)) resolve({ path, stop: () => child.kill() });
-      });
-      child.on('exit', (code) => reject(new Error(`socat exited with ${code}: ${err}`)));
-    });
-  }
+  const ptyBoard = (name: string, exe: string) => socatPtyBoard(SOCAT!, join(OUT, `tty-${name}`), `EXEC:${exe},pty,raw,echo=0`, running);
 
   it('trains Iris (3 epochs): the saved and the pulled weights are version 2 files with 16-bit W, equal to the host engine’s; spintrain eval reads them', async () => {
     const BUILD = join(OUT, 'build-iris-w16');

@@ -10,15 +10,14 @@
  */
 import { Q_WEIGHT } from '../../../host/engine/config.ts';
 import { weightFormat } from '../../../host/engine/weight-format.ts';
-import { instantiateEngine, Region, type Parameters } from '../../../host/engine/wasm-engine.ts';
+import { Region, type Parameters } from '../../../host/engine/wasm-engine.ts';
 import { DeployError } from '../../../host/deploy/errors.ts';
 import { configureArgs, tuningCalls } from '../../../host/engine/engine-setup.ts';
-import { measureTrainingMemory } from '../../../host/deploy/board-module.ts';
 import { epochDrawSeed } from '../../../host/engine/draw-seed.ts';
 import type { TrainingRun } from './reference-run.ts';
+import { replayLayout } from './replay-layout.ts';
 
 const wastBytes = (b: Uint8Array): string => Array.from(b, (x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
-const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 export interface SpectestScript {
   wast: string;
@@ -28,20 +27,7 @@ export interface SpectestScript {
 
 export function spectestScript(wasm: Uint8Array, run: TrainingRun, epochs = run.epochs): SpectestScript {
   if (run.draws !== 'prng') throw new DeployError(`spectest run ${run.name}: only the module PRNG (draws: 'prng') can run here; the host module's mtj_sample traps`);
-  const n = run.network;
-  const mem = measureTrainingMemory(wasm, n);
-  const planBase = align8(mem.heapBase);
-  const xAt = align8(mem.linearBytes);
-  const yAt = align8(xAt + run.data.x.length);
-  const pages = Math.ceil((yAt + run.data.n) / 65536);
-
-  // Region addresses from the same module in V8 (addresses depend only on the module and the plan).
-  const probe = instantiateEngine(wasm, () => {});
-  n.layout.forEach((w, k) => probe.layoutSet(k, w));
-  (probe.configure as (...a: number[]) => number)(...configureArgs(n, 0));
-  const have = probe.memory.buffer.byteLength / 65536;
-  if (have < pages) probe.memory.grow(pages - have);
-  if (probe.scheduleTrainingMemory(planBase) < 0) throw new DeployError(`spectest run ${run.name}: the plan does not fit the module's memory`);
+  const { n, planBase, xAt, yAt, pages, have, probe } = replayLayout(wasm, run, 'spectest run');
   const dump: SpectestScript['dump'] = [];
   const wf = weightFormat(n.weightBits ?? 32);
   for (let l = 0; l < n.layout.length - 1; l++) {

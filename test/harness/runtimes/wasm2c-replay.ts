@@ -14,16 +14,15 @@ import { glue, wasm2cRuntimeDir } from '../../../host/deploy/glue-sources.ts';
 import { DeployError } from '../../../host/deploy/errors.ts';
 import { configureArgs, tuningCalls } from '../../../host/engine/engine-setup.ts';
 import { epochDrawSeed } from '../../../host/engine/draw-seed.ts';
-import { Q_WEIGHT, type NetworkConfig, type TrainingAlgorithm } from '../../../host/engine/config.ts';
+import { Q_WEIGHT } from '../../../host/engine/config.ts';
 import { weightFormat } from '../../../host/engine/weight-format.ts';
 import type { Parameters } from '../../../host/engine/wasm-engine.ts';
-import { measureTrainingMemory } from '../../../host/deploy/board-module.ts';
-import { instantiateEngine, Region } from '../../../host/engine/wasm-engine.ts';
+import { Region } from '../../../host/engine/wasm-engine.ts';
 import { runTool } from './run-tool.ts';
+import { replayLayout } from './replay-layout.ts';
 import { systemCommand } from './system-command.ts';
 import type { TrainingRun } from './reference-run.ts';
 
-const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 const cArray = (b: Uint8Array): string => Array.from(b, (x) => String(x)).join(',');
 
 /**
@@ -33,19 +32,7 @@ const cArray = (b: Uint8Array): string => Array.from(b, (x) => String(x)).join('
  */
 export function replayMain(wasm: Uint8Array, run: TrainingRun, target: 'native' | 'cortex-m' = 'native'): string {
   if (run.draws !== 'prng') throw new DeployError(`wasm2c replay ${run.name}: only the module PRNG (draws: 'prng') can run here`);
-  const n: NetworkConfig<TrainingAlgorithm> = run.network;
-  const mem = measureTrainingMemory(wasm, n);
-  const planBase = align8(mem.heapBase);
-  const xAt = align8(mem.linearBytes);
-  const yAt = align8(xAt + run.data.x.length);
-  const pages = Math.ceil((yAt + run.data.n) / 65536);
-  // region addresses from the same module in V8 (they depend only on the module and the plan)
-  const probe = instantiateEngine(wasm, () => {});
-  n.layout.forEach((w, k) => probe.layoutSet(k, w));
-  (probe.configure as (...a: number[]) => number)(...configureArgs(n, 0));
-  const have = probe.memory.buffer.byteLength / 65536;
-  if (have < pages) probe.memory.grow(pages - have);
-  if (probe.scheduleTrainingMemory(planBase) < 0) throw new DeployError(`wasm2c replay ${run.name}: the plan does not fit`);
+  const { n, planBase, xAt, yAt, pages, have, probe } = replayLayout(wasm, run, 'wasm2c replay');
   const f = weightFormat(n.weightBits ?? 32);
   const ctype = f.bits === 32 ? 'int32_t' : f.bits === 16 ? 'int16_t' : 'int8_t';
   const u = (v: number): string => `${v >>> 0}u`;
