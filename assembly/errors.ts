@@ -20,3 +20,5 @@
 @inline export const ERR_SOURCE: i32 = -7;
 /** Base address not 8-byte aligned or inside the module's static data. */
 @inline export const ERR_BASE: i32 = -8;
+/** Deep module (graph.ts): a node's output would be empty or too large, or a skip joins tensors of different sizes. */
+@inline export const ERR_SHAPE: i32 = -9;

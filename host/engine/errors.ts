@@ -11,6 +11,7 @@ export const ENGINE_ERRORS: Record<number, string> = {
   [-6]: 'layer index out of range',
   [-7]: 'the module cannot run this loop itself while the host fills its draw buffer (source 2); the host steps through the samples instead',
   [-8]: 'plan base not 8-byte aligned or inside the module static data',
+  [-9]: 'deep module: a node’s output would be empty or too large, or a skip joins tensors of different sizes',
 };
 
 export class EngineError extends Error {
