@@ -10,7 +10,7 @@
 // left out is multiplied or added. propagate runs before update, so it reads the weights of the forward pass.
 import { sat32, shr, mulShift } from './fixed';
 import { ops, PH_FORWARD, PH_DELTA, PH_UPDATE } from './counters';
-import { channels, height, widthOf, kernelH, kernelW, stride, pad, regionOf, hidden, lrQ16, R_W, R_B, R_A, R_Z, R_D, R_CNT } from './graph';
+import { channels, height, widthOf, kernelH, kernelW, stride, pad, regionOf, hidden, rate, R_W, R_B, R_A, R_Z, R_D, R_CNT } from './graph';
 
 // The geometry of the node being run, set by load(): the kernels below read it from globals.
 let ci = 0;
@@ -108,7 +108,7 @@ export function convBackward(i: i32, list: usize, count: i32, update: bool): voi
   const b = regionOf(i, R_B);
   const g = regionOf(i - 1, R_D);
   const cnt = hidden(i - 1) ? regionOf(i - 1, R_CNT) : 0;
-  const eta = lrQ16;
+  const eta = update ? rate(i) : 0;
   const area = oh * ow;
   let terms = 0;
   for (let t = 0; t < count; t++) {

@@ -6,9 +6,10 @@
 // ABI (all i32; pointers are byte offsets into the exported memory):
 //   imports  env.mtj_sample(hidden, count, inPtr, outPtr, draws): hidden = the hidden node's ordinal (0-based)
 //   setup    inputShape(c, h, w) · addConv(outC, kernel, stride, pad, skip) · addDense(n, skip) · addPool(kind, size)
+//            · setLinear(node) (no activation, no mask: a pre-activation ResNet's block output)
 //            (each returns the new node's index or a negative code; skip = −1 or an earlier node)
 //            configure(act, algo, source, flags, pairsLog2) · sizeofTrainingMemory() · scheduleTrainingMemory(base)
-//            setLearningRate(ηQ16) · setDecay(dQ16) · setEpoch(e) · initWeights(seed) · rngSeed(s) · heapBase()
+//            setLearningRate(ηQ16) · setNodeRate(node, ηQ16) · setDecay(dQ16) · setEpoch(e) · initWeights(seed) · rngSeed(s) · rngNext() · heapBase()
 //   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0) · trainStep(label) → class predicted before
 //            the update · predict() → class · trainEpochU8(x, y, order, count) · evaluateU8(x, y, count)
 //   inspect  regionPtr(region, node) (graph.ts R_*: 0 W, 1 B, 2 A, 3 Z, 4 D, 5 P, 6 BITS, 7 CNT) · nodeUnits(i)
@@ -38,7 +39,7 @@ import {
   units, skipFrom, regionOf, hidden, drawsPerUnit, KIND_CONV, NODE_REGIONS, MAX_NODES, R_W, R_A, R_Z, R_D, R_P, R_BITS, R_CNT,
 } from './graph';
 
-export { inputShape, addConv, addDense, addPool, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch } from './graph';
+export { inputShape, addConv, addDense, addPool, setLinear, setNodeRate, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch } from './graph';
 export { rngSeed, rngNext } from './rng';
 
 @inline const ALGO_BP: i32 = 0;
@@ -70,6 +71,10 @@ export function nodeUnits(i: i32): i32 {
  * Weights U(−r, r) per conv node, r = √(6/(fanIn + fanOut)) (Glorot; ReLU: He, √(6/fanIn)) with
  * fanIn = Ci·kh·kw and fanOut = Co·min(kh·kw, Ho·Wo) (a dense node: Co); biases 0. One draw per weight,
  * node by node, in W's order, from the module's generator seeded with seed (as index.ts's initWeights).
+ * A node with a skip (the last layer of a residual branch) starts at W = 0 and draws nothing: each block
+ * starts as the identity, x → x + 0 (Goyal et al. 2017's zero-init, Fixup and ReZero: a deep residual net
+ * without normalisation trains from the depth of a shallow one). Its weights get their gradient δ·a from
+ * the first step; the branch's first layer gets one once they are nonzero.
  */
 export function initWeights(seed: u32): i32 {
   if (!placed) return ERR_NOT_PLACED;
@@ -83,6 +88,8 @@ export function initWeights(seed: u32): i32 {
     const r: i64 = isqrt(((<i64>6) << 48) / fan);
     const w = regionOf(i, R_W);
     const count = channels(i) * channels(i - 1) * taps;
+    // a node with a skip ends a residual branch: it starts at 0, so every block starts as the identity
+    if (skipFrom(i) >= 0) continue;
     for (let t = 0; t < count; t++) store<i32>(w + (<usize>t << 2), <i32>((((<i64>(rngNext() >> 8)) * (r << 1)) >> 24) - r));
   }
   return OK;
@@ -139,6 +146,12 @@ function forward(): void {
     if (i == L) {
       softmax(n, z, a);
       break;
+    }
+    if (!hidden(i)) {
+      // linear node (graph.ts setLinear): a = z
+      for (let u = 0; u < n; u++) store<i32>(a + (<usize>u << 2), load<i32>(z + (<usize>u << 2)));
+      ops(PH_FORWARD, 0, 0, n);
+      continue;
     }
     for (let u = 0; u < n; u++) store<i32>(a + (<usize>u << 2), activate(activation, load<i32>(z + (<usize>u << 2))));
     // LUT interpolation: 1 multiply, 4 adds (tanh: 5); ReLU: a compare (as forward.ts).
@@ -218,7 +231,7 @@ function outputDelta(label: i32): i32 {
 
 /**
  * Node i's D holds ∂L/∂a from every node above; turns it into δ for a hidden node's kept units and lists
- * the units with δ ≠ 0 (a pool node: D stays ∂L/∂a, the units with a nonzero one are listed).
+ * the units with δ ≠ 0 (a pool or linear node: D stays ∂L/∂a = ∂L/∂z, the units with a nonzero one are listed).
  */
 function finishDelta(i: i32): i32 {
   const n = units(i);
@@ -328,6 +341,7 @@ export function trainStep(label: i32): i32 {
 }
 
 export function predict(): i32 {
+  requirePlaced();
   setCounting(false);
   forward();
   setCounting(true);

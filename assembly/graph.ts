@@ -10,7 +10,8 @@
 //   skip   a node may add the activations of an earlier node ("identity skip over a pair of layers",
 //          He et al. 2016): z_i += a_src, same element count; then its activation.
 // Every conv node but the last is hidden: a = f(z) (sigmoid, tanh or ReLU, activation.ts), with a p-GAF
-// mask per unit; the last node is the output (softmax + cross-entropy). Pool nodes have no activation.
+// mask per unit, unless made linear (setLinear: a = z, no mask); the last node is the output (softmax +
+// cross-entropy). Pool nodes have no activation.
 //
 // Plan, in node order, every region 4-byte aligned:
 //   node 0:            A  C·H·W i32 Q16
@@ -20,7 +21,7 @@
 //   hidden conv node:  P units i32 Q16 draw probabilities · BITS draws·units u8 · CNT units u8 (c_j: the
 //                      (1,0) pairs among K, or 1 when kept by bp)
 //   scratch:           KEPT  maxUnits i32 (byte offsets of one node's kept units)
-import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_SHAPE, OK } from './errors';
+import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_SHAPE, ERR_LAYER_INDEX, OK } from './errors';
 
 @inline export const MAX_NODES: i32 = 16;
 @inline export const KIND_CONV: i32 = 0;
@@ -29,7 +30,7 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 /** Largest tensor a node may hold (units), so that every byte offset fits an i32 with room. */
 @inline export const MAX_UNITS: i32 = 1 << 20;
 
-// Node record: 18 i32 fields.
+// Node record: 19 i32 fields.
 @inline const F_KIND: i32 = 0;
 @inline const F_C: i32 = 1;
 @inline const F_H: i32 = 2;
@@ -39,8 +40,11 @@ import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR
 @inline const F_STRIDE: i32 = 6;
 @inline const F_PAD: i32 = 7;
 @inline const F_SKIP: i32 = 8;
+@inline const F_LINEAR: i32 = 9;
+/** The node's own learning rate η0 in Q16, 0 = the network's (setNodeRate). */
+@inline const F_RATE: i32 = 10;
 /** Region fields, in the order of regionPtr's numbers (deep.ts): W, B, A, Z, D, P, BITS, CNT. */
-@inline const F_REGION: i32 = 9;
+@inline const F_REGION: i32 = 11;
 @inline export const NODE_REGIONS: i32 = 8;
 @inline const FIELDS: i32 = F_REGION + NODE_REGIONS;
 const NODES: usize = memory.data(MAX_NODES * FIELDS * 4);
@@ -84,16 +88,29 @@ export let placed: bool = false;
 export let maxUnits: i32 = 0;
 export let KEPT: usize = 0;
 let lr0Q16: i32 = 0;
-export let lrQ16: i32 = 0;
 let decayQ16: i32 = 0;
+/** 1 + d·epoch in Q16, the decay's denominator of the current epoch. */
+let decayDenQ16: i64 = 65536;
 
 @inline export function requirePlaced(): void {
   if (!placed) unreachable();
 }
 
-/** A hidden node: a conv node that is not the output. */
+/** A hidden node: a conv node that is not the output and not linear: it has an activation and a p-GAF mask. */
 @inline export function hidden(i: i32): bool {
-  return kind(i) == KIND_CONV && i < nodeCount - 1;
+  return kind(i) == KIND_CONV && i < nodeCount - 1 && field(i, F_LINEAR) == 0;
+}
+
+/**
+ * Makes conv node i linear: a = z, no activation and no mask (the plan refuses a linear output node,
+ * ERR_CONFIG). With a skip this is the identity mapping of He et al. 2016b (pre-activation ResNet): x_out = x_in + F(x_in), so the skip path
+ * carries the gradient to earlier blocks through no activation and no p-GAF mask.
+ */
+export function setLinear(i: i32): i32 {
+  if (i < 1 || i >= nodeCount || kind(i) != KIND_CONV) return ERR_LAYER_INDEX;
+  setField(i, F_LINEAR, 1);
+  placed = false;
+  return OK;
 }
 
 /** Starts a new network with a C×H×W input (node 0). */
@@ -116,6 +133,9 @@ function setNode(i: i32, k: i32, c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i3
   setField(i, F_STRIDE, s);
   setField(i, F_PAD, p);
   setField(i, F_SKIP, skip);
+  setField(i, F_LINEAR, 0);
+  setField(i, F_RATE, 0);
+  for (let r = 0; r < NODE_REGIONS; r++) setField(i, F_REGION + r, 0);
 }
 
 /** Checks the skip source and the output size, then appends the node; returns its index. */
@@ -201,6 +221,7 @@ function region(p: u64, bytes: u64, i: i32, r: i32, write: bool): u64 {
 /** Walks the plan: its size in bytes (or an error), writing region addresses when write. */
 function plan(base: usize, write: bool): i32 {
   if (nodeCount < 2 || kind(nodeCount - 1) != KIND_CONV) return ERR_LAYER_COUNT;
+  if (field(nodeCount - 1, F_LINEAR) != 0) return ERR_CONFIG;
   let p: u64 = base;
   let mu = 0;
   const draws = <u64>drawsPerUnit();
@@ -230,11 +251,18 @@ function plan(base: usize, write: bool): i32 {
   return <i32>(p - base);
 }
 
-/** Learning rate η in Q16 (before decay). */
+/** The network's learning rate η0 in Q16 (before decay), for every node without its own. */
 export function setLearningRate(q16: i32): i32 {
   if (q16 < 0) return ERR_CONFIG;
   lr0Q16 = q16;
-  lrQ16 = q16;
+  return OK;
+}
+
+/** Conv node i's own η0 in Q16 (0: the network's again): e.g. a larger rate on the exact output layer. */
+export function setNodeRate(i: i32, q16: i32): i32 {
+  if (i < 1 || i >= nodeCount || kind(i) != KIND_CONV) return ERR_LAYER_INDEX;
+  if (q16 < 0) return ERR_CONFIG;
+  setField(i, F_RATE, q16);
   return OK;
 }
 
@@ -244,6 +272,12 @@ export function setDecay(d: i32): void {
 }
 
 export function setEpoch(epoch: i32): void {
-  const den: i64 = 65536 + <i64>decayQ16 * <i64>epoch;
-  lrQ16 = <i32>(((<i64>lr0Q16 << 16) + (den >> 1)) / den);
+  decayDenQ16 = 65536 + <i64>decayQ16 * <i64>epoch;
+}
+
+/** Node i's learning rate this epoch, Q16: η0_i / (1 + d·epoch), rounded. */
+export function rate(i: i32): i32 {
+  const r = field(i, F_RATE);
+  const base: i64 = r != 0 ? r : lr0Q16;
+  return <i32>(((base << 16) + (decayDenQ16 >> 1)) / decayDenQ16);
 }

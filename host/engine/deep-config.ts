@@ -6,14 +6,18 @@
 import { ConfigError, ACTIVATIONS, ALGORITHMS, type Activation, type Algorithm } from './config.ts';
 
 export type DeepNode =
-  | { kind: 'conv'; channels: number; kernel: number; stride?: number; pad?: number; skip?: number }
-  | { kind: 'dense'; units: number; skip?: number }
+  | { kind: 'conv'; channels: number; kernel: number; stride?: number; pad?: number; skip?: number; linear?: boolean; learningRate?: number }
+  | { kind: 'dense'; units: number; skip?: number; linear?: boolean; learningRate?: number }
   | { kind: 'maxpool' | 'avgpool'; size: number };
 
 export interface DeepConfig {
   /** Input shape [channels, height, width]. */
   input: [number, number, number];
-  /** Nodes 1…L (node 0 is the input); `skip` names an earlier node by its index (0 = the input). */
+  /**
+   * Nodes 1…L (node 0 is the input); `skip` names an earlier node by its index (0 = the input); `linear`: no
+   * activation and no p-GAF mask (a = z; with a skip, a pre-activation ResNet block's output); `learningRate`:
+   * this node's own rate (default: the network's), decayed with it.
+   */
   nodes: DeepNode[];
   activation: Activation;
   algorithm: Algorithm;
@@ -52,7 +56,15 @@ export function validateDeepConfig(c: DeepConfig): DeepConfig {
     if ('skip' in n && n.skip !== undefined && (!Number.isInteger(n.skip) || n.skip < 0 || n.skip >= i)) {
       throw new ConfigError(`${at}.skip`, `an earlier node before the previous one (0..${i - 1}; node ${i + 1} is this one), got ${n.skip}`);
     }
-    if (n.kind === 'conv' && ![1, 3, 5, 7].includes(n.kernel)) throw new ConfigError(`${at}.kernel`, `1, 3, 5 or 7, got ${n.kernel}`);
+    if ('linear' in n && n.linear && i === c.nodes.length - 1) throw new ConfigError(`${at}.linear`, 'the output node is the softmax; it cannot be linear');
+    if ('learningRate' in n && n.learningRate !== undefined && !(n.learningRate > 0 && n.learningRate < 32768)) {
+      throw new ConfigError(`${at}.learningRate`, `a positive number, got ${n.learningRate}`);
+    }
+    if (n.kind === 'conv') {
+      if (!Number.isInteger(n.kernel) || n.kernel < 1 || n.kernel > 7) throw new ConfigError(`${at}.kernel`, `an integer 1..7, got ${n.kernel}`);
+      if (n.stride !== undefined && n.stride !== 1 && n.stride !== 2) throw new ConfigError(`${at}.stride`, `1 or 2, got ${n.stride}`);
+      if (n.pad !== undefined && (!Number.isInteger(n.pad) || n.pad < 0 || n.pad > n.kernel >> 1)) throw new ConfigError(`${at}.pad`, `an integer 0..${n.kernel >> 1} (kernel/2), got ${n.pad}`);
+    }
     if ((n.kind === 'maxpool' && ![2, 3, 4].includes(n.size)) || (n.kind === 'avgpool' && ![2, 4].includes(n.size))) {
       throw new ConfigError(`${at}.size`, `${n.kind === 'maxpool' ? '2, 3 or 4' : '2 or 4'}, got ${n.size}`);
     }

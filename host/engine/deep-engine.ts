@@ -27,6 +27,8 @@ interface DeepExports {
   addConv(outC: number, kernel: number, stride: number, pad: number, skip: number): number;
   addDense(n: number, skip: number): number;
   addPool(kind: number, size: number): number;
+  setLinear(node: number): number;
+  setNodeRate(node: number, q16: number): number;
   configure(act: number, algo: number, source: number, flags: number, pairsLog2: number): number;
   sizeofTrainingMemory(): number;
   scheduleTrainingMemory(base: number): number;
@@ -80,6 +82,8 @@ export class DeepEngine {
         : n.kind === 'dense' ? e.addDense(n.units, n.skip ?? -1)
         : e.addPool(POOL[n.kind], n.size);
       if (rc < 0) throw new ConfigError(`nodes[${i}]`, shapeMessage(rc, config, i));
+      if ((n.kind === 'conv' || n.kind === 'dense') && n.linear) check('setLinear', e.setLinear(rc));
+      if ((n.kind === 'conv' || n.kind === 'dense') && n.learningRate !== undefined) check('setNodeRate', e.setNodeRate(rc, Math.round(n.learningRate * 65536)));
     });
     check('configure', e.configure(ACT[config.activation], config.algorithm === 'pgaf' ? 1 : 0, sample ? 1 : 0, config.reluSampled ? 1 : 0, Math.log2(config.pairs)));
     this.units = Array.from({ length: config.nodes.length + 1 }, (_, i) => check('nodeUnits', e.nodeUnits(i)));

@@ -1,0 +1,166 @@
+/**
+ * Deep networks in the deep module (issue 17; assembly/deep.ts): a small CNN on MNIST, and a deep residual
+ * net against a plain net of the same depth, bp against pgaf K = 1 (not part of the test suite).
+ *
+ * Nets (--net): host/engine/deep-presets.ts's cnn, resnet (4 blocks: 10 weight layers) and plain (the same without skips).
+ * Data (--data): mnist (60k/10k; --validate: the first 50k train, the last 10k of the training set are the
+ * test set, so settings are chosen without the test set), digits (scikit-learn's 8×8 digits as Debian's
+ * python3-sklearn ships them, 0..16 scaled to 0..255, the 1,437/360 split of robust.ts's seed 1: the data set
+ * nobody tuned on). Every epoch: a fresh shuffle from the seed, then test accuracy.
+ * Per run: accuracy per epoch, backward multiplies+adds per sample (activation gradient, delta propagation,
+ * update; counters.ts), kept fraction of hidden units, energy per sample (host/energy, Horowitz 45 nm + MTJ
+ * draws), seconds.
+ *
+ * Usage: npx tsx test/bench/deep.ts --net cnn --data mnist --algos bp,pgaf --seeds 1 --epochs 10 --lr 0.02 [--lr-pgaf 0.02]
+ *          [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--decay 0.3] [--activation tanh] [--validate] [--tag NAME] [--record]
+ *        npx tsx test/bench/deep.ts --from FILE     prints the tables of a recorded run
+ * Results accumulate in build/bench/deep.json; --record also keeps them as test/bench/results/deep-<date>.json.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { loadMnist } from '../../host/data/mnist.ts';
+import { DeepEngine } from '../../host/engine/deep-engine.ts';
+import type { DeepConfig, DeepNode } from '../../host/engine/deep-config.ts';
+import { DEEP_PRESETS, presetNodes, type DeepPreset } from '../../host/engine/deep-presets.ts';
+import type { Activation, Algorithm } from '../../host/engine/config.ts';
+import { energyPerSample } from '../../host/energy/energy-model.ts';
+import { Rng } from '../../host/rng.ts';
+import { machineInfo } from './lib/machine.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = `${root}build/bench/`;
+const RESULTS = `${OUT}deep.json`;
+const DIGITS = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz';
+
+interface Split { x: Uint8Array; y: Uint8Array; n: number }
+interface Data { name: string; shape: [number, number, number]; train: Split; test: Split }
+export interface DeepRow {
+  tag: string; net: string; data: string; algorithm: Algorithm; activation: Activation; seed: number; lr: number; lrOut: number; decay: number;
+  epochs: number; accuracy: number[]; trainAccuracy: number[]; backwardOpsPerSample: number; forwardOpsPerSample: number;
+  keptFraction: number; backwardEnergyPj: number; totalEnergyPj: number; seconds: number; date: string;
+}
+
+function nodes(net: string, shape: [number, number, number]): DeepNode[] {
+  if (!(DEEP_PRESETS as readonly string[]).includes(net)) throw new Error(`--net: ${DEEP_PRESETS.join(', ')}, got ${net}`);
+  return presetNodes(net as DeepPreset, shape, 10);
+}
+
+function digits(): Data {
+  const lines = gunzipSync(readFileSync(DIGITS)).toString('utf8').trim().split('\n').filter((l) => l.includes(','));
+  const rows = lines.map((l) => l.split(',').map(Number));
+  const rng = new Rng(1);
+  const idx = rows.map((_, i) => i);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  const nTest = Math.round(rows.length * 0.2);
+  const pick = (ids: number[]): Split => {
+    const x = new Uint8Array(ids.length * 64);
+    const y = new Uint8Array(ids.length);
+    ids.forEach((r, s) => {
+      for (let f = 0; f < 64; f++) x[s * 64 + f] = Math.round((rows[r][f] / 16) * 255);
+      y[s] = rows[r][64];
+    });
+    return { x, y, n: ids.length };
+  };
+  return { name: 'digits', shape: [1, 8, 8], train: pick(idx.slice(nTest)), test: pick(idx.slice(0, nTest)) };
+}
+
+function mnist(validate: boolean): Data {
+  const d = loadMnist();
+  if (!validate) return { name: 'mnist', shape: [1, 28, 28], train: d.train, test: d.test };
+  const n = 50000;
+  const train = { x: d.train.x.subarray(0, n * 784), y: d.train.y.subarray(0, n), n };
+  const test = { x: d.train.x.subarray(n * 784), y: d.train.y.subarray(n), n: d.train.n - n };
+  return { name: 'mnist-validation', shape: [1, 28, 28], train, test };
+}
+
+function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, decay: number, epochs: number, tag: string): DeepRow {
+  const ns = nodes(net, data.shape);
+  if (lrOut !== undefined) ns[ns.length - 1] = { ...ns[ns.length - 1], learningRate: lrOut } as DeepNode;
+  const config: DeepConfig = { input: data.shape, nodes: ns, activation, algorithm, pairs: 1, reluSampled: false, learningRate: lr, decay, seed };
+  const e = new DeepEngine(config);
+  const train = e.loadSplit(data.train);
+  const test = e.loadSplit(data.test);
+  const rng = new Rng(seed * 7919 + 17);
+  const accuracy: number[] = [];
+  const trainAccuracy: number[] = [];
+  const t0 = performance.now();
+  e.resetCounters();
+  for (let ep = 0; ep < epochs; ep++) {
+    e.setEpoch(ep);
+    const order = Int32Array.from({ length: train.n }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    trainAccuracy.push(e.trainEpoch(train, order) / train.n);
+    accuracy.push(e.evaluate(test) / test.n);
+    console.log(`  ${tag} ${net} ${data.name} ${algorithm} seed ${seed} epoch ${ep + 1}: test ${(accuracy[ep] * 100).toFixed(2)}% (train ${(trainAccuracy[ep] * 100).toFixed(2)}%) ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  const c = e.counters();
+  const samples = train.n * epochs;
+  const bw = c.activationGradient.mul + c.activationGradient.add + c.deltaPropagation.mul + c.deltaPropagation.add + c.weightUpdate.mul + c.weightUpdate.add;
+  const en = energyPerSample(c, samples);
+  return {
+    tag, net, data: data.name, algorithm, activation, seed, lr, lrOut: lrOut ?? lr, decay, epochs, accuracy, trainAccuracy,
+    backwardOpsPerSample: bw / samples, forwardOpsPerSample: (c.forward.mul + c.forward.add) / samples,
+    keptFraction: c.kept[0] / c.seen[0], backwardEnergyPj: en.backward, totalEnergyPj: en.total,
+    seconds: (performance.now() - t0) / 1000, date: new Date().toISOString(),
+  };
+}
+
+function table(rows: DeepRow[]): string {
+  const out = ['| tag | net | data | algorithm | seed | lr (output) | epochs | test accuracy (last) | best | backward ops/sample | kept | backward energy nJ/sample |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr}) | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
+  }
+  return out.join('\n');
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      net: { type: 'string' }, data: { type: 'string' }, algos: { type: 'string' }, seeds: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
+      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
+    },
+  });
+  if (values.from) {
+    const rec = JSON.parse(readFileSync(values.from, 'utf8')) as { rows: DeepRow[] };
+    console.log(table(rec.rows));
+    return;
+  }
+  const data = values.data === 'digits' ? digits() : mnist(values.validate ?? false);
+  const net = values.net ?? 'cnn';
+  const algos = (values.algos ?? 'bp,pgaf').split(',') as Algorithm[];
+  const seeds = (values.seeds ?? '1').split(',').map(Number);
+  const epochs = Number(values.epochs ?? 10);
+  const lr = Number(values.lr ?? 0.02);
+  const lrPgaf = Number(values['lr-pgaf'] ?? lr);
+  const decay = Number(values.decay ?? 0.3);
+  const activation = (values.activation ?? 'tanh') as Activation;
+  const tag = values.tag ?? 'run';
+  mkdirSync(OUT, { recursive: true });
+  const rec = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { machine: unknown; rows: DeepRow[] }) : { machine: machineInfo(), rows: [] as DeepRow[] };
+  for (const seed of seeds) {
+    for (const algorithm of algos) {
+      const out = algorithm === 'pgaf' ? (values['lr-out-pgaf'] ?? values['lr-out']) : values['lr-out'];
+      const row = run(data, net, algorithm, activation, seed, algorithm === 'pgaf' ? lrPgaf : lr, out === undefined ? undefined : Number(out), decay, epochs, tag);
+      rec.rows.push(row);
+      writeFileSync(RESULTS, JSON.stringify(rec, null, 1));
+    }
+  }
+  console.log(table(rec.rows.filter((r) => r.tag === tag)));
+  if (values.record) {
+    const path = `${root}test/bench/results/deep-${new Date().toISOString().slice(0, 10)}.json`;
+    writeFileSync(path, JSON.stringify(rec, null, 1));
+    console.log(`recorded ${path}`);
+  }
+}
+
+main();
