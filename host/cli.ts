@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ports: () => import('./commands/ports.ts').then((m) => ({ run: (argv) => m.portsCommand(argv), usage: m.PORTS_USAGE })),
   board: () => import('./commands/board.ts').then((m) => ({ run: (argv) => m.boardCommand(argv), usage: m.BOARD_USAGE })),
   flash: () => import('./commands/flash.ts').then((m) => ({ run: (argv) => m.flashCommand(argv), usage: m.FLASH_USAGE })),
+  deep: () => import('./commands/deep.ts').then((m) => ({ run: (argv) => m.deepCommand(argv), usage: m.DEEP_USAGE })),
 };
 
 const USAGE = `spintrain — on-device learning with spintronic stochastic hardware

@@ -14,7 +14,12 @@ export function classNamesMeta(d: Pick<Dataset, 'classNames'>): Record<string, s
 }
 
 export function classNamesOf(model: Pick<SavedModel, 'checkpoint'>, d: Pick<Dataset, 'classNames'> | undefined, classes: number): string[] {
-  const raw = model.checkpoint.file.meta?.[CLASS_NAMES_META];
+  return classNamesFromMeta(model.checkpoint.file.meta, d, classes);
+}
+
+/** classNamesOf for any weights file's meta (a deep network's too). */
+export function classNamesFromMeta(meta: Record<string, string | number> | undefined, d: Pick<Dataset, 'classNames'> | undefined, classes: number): string[] {
+  const raw = meta?.[CLASS_NAMES_META];
   if (typeof raw === 'string') {
     try {
       const names = JSON.parse(raw) as unknown;

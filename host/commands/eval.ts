@@ -34,7 +34,7 @@ export interface EvalResult {
 }
 
 /** The engine's u8 inputs for the test part of `d`, through the model's transform. */
-export function evalInputs(model: SavedModel, d: Dataset, spec: string): Uint8Array {
+export function evalInputs(model: Pick<SavedModel, 'transform'>, d: Dataset, spec: string): Uint8Array {
   const t = model.transform;
   if (!t) return d.test.x; // a file that records no transform: the inputs as the data set gives them
   if (d.testRaw) return applyInputTransform(t, d.testRaw);
@@ -77,10 +77,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
     if (e instanceof UnknownDatasetError) throw new CliError('--dataset', e.message);
     throw e;
   }
-  const r = evaluateModel(model, d, spec);
-  if (values.json) {
+  printEvalResult(evaluateModel(model, d, spec), spec, values.json ?? false);
+  return 0;
+}
+
+/** An evaluation on stdout: one JSON object, or the accuracy line and the confusion matrix (spintrain deep eval too). */
+export function printEvalResult(r: EvalResult, spec: string, json: boolean): void {
+  if (json) {
     process.stdout.write(JSON.stringify(r) + '\n');
-    return 0;
+    return;
   }
   const width = Math.max(4, ...r.classNames.map((c) => c.length), ...r.confusion.flat().map((v) => String(v).length));
   const cell = (s: string): string => s.padStart(width);
@@ -91,5 +96,4 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...r.confusion.map((row, t) => `${cell(r.classNames[t])}  ${row.map((v) => cell(String(v))).join(' ')}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
 }

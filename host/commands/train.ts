@@ -6,7 +6,8 @@
 import { openEvents, type EventWriter } from './events-option.ts';
 import { createHash } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { loadDataset, UnknownDatasetError, type Dataset } from '../data/index.ts';
+import type { Dataset } from '../data/index.ts';
+import { loadDatasetOption } from './dataset-option.ts';
 import { train, type EpochReport, type TrainResult } from '../train/trainer.ts';
 import { summarise, type TrainSummary } from '../train/train-summary.ts';
 import { ACTIVATIONS, DEFAULT_PAIR_STEP, OUTPUTS, TRAINING_ALGORITHMS, defaultNetworkConfig, learningRates, type NetworkConfig, type TrainingAlgorithm } from '../engine/config.ts';
@@ -165,7 +166,7 @@ export function parseTrainArgs(argv: string[], command = 'train'): TrainJob {
   const testLimit = values['test-limit'] === undefined ? undefined : numberOption('--test-limit', values['test-limit'], 0, 1, 1e9, true);
   const labelColumn = labelColumnOption(values['label-column'], spec);
   const validationFraction = validationOption(values);
-  const normalized = normalizeOption(values.normalize, spec, loadTrainDataset(spec, { trainLimit, testLimit, seed, labelColumn }), values.teacher !== undefined);
+  const normalized = normalizeOption(values.normalize, spec, loadDatasetOption(spec, { trainLimit, testLimit, seed, labelColumn }), values.teacher !== undefined);
   const { reflection } = normalized;
   let dataset = normalized.dataset;
   let validation: TrainJob['validation'];
@@ -292,16 +293,6 @@ function validationOption(values: { validation?: string; checkpoint?: string; re
   }
   if (values.teacher !== undefined) throw new CliError('--validation', 'cannot be combined with --teacher (distillation keeps the last epoch\'s weights); drop one of them');
   return f;
-}
-
-/** loadDataset, with a spec that names no dataset refused as an option error (a bad IDX file stays a file error, exit 1). */
-function loadTrainDataset(spec: string, opts: Parameters<typeof loadDataset>[1]): Dataset {
-  try {
-    return loadDataset(spec, opts);
-  } catch (e) {
-    if (e instanceof UnknownDatasetError) throw new CliError('--dataset', e.message);
-    throw e;
-  }
 }
 
 /**

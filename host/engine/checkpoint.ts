@@ -12,6 +12,9 @@ import { parseStoredConfigJson, storedConfig } from './config-schema.ts';
 import type { SpintrainEngine } from './wasm-engine.ts';
 import { encodeInputTransform, INPUT_TRANSFORM_META, type InputTransform } from '../data/input-transform.ts';
 
+/** The meta key of a deep network's shape (host/engine/deep-saved-model.ts): the dense engine refuses such a file. */
+export const DEEP_META = 'deep';
+
 export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, meta: Record<string, string | number> = {}): WeightsFile {
   const { layout } = engine;
   const tensors: WeightsFile['tensors'] = [];
@@ -42,6 +45,9 @@ export function engineToWeightsFile(engine: SpintrainEngine<TrainingAlgorithm>, 
  * against the file's own header: same layout, activation "<algorithm>-<activation>", the engine's Q formats.
  */
 export function configOf(w: WeightsFile, file: string): NetworkConfig {
+  if (w.meta && Object.hasOwn(w.meta, DEEP_META)) {
+    throw new WeightsFileError(file, `meta.${DEEP_META}`, 'a deep network\'s weights (spintrain deep train --save): use spintrain deep eval --weights');
+  }
   const raw = w.meta?.config;
   if (typeof raw !== 'string') throw new WeightsFileError(file, 'meta.config', 'missing: not a spintrain checkpoint');
   let config: NetworkConfig<TrainingAlgorithm>;
@@ -133,6 +139,15 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
 /** The checks of loadCheckpoint on a decoded weights file; `path` names it in errors. */
 export function checkpointOf(file: WeightsFile, path: string): Checkpoint {
   const config = configOf(file, path);
+  return { file, config, epoch: runEpochOf(file, path) };
+}
+
+/**
+ * The run's own meta fields, as every spintrain weights file may record them (dense or deep,
+ * host/engine/deep-saved-model.ts), checked: epoch an integer in 0..MAX_EPOCHS−1, testAccuracy a number in
+ * [0, 1], dataset a non-empty string. Returns the last finished epoch (−1: none recorded).
+ */
+export function runEpochOf(file: WeightsFile, path: string): number {
   const meta = file.meta ?? {};
   const epoch = meta.epoch;
   if (epoch !== undefined && !(typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 && epoch < MAX_EPOCHS)) {
@@ -146,5 +161,5 @@ export function checkpointOf(file: WeightsFile, path: string): Checkpoint {
   if (dataset !== undefined && !(typeof dataset === 'string' && dataset !== '')) {
     throw new WeightsFileError(path, 'meta.dataset', `expected the data set's name, found ${shown(dataset)}`);
   }
-  return { file, config, epoch: epoch === undefined ? -1 : (epoch as number) };
+  return epoch === undefined ? -1 : (epoch as number);
 }

@@ -37,3 +37,16 @@ export class IntelHexError extends Error {
     super(`${file}: line ${line}: ${reason}`);
   }
 }
+
+/** A network file (`spintrain deep train --net FILE.json`) that cannot be read or describes no network: names the file and the field. */
+export class NetFileError extends Error {
+  override name = 'NetFileError';
+
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${file}: ${field}: ${detail}`);
+  }
+}

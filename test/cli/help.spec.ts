@@ -11,6 +11,7 @@ import { PORTS_OPTIONS } from '../../host/commands/ports.ts';
 import { CALIBRATE_OPTIONS } from '../../host/commands/calibrate.ts';
 import { BOARD_OPTIONS } from '../../host/commands/board.ts';
 import { FLASH_OPTIONS } from '../../host/commands/flash.ts';
+import { DEEP_OPTIONS } from '../../host/commands/deep.ts';
 import { captureOutput } from '../support/capture-output.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -25,6 +26,7 @@ const COMMANDS: [string, object][] = [
   ['calibrate', CALIBRATE_OPTIONS],
   ['board', BOARD_OPTIONS],
   ['flash', FLASH_OPTIONS],
+  ['deep', DEEP_OPTIONS],
 ];
 
 it('the table above covers every command the CLI has', async () => {
