@@ -12,7 +12,8 @@
  * draws), seconds.
  *
  * Usage: npx tsx test/bench/deep.ts --net cnn --data mnist --algos bp,pgaf --seeds 1 --epochs 10 --lr 0.02 [--lr-pgaf 0.02]
- *          [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--decay 0.3] [--activation tanh] [--validate] [--tag NAME] [--record]
+ *          [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--gamma G] [--gamma-pgaf G] (hidden rates: lr at the
+ *          top hidden weight node, ×G per weight node below) [--decay 0.3] [--activation tanh] [--validate] [--tag NAME] [--record]
  *        npx tsx test/bench/deep.ts --from FILE     prints the tables of a recorded run
  * Results accumulate in build/bench/deep.json; --record also keeps them as test/bench/results/deep-<date>.json.
  */
@@ -37,7 +38,7 @@ const DIGITS = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.
 interface Split { x: Uint8Array; y: Uint8Array; n: number }
 interface Data { name: string; shape: [number, number, number]; train: Split; test: Split }
 export interface DeepRow {
-  tag: string; net: string; data: string; algorithm: Algorithm; activation: Activation; seed: number; lr: number; lrOut: number; decay: number;
+  tag: string; net: string; data: string; algorithm: Algorithm; activation: Activation; seed: number; lr: number; lrOut: number; gamma: number; decay: number;
   epochs: number; accuracy: number[]; trainAccuracy: number[]; backwardOpsPerSample: number; forwardOpsPerSample: number;
   keptFraction: number; backwardEnergyPj: number; totalEnergyPj: number; seconds: number; date: string;
 }
@@ -78,9 +79,19 @@ function mnist(validate: boolean): Data {
   return { name: 'mnist-validation', shape: [1, 28, 28], train, test };
 }
 
-function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, decay: number, epochs: number, tag: string): DeepRow {
+function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, gamma: number, decay: number, epochs: number, tag: string): DeepRow {
   const ns = nodes(net, data.shape);
   if (lrOut !== undefined) ns[ns.length - 1] = { ...ns[ns.length - 1], learningRate: lrOut } as DeepNode;
+  // --gamma: the top hidden weight node at lr, each weight node below at γ times the one above it (as the dense
+  // images defaults, host/commands/train-defaults.ts: every mask between a node and the output adds variance)
+  let r = lr;
+  for (let i = ns.length - 2; i >= 0 && gamma !== 1; i--) {
+    const n = ns[i];
+    if (n.kind === 'conv' || n.kind === 'dense') {
+      ns[i] = { ...n, learningRate: r };
+      r *= gamma;
+    }
+  }
   const config: DeepConfig = { input: data.shape, nodes: ns, activation, algorithm, pairs: 1, reluSampled: false, learningRate: lr, decay, seed };
   const e = new DeepEngine(config);
   const train = e.loadSplit(data.train);
@@ -108,7 +119,7 @@ function run(data: Data, net: string, algorithm: Algorithm, activation: Activati
   const bw = c.activationGradient.mul + c.activationGradient.add + c.deltaPropagation.mul + c.deltaPropagation.add + c.weightUpdate.mul + c.weightUpdate.add;
   const en = energyPerSample(c, samples);
   return {
-    tag, net, data: data.name, algorithm, activation, seed, lr, lrOut: lrOut ?? lr, decay, epochs, accuracy, trainAccuracy,
+    tag, net, data: data.name, algorithm, activation, seed, lr, lrOut: lrOut ?? lr, gamma, decay, epochs, accuracy, trainAccuracy,
     backwardOpsPerSample: bw / samples, forwardOpsPerSample: (c.forward.mul + c.forward.add) / samples,
     keptFraction: c.kept[0] / c.seen[0], backwardEnergyPj: en.backward, totalEnergyPj: en.total,
     seconds: (performance.now() - t0) / 1000, date: new Date().toISOString(),
@@ -118,7 +129,7 @@ function run(data: Data, net: string, algorithm: Algorithm, activation: Activati
 function table(rows: DeepRow[]): string {
   const out = ['| tag | net | data | algorithm | seed | lr (output) | epochs | test accuracy (last) | best | backward ops/sample | kept | backward energy nJ/sample |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr}) | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
+    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr})${(r.gamma ?? 1) !== 1 ? `, γ ${r.gamma}` : ''} | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
   }
   return out.join('\n');
 }
@@ -127,7 +138,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       net: { type: 'string' }, data: { type: 'string' }, algos: { type: 'string' }, seeds: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
-      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
+      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, gamma: { type: 'string' }, 'gamma-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
     },
   });
   if (values.from) {
@@ -150,7 +161,10 @@ function main(): void {
   for (const seed of seeds) {
     for (const algorithm of algos) {
       const out = algorithm === 'pgaf' ? (values['lr-out-pgaf'] ?? values['lr-out']) : values['lr-out'];
-      const row = run(data, net, algorithm, activation, seed, algorithm === 'pgaf' ? lrPgaf : lr, out === undefined ? undefined : Number(out), decay, epochs, tag);
+      const gamma = Number((algorithm === 'pgaf' ? (values['gamma-pgaf'] ?? values.gamma) : values.gamma) ?? 1);
+      const row = run(data, net, algorithm, activation, seed, algorithm === 'pgaf' ? lrPgaf : lr, out === undefined ? undefined : Number(out), gamma, decay, epochs, tag);
+      // re-read before writing: runs started side by side append to the same file
+      if (existsSync(RESULTS)) rec.rows = (JSON.parse(readFileSync(RESULTS, 'utf8')) as { rows: DeepRow[] }).rows;
       rec.rows.push(row);
       writeFileSync(RESULTS, JSON.stringify(rec, null, 1));
     }

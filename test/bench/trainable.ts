@@ -11,7 +11,9 @@
  * B. spintrain's usual SGD setup in the engine: MNIST 784-25-10 (3 seeds) and 784-128-10 (2 seeds),
  *    sigmoid, softmax, bp and pgaf with the accuracy benchmark's schedule, --sgd-epochs epochs (default 10):
  *    fixed σ(z), trainable k, c unconstrained, and trainable within the simulated SOT-MTJ's range
- *    (host/device/activation-range.ts: k ∈ [0.8, 1.2], c ∈ [−3.07, 2.04]).
+ *    (host/device/activation-range.ts: k ∈ [0.8, 1.2], c ∈ [−3.07, 2.04]). Fixed rates, no selection; the
+ *    784-25-10 comparison with rates and epochs chosen on a validation split, 5 paired seeds, and a host-computed
+ *    trainable output layer is test/bench/trainable-sgd.ts.
  * Results: build/bench/trainable.json (or --out NAME). Usage: npx tsx test/bench/trainable.ts [--skip-full-batch] [--skip-sgd]
  *   [--variants fixed,paper,slope1] [--iterations N] [--every N] [--train N] [--sgd-epochs N] [--out NAME]
  */
