@@ -24,7 +24,7 @@ import { ACTIVATIONS, ALGORITHMS, ConfigError } from '../engine/config.ts';
 import type { DeepConfig, DeepNode } from '../engine/deep-config.ts';
 import { DeepEngine } from '../engine/deep-engine.ts';
 import { readDeepNetFile } from '../engine/deep-net-file.ts';
-import { DEEP_PRESETS, presetNodes, type DeepPreset } from '../engine/deep-presets.ts';
+import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../engine/deep-presets.ts';
 import { deepPredict, loadDeepModel, saveDeepModel } from '../engine/deep-saved-model.ts';
 import { trainDeep, type DeepEpochReport, type DeepTrainResult } from '../train/deep-trainer.ts';
 import { CliError, choiceOption, numberOption } from './errors.ts';
@@ -59,6 +59,8 @@ ${LABEL_COLUMN_USAGE}
   --algorithm bp|pgaf        exact backprop or p-GAF-BP (K = 1)     --activation tanh|sigmoid|relu
   --epochs N                 --seed S    (the weights, the p-GAF draws and the order of each epoch)
   --lr X                     learning rate of every weight node    --lr-out X   the output node's own rate
+  --lr-gamma G               0 < G ≤ 1: the top hidden weight node at --lr, each weight node below at G times the one
+                             above (stacked p-GAF masks multiply a step's noise; 1 = every node at --lr)
   --decay D                  lr(epoch) = lr / (1 + D·epoch)
   --train-limit N --test-limit N   use the first N samples
 ${NORMALIZE_USAGE}
@@ -85,6 +87,7 @@ export const DEEP_OPTIONS = {
   seed: { type: 'string' },
   lr: { type: 'string' },
   'lr-out': { type: 'string' },
+  'lr-gamma': { type: 'string' },
   decay: { type: 'string' },
   'train-limit': { type: 'string' },
   'test-limit': { type: 'string' },
@@ -100,7 +103,7 @@ type Sub = (typeof SUBCOMMANDS)[number];
 
 /** Options of one subcommand only (both take --dataset, --label-column, --test-limit and --json). */
 const ONLY: Record<string, Sub> = {
-  net: 'train', 'input-shape': 'train', algorithm: 'train', activation: 'train', epochs: 'train', seed: 'train', lr: 'train', 'lr-out': 'train',
+  net: 'train', 'input-shape': 'train', algorithm: 'train', activation: 'train', epochs: 'train', seed: 'train', lr: 'train', 'lr-out': 'train', 'lr-gamma': 'train',
   decay: 'train', 'train-limit': 'train', normalize: 'train', save: 'train', quiet: 'train', weights: 'eval',
 };
 
@@ -118,6 +121,7 @@ interface DeepTrainJob {
   seed: number;
   lr: number;
   lrOut?: number;
+  lrGamma: number;
   decay: number;
   trainLimit?: number;
   testLimit?: number;
@@ -182,7 +186,9 @@ export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob
   const algorithm = choiceOption('--algorithm', values.algorithm, ALGORITHMS, DEEP_DEFAULTS.algorithm);
   const epochs = numberOption('--epochs', values.epochs, DEEP_DEFAULTS.epochs, 1, 100000, true);
   const lr = rateOption('--lr', values.lr, DEEP_DEFAULTS.learningRate[algorithm]);
-  const lrOut = values['lr-out'] === undefined ? undefined : rateOption('--lr-out', values['lr-out'], lr);
+  const outFactor = DEEP_DEFAULTS.learningRateOutFactor[algorithm];
+  const lrOut = values['lr-out'] === undefined ? (outFactor === 1 ? undefined : lr * outFactor) : rateOption('--lr-out', values['lr-out'], lr);
+  const lrGamma = fixedOption('--lr-gamma', values['lr-gamma'], DEEP_DEFAULTS.lrGamma[algorithm], 0.0001, 1, 16);
   const decay = fixedOption('--decay', values.decay, DEEP_DEFAULTS.decay, 0, 1000, 16);
   checkDecayedRates(lrOut === undefined ? [lr] : [lr, lrOut], decay, epochs - 1);
   return {
@@ -198,6 +204,7 @@ export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob
       seed: numberOption('--seed', values.seed, DEEP_DEFAULTS.seed, 0, 0xffffffff, true),
       lr,
       lrOut,
+      lrGamma,
       decay,
       trainLimit: limit('train-limit'),
       testLimit: limit('test-limit'),
@@ -231,9 +238,7 @@ function networkOf(job: DeepTrainJob, d: Dataset): { input: [number, number, num
     if (values(input) !== d.inputs) throw new NetFileError(netFile!, 'input', `${shapeText(input)} holds ${values(input)} values, but ${job.dataset} has ${d.inputs} features per sample`);
   } else input = defaultInputShape(job.dataset, d.inputs);
   const nodes = file ? file.nodes.map((n) => ({ ...n })) : presetNodes((job.net as { preset: DeepPreset }).preset, input, d.classes);
-  const last = nodes[nodes.length - 1];
-  if (job.lrOut !== undefined && last && (last.kind === 'conv' || last.kind === 'dense')) last.learningRate = job.lrOut;
-  return { input, nodes };
+  return { input, nodes: withRates(nodes, job.lr, job.lrOut, job.lrGamma) };
 }
 
 /** The engine of a run; a network that does not fit its input is refused naming --net/--input-shape or the net file's field. */
@@ -282,7 +287,7 @@ async function deepTrain(job: DeepTrainJob): Promise<number> {
   const config: DeepConfig = { input, nodes, activation: job.activation, algorithm: job.algorithm, pairs: 1, reluSampled: false, learningRate: job.lr, decay: job.decay, seed: job.seed };
   const engine = buildEngine(job, config, dataset);
   const netName = job.net.kind === 'preset' ? job.net.preset : job.net.file;
-  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}, decay ${job.decay}, ${job.epochs} epochs, seed ${job.seed}`);
+  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}${job.lrGamma !== 1 ? `, ×${job.lrGamma} per node below the top hidden one` : ''}, decay ${job.decay}, ${job.epochs} epochs, seed ${job.seed}`);
   if (reflection) log(`inputs: ${reflectedCount(reflection)} of ${dataset.inputs} features reflected (x → 255 − x, fitted on the train split; --normalize none to switch off)`);
   const pct = (x: number): string => (100 * x).toFixed(2) + '%';
   const result = trainDeep(engine, dataset, {

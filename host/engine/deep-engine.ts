@@ -83,7 +83,12 @@ export class DeepEngine {
         : e.addPool(POOL[n.kind], n.size);
       if (rc < 0) throw new ConfigError(`nodes[${i}]`, shapeMessage(rc, config, i));
       if ((n.kind === 'conv' || n.kind === 'dense') && n.linear) check('setLinear', e.setLinear(rc));
-      if ((n.kind === 'conv' || n.kind === 'dense') && n.learningRate !== undefined) check('setNodeRate', e.setNodeRate(rc, Math.round(n.learningRate * 65536)));
+      if ((n.kind === 'conv' || n.kind === 'dense') && n.learningRate !== undefined) {
+        const q16 = Math.round(n.learningRate * 65536);
+        // 0 would mean "the network's rate" to the module (assembly/graph.ts setNodeRate)
+        if (q16 < 1) throw new ConfigError(`nodes[${i}].learningRate`, `${n.learningRate} rounds to 0 in Q16 (the smallest rate is 2^-16 = 1.5e-5)`);
+        check('setNodeRate', e.setNodeRate(rc, q16));
+      }
     });
     check('configure', e.configure(ACT[config.activation], config.algorithm === 'pgaf' ? 1 : 0, sample ? 1 : 0, config.reluSampled ? 1 : 0, Math.log2(config.pairs)));
     this.units = Array.from({ length: config.nodes.length + 1 }, (_, i) => check('nodeUnits', e.nodeUnits(i)));

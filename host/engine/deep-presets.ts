@@ -28,3 +28,24 @@ export function presetNodes(preset: DeepPreset, shape: [number, number, number],
   n.push({ kind: 'dense', units: classes });
   return n;
 }
+
+/**
+ * Per-node learning rates: the output node at `out` (default: lr), the top hidden weight node at lr, and each
+ * weight node below it at γ times the one above (γ = 1: every node at lr). As the dense images defaults
+ * (host/commands/train-defaults.ts): under p-GAF every mask between a node and the output multiplies the noise
+ * of its step (test/bench/deep-noise.ts: ×2.1, ×4.2, ×10 for 1, 2, 3 masks), so lower nodes take smaller steps.
+ * Nodes that already have a rate keep it.
+ */
+export function withRates(nodes: DeepNode[], lr: number, out?: number, gamma = 1): DeepNode[] {
+  const ns = nodes.map((n) => ({ ...n }));
+  const last = ns[ns.length - 1];
+  if (out !== undefined && (last.kind === 'conv' || last.kind === 'dense') && last.learningRate === undefined) last.learningRate = out;
+  let r = lr;
+  for (let i = ns.length - 2; i >= 0 && gamma !== 1; i--) {
+    const n = ns[i];
+    if (n.kind !== 'conv' && n.kind !== 'dense') continue;
+    if (n.learningRate === undefined) n.learningRate = r;
+    r *= gamma;
+  }
+  return ns;
+}

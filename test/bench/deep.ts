@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { loadMnist } from '../../host/data/mnist.ts';
 import { DeepEngine } from '../../host/engine/deep-engine.ts';
 import type { DeepConfig, DeepNode } from '../../host/engine/deep-config.ts';
-import { DEEP_PRESETS, presetNodes, type DeepPreset } from '../../host/engine/deep-presets.ts';
+import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../../host/engine/deep-presets.ts';
 import type { Activation, Algorithm } from '../../host/engine/config.ts';
 import { energyPerSample } from '../../host/energy/energy-model.ts';
 import { Rng } from '../../host/rng.ts';
@@ -80,18 +80,7 @@ function mnist(validate: boolean): Data {
 }
 
 function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, gamma: number, decay: number, epochs: number, tag: string): DeepRow {
-  const ns = nodes(net, data.shape);
-  if (lrOut !== undefined) ns[ns.length - 1] = { ...ns[ns.length - 1], learningRate: lrOut } as DeepNode;
-  // --gamma: the top hidden weight node at lr, each weight node below at γ times the one above it (as the dense
-  // images defaults, host/commands/train-defaults.ts: every mask between a node and the output adds variance)
-  let r = lr;
-  for (let i = ns.length - 2; i >= 0 && gamma !== 1; i--) {
-    const n = ns[i];
-    if (n.kind === 'conv' || n.kind === 'dense') {
-      ns[i] = { ...n, learningRate: r };
-      r *= gamma;
-    }
-  }
+  const ns = withRates(nodes(net, data.shape), lr, lrOut, gamma);
   const config: DeepConfig = { input: data.shape, nodes: ns, activation, algorithm, pairs: 1, reluSampled: false, learningRate: lr, decay, seed };
   const e = new DeepEngine(config);
   const train = e.loadSplit(data.train);

@@ -54,7 +54,7 @@ const json = (r: Run): Record<string, unknown> => JSON.parse(r.stdout.trim().spl
 const noStack = (r: Run): void => expect(r.stderr).not.toMatch(/\n\s+at /);
 
 const TRAIN = {
-  iris: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '3', '--lr', '0.05', '--seed', '4', '--save', at('iris.stw'), '--json'],
+  iris: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '3', '--algorithm', 'pgaf', '--lr', '0.05', '--seed', '4', '--save', at('iris.stw'), '--json'],
   images: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--algorithm', 'bp', '--epochs', '3', '--lr-out', '0.03', '--save', at('img.stw'), '--json'],
   xor: ['deep', 'train', '--net', at('net.json'), '--dataset', 'xor', '--algorithm', 'bp', '--activation', 'sigmoid', '--epochs', '30', '--lr', '0.5', '--decay', '0', '--save', at('xor.stw')],
   dense: ['train', '--dataset', 'xor', '--epochs', '1', '--save', at('dense.stw')],
@@ -260,7 +260,8 @@ describe('nothing half written', () => {
 describe('help', () => {
   it('states the defaults and is listed among the commands', () => {
     expect(evals.help.code).toBe(0);
-    expect(evals.help.stdout).toContain('--lr 0.02 (bp) or 0.01 (pgaf)');
+    expect(evals.help.stdout).toContain('bp: --lr 0.02 on every weight node; pgaf: --lr 0.005');
+    expect(evals.help.stdout).toContain('--lr-out 4×lr --lr-gamma 0.5');
     expect(evals.help.stdout).toContain('--decay 0.3');
     expect(evals.help.stdout).toContain('--epochs 10');
     expect(evals.help.stdout).toContain('--activation tanh');
