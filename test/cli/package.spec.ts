@@ -24,11 +24,11 @@ beforeAll(() => {
 
 describe('npm pack → npm install → npx spintrain', () => {
   it('ships the bundle, the engine module, the module sources and the board glue; no TypeScript host, tests or benchmarks', () => {
-    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'build/spintrain.w16.wasm', 'build/spintrain.w8.wasm', 'assembly/index.ts', 'assembly/narrow.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'boards/firmware/uno/spintrain_firmata.cpp', 'README.md', 'package.json']) {
+    for (const f of ['host/bin/spintrain.js', 'build/cli/cli.js', 'build/spintrain.wasm', 'build/spintrain.w16.wasm', 'build/spintrain.w8.wasm', 'build/spintrain.deep.wasm', 'assembly/index.ts', 'assembly/deep.ts', 'assembly/narrow.ts', 'asconfig.json', 'boards/glue/portable/st_engine.c', 'boards/firmware/uno/spintrain_firmata.cpp', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(test|host\/(?!bin\/spintrain\.js$))/.test(f) || f.endsWith('.spec.ts'))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('build/') && !f.startsWith('build/cli/') && !/^build\/spintrain(\.w(16|8))?\.wasm$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('build/') && !f.startsWith('build/cli/') && !/^build\/spintrain(\.(w16|w8|deep))?\.wasm$/.test(f))).toEqual([]);
   });
 
   it('installs with its runtime dependencies only (no tsx, vitest, esbuild, avr8js)', () => {
@@ -44,6 +44,10 @@ describe('npm pack → npm install → npx spintrain', () => {
     const r = JSON.parse(out.trim());
     expect(r.config).toMatchObject({ dataset: 'xor', layout: [2, 4, 2], algorithm: 'pgaf' });
     expect(r.testAccuracy).toBe(1); // the xor defaults reach 100 % on seed 1 (test/cli/defaults.spec.ts)
+    // the deep module ships too: a residual net on XOR, one epoch (the result is not the point, that it runs is)
+    const deep = JSON.parse(execFileSync('npx', ['--no-install', 'spintrain', 'deep', 'train', '--net', 'resnet', '--dataset', 'xor', '--epochs', '1', '--json', '--quiet'], { cwd: dir, encoding: 'utf8' }).trim());
+    expect(deep.config).toMatchObject({ net: 'resnet', algorithm: 'bp' });
+    expect(deep.samples).toBeGreaterThan(0);
   });
 
   it('installs and trains without its optional native part, node-serialport (npm install --omit=optional)', () => {
