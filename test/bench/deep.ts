@@ -12,7 +12,7 @@
  * draws), seconds.
  *
  * Usage: npx tsx test/bench/deep.ts --net cnn --data mnist --algos bp,pgaf --seeds 1 --epochs 10 --lr 0.02 [--lr-pgaf 0.02]
- *          [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--gamma G] [--gamma-pgaf G] (hidden rates: lr at the
+ *          [--out NAME (build/bench/NAME.json)] [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--gamma G] [--gamma-pgaf G] (hidden rates: lr at the
  *          top hidden weight node, ×G per weight node below) [--decay 0.3] [--activation tanh] [--validate] [--tag NAME] [--record]
  *        npx tsx test/bench/deep.ts --from FILE     prints the tables of a recorded run
  * Results accumulate in build/bench/deep.json; --record also keeps them as test/bench/results/deep-<date>.json.
@@ -32,7 +32,7 @@ import { machineInfo } from './lib/machine.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
-const RESULTS = `${OUT}deep.json`;
+let RESULTS = `${OUT}deep.json`;
 const DIGITS = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz';
 
 interface Split { x: Uint8Array; y: Uint8Array; n: number }
@@ -116,9 +116,9 @@ function run(data: Data, net: string, algorithm: Algorithm, activation: Activati
 }
 
 function table(rows: DeepRow[]): string {
-  const out = ['| tag | net | data | algorithm | seed | lr (output) | epochs | test accuracy (last) | best | backward ops/sample | kept | backward energy nJ/sample |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  const out = ['| tag | net | data | activation | algorithm | seed | lr (output) | epochs | test accuracy (last) | best | backward ops/sample | kept | backward energy nJ/sample |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr})${(r.gamma ?? 1) !== 1 ? `, γ ${r.gamma}` : ''} | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
+    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.activation} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr})${(r.gamma ?? 1) !== 1 ? `, γ ${r.gamma}` : ''} | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
   }
   return out.join('\n');
 }
@@ -127,7 +127,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       net: { type: 'string' }, data: { type: 'string' }, algos: { type: 'string' }, seeds: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
-      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, gamma: { type: 'string' }, 'gamma-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
+      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, gamma: { type: 'string' }, 'gamma-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, out: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
     },
   });
   if (values.from) {
@@ -145,6 +145,7 @@ function main(): void {
   const decay = Number(values.decay ?? 0.3);
   const activation = (values.activation ?? 'tanh') as Activation;
   const tag = values.tag ?? 'run';
+  if (values.out) RESULTS = `${OUT}${values.out}.json`;
   mkdirSync(OUT, { recursive: true });
   const rec = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { machine: unknown; rows: DeepRow[] }) : { machine: machineInfo(), rows: [] as DeepRow[] };
   for (const seed of seeds) {
