@@ -21,6 +21,8 @@ export const DEEP_DEFAULTS = {
   /** --lr-gamma: each weight node below the top hidden one at γ times the rate above it. */
   lrGamma: { bp: 1, pgaf: 0.5 } as Record<Algorithm, number>,
   decay: 0.3,
+  /** --shift: random training-image shifts [pixels]; none unless asked. */
+  shift: 0,
   epochs: 10,
   seed: 1,
 };
@@ -36,6 +38,6 @@ export function defaultInputShape(spec: string, features: number): [number, numb
 
 /** The --help lines. */
 export const DEEP_DEFAULTS_USAGE = `  Defaults (any option given overrides its default): --net ${DEEP_DEFAULTS.net} --dataset ${DEEP_DEFAULTS.dataset} --algorithm ${DEEP_DEFAULTS.algorithm}
-    --activation ${DEEP_DEFAULTS.activation} --decay ${DEEP_DEFAULTS.decay}; bp: --lr ${DEEP_DEFAULTS.learningRate.bp} on every weight node; pgaf: --lr ${DEEP_DEFAULTS.learningRate.pgaf}
+    --activation ${DEEP_DEFAULTS.activation} --decay ${DEEP_DEFAULTS.decay} --shift ${DEEP_DEFAULTS.shift}; bp: --lr ${DEEP_DEFAULTS.learningRate.bp} on every weight node; pgaf: --lr ${DEEP_DEFAULTS.learningRate.pgaf}
     --lr-out ${DEEP_DEFAULTS.learningRateOutFactor.pgaf}×lr --lr-gamma ${DEEP_DEFAULTS.lrGamma.pgaf}
     --epochs ${DEEP_DEFAULTS.epochs} --seed ${DEEP_DEFAULTS.seed}; --input-shape ${Object.entries(IMAGE_SHAPES).map(([k, s]) => `${s.join('x')} for ${k}`).join(', ')}, 1x1xF for any other data of F features`;

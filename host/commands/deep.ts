@@ -26,6 +26,7 @@ import { DeepEngine } from '../engine/deep-engine.ts';
 import { readDeepNetFile } from '../engine/deep-net-file.ts';
 import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../engine/deep-presets.ts';
 import { deepPredict, loadDeepModel, saveDeepModel } from '../engine/deep-saved-model.ts';
+import { MAX_IMAGE_SHIFT } from '../data/image-shift.ts';
 import { trainDeep, type DeepEpochReport, type DeepTrainResult } from '../train/deep-trainer.ts';
 import { CliError, choiceOption, numberOption } from './errors.ts';
 import { parseOptions, pathOption } from './parse-options.ts';
@@ -62,6 +63,8 @@ ${LABEL_COLUMN_USAGE}
   --lr-gamma G               0 < G ≤ 1: the top hidden weight node at --lr, each weight node below at G times the one
                              above (stacked p-GAF masks multiply a step's noise; 1 = every node at --lr)
   --decay D                  lr(epoch) = lr / (1 + D·epoch)
+  --shift S                  each epoch, move every training image by a random (dy, dx) in −S..S pixels (0..${MAX_IMAGE_SHIFT};
+                             zeros shifted in; the test images are never shifted; needs an image shape)
   --train-limit N --test-limit N   use the first N samples
 ${NORMALIZE_USAGE}
   --save FILE                the network and its weights (spintrain weights file, written atomically)
@@ -89,6 +92,7 @@ export const DEEP_OPTIONS = {
   'lr-out': { type: 'string' },
   'lr-gamma': { type: 'string' },
   decay: { type: 'string' },
+  shift: { type: 'string' },
   'train-limit': { type: 'string' },
   'test-limit': { type: 'string' },
   normalize: { type: 'string' },
@@ -104,7 +108,7 @@ type Sub = (typeof SUBCOMMANDS)[number];
 /** Options of one subcommand only (both take --dataset, --label-column, --test-limit and --json). */
 const ONLY: Record<string, Sub> = {
   net: 'train', 'input-shape': 'train', algorithm: 'train', activation: 'train', epochs: 'train', seed: 'train', lr: 'train', 'lr-out': 'train', 'lr-gamma': 'train',
-  decay: 'train', 'train-limit': 'train', normalize: 'train', save: 'train', quiet: 'train', weights: 'eval',
+  decay: 'train', shift: 'train', 'train-limit': 'train', normalize: 'train', save: 'train', quiet: 'train', weights: 'eval',
 };
 
 /** --net: a preset, or a JSON file (read later). */
@@ -123,6 +127,7 @@ interface DeepTrainJob {
   lrOut?: number;
   lrGamma: number;
   decay: number;
+  shift: number;
   trainLimit?: number;
   testLimit?: number;
   normalize?: string;
@@ -206,6 +211,7 @@ export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob
       lrOut,
       lrGamma,
       decay,
+      shift: numberOption('--shift', values.shift, DEEP_DEFAULTS.shift, 0, MAX_IMAGE_SHIFT, true),
       trainLimit: limit('train-limit'),
       testLimit: limit('test-limit'),
       normalize: values.normalize,
@@ -237,6 +243,8 @@ function networkOf(job: DeepTrainJob, d: Dataset): { input: [number, number, num
     input = file.input;
     if (values(input) !== d.inputs) throw new NetFileError(netFile!, 'input', `${shapeText(input)} holds ${values(input)} values, but ${job.dataset} has ${d.inputs} features per sample`);
   } else input = defaultInputShape(job.dataset, d.inputs);
+  if (job.shift > 0 && (input[1] < 2 || input[2] < 2))
+    throw new CliError('--shift', `shifts images, and the input ${shapeText(input)} is not one: give the images' shape with --input-shape CxHxW (e.g. 1x8x8 for 64 features), or leave --shift out`);
   const nodes = file ? file.nodes.map((n) => ({ ...n })) : presetNodes((job.net as { preset: DeepPreset }).preset, input, d.classes);
   return { input, nodes: withRates(nodes, job.lr, job.lrOut, job.lrGamma) };
 }
@@ -287,11 +295,12 @@ async function deepTrain(job: DeepTrainJob): Promise<number> {
   const config: DeepConfig = { input, nodes, activation: job.activation, algorithm: job.algorithm, pairs: 1, reluSampled: false, learningRate: job.lr, decay: job.decay, seed: job.seed };
   const engine = buildEngine(job, config, dataset);
   const netName = job.net.kind === 'preset' ? job.net.preset : job.net.file;
-  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}${job.lrGamma !== 1 ? `, ×${job.lrGamma} per node below the top hidden one` : ''}, decay ${job.decay}, ${job.epochs} epochs, seed ${job.seed}`);
+  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}${job.lrGamma !== 1 ? `, ×${job.lrGamma} per node below the top hidden one` : ''}, decay ${job.decay}${job.shift > 0 ? `, training images shifted ±${job.shift} px` : ''}, ${job.epochs} epochs, seed ${job.seed}`);
   if (reflection) log(`inputs: ${reflectedCount(reflection)} of ${dataset.inputs} features reflected (x → 255 − x, fitted on the train split; --normalize none to switch off)`);
   const pct = (x: number): string => (100 * x).toFixed(2) + '%';
   const result = trainDeep(engine, dataset, {
     epochs: job.epochs,
+    shift: job.shift,
     onEpoch: (r: DeepEpochReport) =>
       log(`  epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(3)}  train ${pct(r.trainAccuracy)}  test ${pct(r.testAccuracy)}  ${r.seconds.toFixed(1)} s  kept ${job.algorithm === 'pgaf' ? pct(r.keptFraction) : '-'}`),
   });
@@ -346,6 +355,7 @@ function trainSummary(job: DeepTrainJob, config: DeepConfig, engine: DeepEngine,
       learningRate: config.learningRate,
       ...(job.lrOut !== undefined ? { learningRateOut: job.lrOut } : {}),
       decay: config.decay,
+      shift: job.shift,
       seed: config.seed,
     },
     ...(job.save ? { saved: job.save } : {}),

@@ -188,6 +188,12 @@ export class DeepEngine {
     return { x, y, n: split.n };
   }
 
+  /** Overwrites a loaded split's features (the same n × inputs bytes), e.g. with an epoch's shifted copy. */
+  writeFeatures(split: WasmSplit, x: Uint8Array): void {
+    if (x.length !== split.n * this.units[0]) throw new RangeError(`features: expected ${split.n} × ${this.units[0]} bytes, got ${x.length}`);
+    new Uint8Array(this.mem(), split.x, x.length).set(x);
+  }
+
   freeSplits(): void {
     this.arenaTop = this.arenaStart;
   }

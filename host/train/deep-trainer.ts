@@ -8,12 +8,16 @@
  * shuffle of a fresh identity 0..n−1: the deep benchmark's order (test/bench/deep.ts), so a run here and
  * the benchmark's run of the same seed train on the same samples in the same order, bit for bit.
  * The counters are reset before each epoch's training and read after it (evaluation counts nothing).
+ * With `shift` s > 0, each epoch trains on a fresh randomly shifted copy of the training images
+ * (host/data/image-shift.ts, (dy, dx) ∈ {−s … s}²) drawn from a second generator, Rng(seed·104729 + 3), so the
+ * sample order is the same as without shifts; the test split is never shifted.
  */
 import type { Split } from '../data/dataset.ts';
 import type { DeepEngine } from '../engine/deep-engine.ts';
 import { backwardMulAdd, type OpCounters } from '../engine/counters.ts';
 import { energyPerSample, type EnergyBreakdown } from '../energy/energy-model.ts';
 import { Rng } from '../rng.ts';
+import { shiftImages } from '../data/image-shift.ts';
 import { addCounters } from './trainer.ts';
 
 /** The sample order of a deep run: each call the next epoch's shuffle (see the module comment). */
@@ -69,6 +73,8 @@ export interface DeepTrainResult {
 
 export interface DeepTrainOptions {
   epochs: number;
+  /** Random shift of the training images per epoch [pixels] (0 or absent: none; see the module comment). */
+  shift?: number;
   /** After each epoch's evaluation. */
   onEpoch?: (r: DeepEpochReport) => void;
 }
@@ -79,12 +85,19 @@ export function trainDeep(engine: DeepEngine, data: { train: Split; test: Split 
   const train = engine.loadSplit(data.train);
   const test = engine.loadSplit(data.test);
   const order = new DeepEpochOrder(engine.config.seed, train.n);
+  const shift = opts.shift ?? 0;
+  const shiftRng = new Rng(engine.config.seed * 104729 + 3);
+  const shifted = shift > 0 ? new Uint8Array(data.train.x.length) : undefined;
   const epochs: DeepEpochReport[] = [];
   let total: OpCounters | undefined;
   let trainSeconds = 0;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     engine.setEpoch(epoch);
     const o = order.next();
+    if (shifted) {
+      shiftImages(data.train.x, engine.config.input, shift, shiftRng, shifted);
+      engine.writeFeatures(train, shifted);
+    }
     engine.resetCounters();
     const t0 = performance.now();
     const correct = engine.trainEpoch(train, o);

@@ -7,13 +7,14 @@
  * test set, so settings are chosen without the test set), digits (scikit-learn's 8×8 digits as Debian's
  * python3-sklearn ships them, 0..16 scaled to 0..255, the 1,437/360 split of robust.ts's seed 1: the data set
  * nobody tuned on). Every epoch: a fresh shuffle from the seed, then test accuracy.
+ * The epoch loop is the CLI's (host/train/deep-trainer.ts trainDeep).
  * Per run: accuracy per epoch, backward multiplies+adds per sample (activation gradient, delta propagation,
  * update; counters.ts), kept fraction of hidden units, energy per sample (host/energy, Horowitz 45 nm + MTJ
  * draws), seconds.
  *
  * Usage: npx tsx test/bench/deep.ts --net cnn --data mnist --algos bp,pgaf --seeds 1 --epochs 10 --lr 0.02 [--lr-pgaf 0.02]
  *          [--out NAME (build/bench/NAME.json)] [--lr-out X] [--lr-out-pgaf X] (the output node's own rate) [--gamma G] [--gamma-pgaf G] (hidden rates: lr at the
- *          top hidden weight node, ×G per weight node below) [--decay 0.3] [--activation tanh] [--validate] [--tag NAME] [--record]
+ *          top hidden weight node, ×G per weight node below) [--decay 0.3] [--shift S (random ±S-pixel shifts of the training images each epoch)] [--activation tanh] [--validate] [--tag NAME] [--record]
  *        npx tsx test/bench/deep.ts --from FILE     prints the tables of a recorded run
  * Results accumulate in build/bench/deep.json; --record also keeps them as test/bench/results/deep-<date>.json.
  */
@@ -26,8 +27,8 @@ import { DeepEngine } from '../../host/engine/deep-engine.ts';
 import type { DeepConfig, DeepNode } from '../../host/engine/deep-config.ts';
 import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../../host/engine/deep-presets.ts';
 import type { Activation, Algorithm } from '../../host/engine/config.ts';
-import { energyPerSample } from '../../host/energy/energy-model.ts';
 import { Rng } from '../../host/rng.ts';
+import { trainDeep } from '../../host/train/deep-trainer.ts';
 import { machineInfo } from './lib/machine.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,7 +40,7 @@ interface Split { x: Uint8Array; y: Uint8Array; n: number }
 interface Data { name: string; shape: [number, number, number]; train: Split; test: Split }
 export interface DeepRow {
   tag: string; net: string; data: string; algorithm: Algorithm; activation: Activation; seed: number; lr: number; lrOut: number; gamma: number; decay: number;
-  epochs: number; accuracy: number[]; trainAccuracy: number[]; backwardOpsPerSample: number; forwardOpsPerSample: number;
+  epochs: number; shift?: number; accuracy: number[]; trainAccuracy: number[]; backwardOpsPerSample: number; forwardOpsPerSample: number;
   keptFraction: number; backwardEnergyPj: number; totalEnergyPj: number; seconds: number; date: string;
 }
 
@@ -79,38 +80,21 @@ function mnist(validate: boolean): Data {
   return { name: 'mnist-validation', shape: [1, 28, 28], train, test };
 }
 
-function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, gamma: number, decay: number, epochs: number, tag: string): DeepRow {
+function run(data: Data, net: string, algorithm: Algorithm, activation: Activation, seed: number, lr: number, lrOut: number | undefined, gamma: number, decay: number, epochs: number, shift: number, tag: string): DeepRow {
   const ns = withRates(nodes(net, data.shape), lr, lrOut, gamma);
   const config: DeepConfig = { input: data.shape, nodes: ns, activation, algorithm, pairs: 1, reluSampled: false, learningRate: lr, decay, seed };
-  const e = new DeepEngine(config);
-  const train = e.loadSplit(data.train);
-  const test = e.loadSplit(data.test);
-  const rng = new Rng(seed * 7919 + 17);
-  const accuracy: number[] = [];
-  const trainAccuracy: number[] = [];
   const t0 = performance.now();
-  e.resetCounters();
-  for (let ep = 0; ep < epochs; ep++) {
-    e.setEpoch(ep);
-    const order = Int32Array.from({ length: train.n }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    trainAccuracy.push(e.trainEpoch(train, order) / train.n);
-    accuracy.push(e.evaluate(test) / test.n);
-    console.log(`  ${tag} ${net} ${data.name} ${algorithm} seed ${seed} epoch ${ep + 1}: test ${(accuracy[ep] * 100).toFixed(2)}% (train ${(trainAccuracy[ep] * 100).toFixed(2)}%) ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  const c = e.counters();
-  const samples = train.n * epochs;
-  const bw = c.activationGradient.mul + c.activationGradient.add + c.deltaPropagation.mul + c.deltaPropagation.add + c.weightUpdate.mul + c.weightUpdate.add;
-  const en = energyPerSample(c, samples);
+  // the CLI's epoch loop (host/train/deep-trainer.ts): the same order, shifts and counters as `spintrain deep train`
+  const r = trainDeep(new DeepEngine(config), data, {
+    epochs,
+    shift,
+    onEpoch: (e) => console.log(`  ${tag} ${net} ${data.name} ${algorithm} seed ${seed} epoch ${e.epoch + 1}: test ${(e.testAccuracy * 100).toFixed(2)}% (train ${(e.trainAccuracy * 100).toFixed(2)}%) ${((performance.now() - t0) / 1000).toFixed(0)} s`),
+  });
   return {
-    tag, net, data: data.name, algorithm, activation, seed, lr, lrOut: lrOut ?? lr, gamma, decay, epochs, accuracy, trainAccuracy,
-    backwardOpsPerSample: bw / samples, forwardOpsPerSample: (c.forward.mul + c.forward.add) / samples,
-    keptFraction: c.kept[0] / c.seen[0], backwardEnergyPj: en.backward, totalEnergyPj: en.total,
+    tag, net, data: data.name, algorithm, activation, seed, lr, lrOut: lrOut ?? lr, gamma, decay, epochs, ...(shift > 0 ? { shift } : {}),
+    accuracy: r.epochs.map((e) => e.testAccuracy), trainAccuracy: r.epochs.map((e) => e.trainAccuracy),
+    backwardOpsPerSample: r.backwardOpsPerSample, forwardOpsPerSample: r.forwardOpsPerSample,
+    keptFraction: r.keptFraction, backwardEnergyPj: r.energy.backward, totalEnergyPj: r.energy.total,
     seconds: (performance.now() - t0) / 1000, date: new Date().toISOString(),
   };
 }
@@ -118,7 +102,7 @@ function run(data: Data, net: string, algorithm: Algorithm, activation: Activati
 function table(rows: DeepRow[]): string {
   const out = ['| tag | net | data | activation | algorithm | seed | lr (output) | epochs | test accuracy (last) | best | backward ops/sample | kept | backward energy nJ/sample |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.activation} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr})${(r.gamma ?? 1) !== 1 ? `, γ ${r.gamma}` : ''} | ${r.epochs} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
+    out.push(`| ${r.tag} | ${r.net} | ${r.data} | ${r.activation} | ${r.algorithm} | ${r.seed} | ${r.lr} (${r.lrOut ?? r.lr})${(r.gamma ?? 1) !== 1 ? `, γ ${r.gamma}` : ''} | ${r.epochs}${r.shift ? `, shift ±${r.shift}` : ''} | ${(r.accuracy[r.accuracy.length - 1] * 100).toFixed(2)}% | ${(Math.max(...r.accuracy) * 100).toFixed(2)}% | ${Math.round(r.backwardOpsPerSample).toLocaleString('en-US')} | ${(r.keptFraction * 100).toFixed(1)}% | ${(r.backwardEnergyPj / 1000).toFixed(1)} |`);
   }
   return out.join('\n');
 }
@@ -127,7 +111,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       net: { type: 'string' }, data: { type: 'string' }, algos: { type: 'string' }, seeds: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
-      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, gamma: { type: 'string' }, 'gamma-pgaf': { type: 'string' }, decay: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, out: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
+      'lr-pgaf': { type: 'string' }, 'lr-out': { type: 'string' }, 'lr-out-pgaf': { type: 'string' }, gamma: { type: 'string' }, 'gamma-pgaf': { type: 'string' }, decay: { type: 'string' }, shift: { type: 'string' }, activation: { type: 'string' }, validate: { type: 'boolean' }, tag: { type: 'string' }, out: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' },
     },
   });
   if (values.from) {
@@ -152,7 +136,7 @@ function main(): void {
     for (const algorithm of algos) {
       const out = algorithm === 'pgaf' ? (values['lr-out-pgaf'] ?? values['lr-out']) : values['lr-out'];
       const gamma = Number((algorithm === 'pgaf' ? (values['gamma-pgaf'] ?? values.gamma) : values.gamma) ?? 1);
-      const row = run(data, net, algorithm, activation, seed, algorithm === 'pgaf' ? lrPgaf : lr, out === undefined ? undefined : Number(out), gamma, decay, epochs, tag);
+      const row = run(data, net, algorithm, activation, seed, algorithm === 'pgaf' ? lrPgaf : lr, out === undefined ? undefined : Number(out), gamma, decay, epochs, Number(values.shift ?? 0), tag);
       // re-read before writing: runs started side by side append to the same file
       if (existsSync(RESULTS)) rec.rows = (JSON.parse(readFileSync(RESULTS, 'utf8')) as { rows: DeepRow[] }).rows;
       rec.rows.push(row);

@@ -56,6 +56,7 @@ const noStack = (r: Run): void => expect(r.stderr).not.toMatch(/\n\s+at /);
 const TRAIN = {
   iris: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '3', '--algorithm', 'pgaf', '--lr', '0.05', '--seed', '4', '--save', at('iris.stw'), '--json'],
   images: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--algorithm', 'bp', '--epochs', '3', '--lr-out', '0.03', '--save', at('img.stw'), '--json'],
+  imagesShifted: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--algorithm', 'bp', '--epochs', '3', '--lr-out', '0.03', '--shift', '1', '--json'],
   xor: ['deep', 'train', '--net', at('net.json'), '--dataset', 'xor', '--algorithm', 'bp', '--activation', 'sigmoid', '--epochs', '30', '--lr', '0.5', '--decay', '0', '--save', at('xor.stw')],
   dense: ['train', '--dataset', 'xor', '--epochs', '1', '--save', at('dense.stw')],
   // options: exit 2, the option named
@@ -74,6 +75,8 @@ const TRAIN = {
   badSubcommand: ['deep', 'fit', '--dataset', 'iris'],
   twice: ['deep', 'train', '--epochs', '2', '--epochs', '3'],
   unknownDataset: ['deep', 'train', '--net', 'resnet', '--dataset', 'mnistx'],
+  shiftFlat: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--shift', '1'],
+  shiftLarge: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--shift', '8'],
   // files: exit 1, the file named
   saveNoDir: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '1', '--save', at('no-such-dir/w.stw')],
   saveOnDir: ['deep', 'train', '--net', 'resnet', '--dataset', 'xor', '--epochs', '1', '--save', at('a-directory')],
@@ -145,6 +148,19 @@ describe('spintrain deep train → save → eval', () => {
     expect(m.flat().reduce((a, b) => a + b, 0)).toBe(18);
   });
 
+  it('--shift 1 trains on shifted copies of the images: the same run otherwise, another first-epoch loss, the same test images', () => {
+    const t = train.imagesShifted;
+    expect(t.code, t.stderr).toBe(0);
+    const shifted = json(t);
+    const plain = json(train.images);
+    expect(shifted.config).toMatchObject({ shift: 1 });
+    expect(plain.config).toMatchObject({ shift: 0 });
+    const loss = (o: Record<string, unknown>): number => (o.perEpoch as { trainLoss: number }[])[0].trainLoss;
+    expect(loss(shifted)).not.toBe(loss(plain));
+    expect(shifted.testAccuracy as number).toBeGreaterThan(0.6);
+    expect(evals.help.stdout).toContain('--shift S');
+  });
+
   it('a net from a JSON file on XOR; eval without --dataset takes the built-in data set the model names', () => {
     const t = train.xor;
     expect(t.code, t.stderr).toBe(0);
@@ -177,6 +193,8 @@ describe('bad options exit 2, naming the option', () => {
     ['badSubcommand', 'subcommand: expected one of train, eval, got "fit"'],
     ['twice', '--epochs: given more than once'],
     ['unknownDataset', '--dataset: '],
+    ['shiftFlat', '--shift: shifts images, and the input 1×1×4 is not one'],
+    ['shiftLarge', '--shift: expected an integer in 0..7, got "8"'],
   ] as const)('%s', (name, message) => {
     const r = train[name];
     expect(r.code, r.stderr).toBe(2);
