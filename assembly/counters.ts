@@ -5,8 +5,12 @@
 //     kind:  0 multiplies · 1 adds · 2 random draws · 3 memory writes
 //   index 16 + h (SLOT_KEPT): kept hidden neurons of hidden layer h (0..3); index 20 + h (SLOT_SEEN): neurons seen.
 //   index 24 (SLOT_LOSS): training loss summed over the steps with a hard label, Q16 (loss.ts; not an operation).
+//   The deep module (deep.ts) sums kept and seen over every hidden node in slots 16 and 20 and uses slot 17
+//   (SLOT_COMPARE) for the comparisons of its top-k selection and of TinyProp's rule (select.ts); the release
+//   module never writes slot 17 as such (there it is hidden layer 1's kept count).
 // Counts are added per loop from its trip count, so they count exactly what the loops execute;
-// a division counts as one multiply, a shift or compare as nothing.
+// a division counts as one multiply, a shift or compare as nothing (except the deep module's selection
+// comparisons, counted in SLOT_COMPARE and nowhere else).
 
 @inline export const PH_FORWARD: i32 = 0;
 @inline export const PH_ACTGRAD: i32 = 1;
@@ -20,6 +24,8 @@
 @inline export const SLOT_KEPT: i32 = 16;
 /** Slot of hidden layer h's neurons seen (h = 0..3, SLOT_SEEN + h), summed over steps. */
 @inline export const SLOT_SEEN: i32 = 20;
+/** Deep module only: comparisons of two magnitudes (or of k with its bounds) made to choose the kept units (select.ts). */
+@inline export const SLOT_COMPARE: i32 = 17;
 @inline export const SLOT_LOSS: i32 = 24;
 @inline export const COUNTER_SLOTS: i32 = 25;
 

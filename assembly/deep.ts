@@ -2,19 +2,23 @@
 // dense layers and identity skips (graph.ts), trained with bp or p-GAF-BP in the release module's fixed
 // point (fixed.ts), on the same counters (counters.ts) and the same one import (device-import.ts). A second
 // module because the 8 KiB release module has no room left; its budget is 16 KiB (test/engine/deep-module.spec.ts).
+// Issue 18 adds three sparse-backprop baselines beside them: topk (meProp), random and adaptive (TinyProp).
 //
 // ABI (all i32; pointers are byte offsets into the exported memory):
 //   imports  env.mtj_sample(hidden, count, inPtr, outPtr, draws): hidden = the hidden node's ordinal (0-based)
 //   setup    inputShape(c, h, w) · addConv(outC, kernel, stride, pad, skip) · addDense(n, skip) · addPool(kind, size)
 //            · setLinear(node) (no activation, no mask: a pre-activation ResNet's block output)
 //            (each returns the new node's index or a negative code; skip = −1 or an earlier node)
-//            configure(act, algo, source, flags, pairsLog2) · sizeofTrainingMemory() · scheduleTrainingMemory(base)
+//            configure(act, algo, source, flags, pairsLog2) (algo 0 bp, 1 pgaf, 2 topk, 3 random, 4 adaptive)
+//            · setSparsity(aQ16, bQ16, cQ16) (after configure: topk a = kept fraction f, random a = keep probability p,
+//            adaptive a = S_min, b = S_max, c = damping ζ; graph.ts) · sizeofTrainingMemory() · scheduleTrainingMemory(base)
 //            setLearningRate(ηQ16) · setNodeRate(node, ηQ16) · setDecay(dQ16) · setEpoch(e) · initWeights(seed) · rngSeed(s) · rngNext() · heapBase()
 //   step     inputU8(ptr) or write Q16 inputs at regionPtr(R_A, 0) · trainStep(label) → class predicted before
 //            the update · predict() → class · trainEpochU8(x, y, order, count) · evaluateU8(x, y, count)
 //   inspect  regionPtr(region, node) (graph.ts R_*: 0 W, 1 B, 2 A, 3 Z, 4 D, 5 P, 6 BITS, 7 CNT) · nodeUnits(i)
 //            countersPtr(): counters.ts's 25 slots; here slot 16 sums the kept hidden units over every hidden
-//            node and slot 20 the units seen (slots 17–19, 21–23 stay 0)
+//            node, slot 20 the units seen and slot 17 (SLOT_COMPARE) the comparisons of topk's and adaptive's
+//            selection (select.ts; slots 18–19, 21–23 stay 0)
 //
 // Backward pass for a label y, from the output node L down (D: graph.ts):
 //   output        δ_k = p_k − y_k                                        (softmax + cross-entropy)
@@ -24,12 +28,19 @@
 //                 bp   δ_j = g_j · f′(z_j)
 //                 pgaf δ_j = g_j · 2^e · c_j / K    c_j = (1,0) pairs among K pairs of Bernoulli(p_j) draws
 //                                                    (backward.ts: p_j, e; ReLU: c_j = [z_j > 0] or sampled)
+//                 topk δ_j = g_j · f′(z_j) for the k = ⌈f·n⌉ units of largest |δ| (ties: the lower index),
+//                      0 for the rest (select.ts; c_j = 1 while the nodes above add to D, then the mask)
+//                 random δ_j = g_j · f′(z_j) / p   c_j ~ Bernoulli(p): one draw per unit from the module's
+//                                                    generator or env.mtj_sample(h, n, P, BITS, 1) with P_j = p
+//                                                    (1/p: round(2^32/p) in Q16; none when p = 1)
+//                 adaptive  as topk, with TinyProp's k of this step (select.ts adaptiveKeep)
 //   A unit with c_j = 0 is not kept: no term of propagate, update or skip touches it.
 import { OK, ERR_NOT_PLACED, ERR_LAYER_INDEX } from './errors';
 import { isqrt, shr, sat32, mulShift, ONE_A } from './fixed';
 import { activate, derivative, pgafProbability, expNegQ, ACT_SIGMOID, ACT_TANH, ACT_RELU } from './activation';
 import { rngSeed, rngNext, bernoulliQ16 } from './rng';
 import { COUNTERS, setCounting, ops, bump, PH_FORWARD, PH_ACTGRAD, PH_DELTA, SLOT_KEPT, SLOT_SEEN, SLOT_LOSS, K_DRAW } from './counters';
+import { fixedKeep, adaptiveKeep, selectTopK } from './select';
 import { mtjSample } from './device-import';
 import { negLnQ16 } from './loss';
 import { convForward, convBackward } from './conv';
@@ -37,12 +48,12 @@ import { poolForward, poolBackward } from './pool';
 import {
   nodeCount, activation, algo, bitSource, flags, pairShift, placed, requirePlaced, KEPT, kind, channels, kernelH, kernelW, height, widthOf,
   units, skipFrom, regionOf, hidden, drawsPerUnit, KIND_CONV, NODE_REGIONS, MAX_NODES, R_W, R_A, R_Z, R_D, R_P, R_BITS, R_CNT,
+  ALGO_PGAF, ALGO_TOPK, ALGO_RANDOM, ALGO_ADAPTIVE, knobA, invKeepQ16,
 } from './graph';
 
-export { inputShape, addConv, addDense, addPool, setLinear, setNodeRate, configure, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch } from './graph';
+export { inputShape, addConv, addDense, addPool, setLinear, setNodeRate, configure, setSparsity, sizeofTrainingMemory, scheduleTrainingMemory, setLearningRate, setDecay, setEpoch } from './graph';
 export { rngSeed, rngNext } from './rng';
 
-@inline const ALGO_BP: i32 = 0;
 @inline const SRC_PRNG: i32 = 0;
 @inline const FLAG_RELU_SAMPLED: i32 = 1;
 
@@ -161,7 +172,26 @@ function forward(): void {
   }
 }
 
-/** Draws and counts c_j of every hidden node (bp: c_j = 1), into CNT. */
+/**
+ * random: c_j ~ Bernoulli(p) for the n units of hidden node i (ordinal h), one draw each: P_j = p, then the
+ * module's generator or env.mtj_sample(h, n, P, BITS, 1); c_j = [bit ≠ 0] into CNT.
+ */
+function randomMask(i: i32, h: i32, n: i32): void {
+  const p = regionOf(i, R_P);
+  const bits = regionOf(i, R_BITS);
+  const cnt = regionOf(i, R_CNT);
+  for (let j = 0; j < n; j++) store<i32>(p + (<usize>j << 2), knobA);
+  if (bitSource == SRC_PRNG) {
+    for (let j = 0; j < n; j++) store<u8>(bits + <usize>j, bernoulliQ16(knobA));
+  } else {
+    mtjSample(h, n, p, bits, 1);
+  }
+  for (let j = 0; j < n; j++) store<u8>(cnt + <usize>j, <u8>(load<u8>(bits + <usize>j) != 0));
+  ops(PH_ACTGRAD, 0, 0, n);
+  bump((PH_ACTGRAD << 2) + K_DRAW, n);
+}
+
+/** Draws and counts c_j of every hidden node (bp, topk, adaptive: c_j = 1; random: randomMask), into CNT. */
 function drawMasks(): void {
   const draws = drawsPerUnit();
   const sampled = activation != ACT_RELU || (flags & FLAG_RELU_SAMPLED) != 0;
@@ -171,9 +201,14 @@ function drawMasks(): void {
     if (!hidden(i)) continue;
     const n = units(i);
     const cnt = regionOf(i, R_CNT);
-    if (algo == ALGO_BP || !sampled) {
+    if (algo == ALGO_RANDOM) {
+      randomMask(i, h, n);
+      h++;
+      continue;
+    }
+    if (algo != ALGO_PGAF || !sampled) {
       const z = regionOf(i, R_Z);
-      for (let j = 0; j < n; j++) store<u8>(cnt + <usize>j, algo == ALGO_BP || load<i32>(z + (<usize>j << 2)) > 0 ? 1 : 0);
+      for (let j = 0; j < n; j++) store<u8>(cnt + <usize>j, algo != ALGO_PGAF || load<i32>(z + (<usize>j << 2)) > 0 ? 1 : 0);
       h++;
       continue;
     }
@@ -232,6 +267,7 @@ function outputDelta(label: i32): i32 {
 /**
  * Node i's D holds ∂L/∂a from every node above; turns it into δ for a hidden node's kept units and lists
  * the units with δ ≠ 0 (a pool or linear node: D stays ∂L/∂a = ∂L/∂z, the units with a nonzero one are listed).
+ * topk and adaptive then keep only the k units of largest |δ| (select.ts); random scales δ by 1/p.
  */
 function finishDelta(i: i32): i32 {
   const n = units(i);
@@ -249,7 +285,8 @@ function finishDelta(i: i32): i32 {
   const cnt = regionOf(i, R_CNT);
   const a = regionOf(i, R_A);
   const z = regionOf(i, R_Z);
-  const exact = algo == ALGO_BP;
+  const exact = algo != ALGO_PGAF;
+  const scaled = algo == ALGO_RANDOM && knobA < ONE_A;
   const sampled = activation != ACT_RELU || (flags & FLAG_RELU_SAMPLED) != 0;
   const k2 = sampled ? pairShift : 0;
   const e = (activation == ACT_TANH ? 2 : 0) - k2;
@@ -261,8 +298,10 @@ function finishDelta(i: i32): i32 {
     const o = <usize>j << 2;
     const g = load<i32>(d + o);
     let v: i32;
-    if (exact) v = mulShift(g, derivative(activation, load<i32>(a + o), load<i32>(z + o)), 16);
-    else {
+    if (exact) {
+      v = mulShift(g, derivative(activation, load<i32>(a + o), load<i32>(z + o)), 16);
+      if (scaled) v = sat32(shr(<i64>v * invKeepQ16, 16));
+    } else {
       const sc: i64 = k2 > 0 ? <i64>g * <i64>cj : <i64>g;
       v = sat32(e >= 0 ? sc << <i64>e : shr(sc, -e));
     }
@@ -275,7 +314,12 @@ function finishDelta(i: i32): i32 {
   if (exact) {
     if (activation == ACT_RELU) ops(PH_ACTGRAD, kept, 0, kept);
     else ops(PH_ACTGRAD, 2 * kept, kept, kept);
+    if (scaled) ops(PH_ACTGRAD, kept, 0, 0);
   } else if (k2 > 0) ops(PH_ACTGRAD, kept, 0, kept);
+  if (algo == ALGO_TOPK || algo == ALGO_ADAPTIVE) {
+    kept = algo == ALGO_TOPK ? fixedKeep(n) : adaptiveKeep(i, d, n);
+    if (kept < n) count = selectTopK(d, cnt, regionOf(i, R_P), n, kept);
+  }
   bump(SLOT_KEPT, kept);
   bump(SLOT_SEEN, n);
   return count;

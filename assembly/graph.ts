@@ -21,6 +21,9 @@
 //   hidden conv node:  P units i32 Q16 draw probabilities · BITS draws·units u8 · CNT units u8 (c_j: the
 //                      (1,0) pairs among K, or 1 when kept by bp)
 //   scratch:           KEPT  maxUnits i32 (byte offsets of one node's kept units)
+// topk and adaptive (issue 18) draw nothing: they use a hidden node's P region as the selection's scratch
+// copy of |δ| (u32, select.ts) and its CNT region for the kept mask; random uses P, BITS (one draw per unit)
+// and CNT as pgaf does. Their knob (setSparsity) and adaptive's per-node error maximum are static data.
 import { ERR_LAYER_COUNT, ERR_LAYER_WIDTH, ERR_CONFIG, ERR_MEMORY, ERR_BASE, ERR_SHAPE, ERR_LAYER_INDEX, OK } from './errors';
 
 @inline export const MAX_NODES: i32 = 16;
@@ -77,6 +80,17 @@ const NODES: usize = memory.data(MAX_NODES * FIELDS * 4);
 @inline export function units(i: i32): i32 { return field(i, F_C) * field(i, F_H) * field(i, F_W); }
 @inline export function regionOf(i: i32, r: i32): usize { return <usize>field(i, F_REGION + r); }
 
+/** Algorithms (configure): 0 bp, 1 pgaf, and the sparse-backprop baselines of issue 18 (deep.ts, select.ts). */
+@inline export const ALGO_BP: i32 = 0;
+@inline export const ALGO_PGAF: i32 = 1;
+/** meProp (Sun et al. 2017): the ⌈f·n⌉ units of largest |δ| per hidden node. */
+@inline export const ALGO_TOPK: i32 = 2;
+/** Each hidden unit kept with probability p, δ/p (unbiased). */
+@inline export const ALGO_RANDOM: i32 = 3;
+/** TinyProp (Rüb et al. 2023): top-k with k from the node's error, per step (select.ts adaptiveKeep). */
+@inline export const ALGO_ADAPTIVE: i32 = 4;
+@inline const ONE_Q16: i32 = 65536;
+
 export let nodeCount: i32 = 0;
 export let activation: i32 = 0;
 export let algo: i32 = 0;
@@ -91,6 +105,17 @@ let lr0Q16: i32 = 0;
 let decayQ16: i32 = 0;
 /** 1 + d·epoch in Q16, the decay's denominator of the current epoch. */
 let decayDenQ16: i64 = 65536;
+/**
+ * The sparse-backprop knob (setSparsity), Q16: topk the kept fraction f, random the probability p,
+ * adaptive S_min; adaptive also S_max and the damping ζ. configure resets it to 1, 1, 1.
+ */
+export let knobA: i32 = ONE_Q16;
+export let knobB: i32 = ONE_Q16;
+export let knobC: i32 = ONE_Q16;
+/** random: 1/p in Q16, round(2^32 / p) (≤ 2^32: an i64). */
+export let invKeepQ16: i64 = ONE_Q16;
+/** adaptive: per node the largest error sum Y seen (i64 Q24), from 1 (one Q24 ulp: Y/Y_max = 0 while every Y is 0). */
+export const ERROR_MAX: usize = memory.data(MAX_NODES * 8);
 
 @inline export function requirePlaced(): void {
   if (!placed) unreachable();
@@ -180,16 +205,48 @@ export function addPool(k: i32, size: i32): i32 {
   return append(k, channels(i), height(i) / size, widthOf(i) / size, size, size, size, 0, -1);
 }
 
-/** act: 0 sigmoid, 1 tanh, 2 ReLU; algorithm: 0 bp, 1 pgaf; source: 0 PRNG, 1 env.mtj_sample; flags: FLAG_RELU_SAMPLED; K = 2^pairsLog2. */
+/**
+ * act: 0 sigmoid, 1 tanh, 2 ReLU; algorithm: ALGO_* (0 bp, 1 pgaf, 2 topk, 3 random, 4 adaptive); source: 0 PRNG,
+ * 1 env.mtj_sample (pgaf and random); flags: FLAG_RELU_SAMPLED (pgaf); K = 2^pairsLog2 (pgaf). Resets the
+ * sparsity knob to 1, 1, 1 (setSparsity comes after).
+ */
 export function configure(act: i32, algorithm: i32, source: i32, fl: i32, pairsLog2: i32): i32 {
-  if (<u32>act > 2 || <u32>algorithm > 1 || <u32>source > 1 || <u32>fl > 1 || <u32>pairsLog2 > 3) return ERR_CONFIG;
+  if (<u32>act > 2 || <u32>algorithm > <u32>ALGO_ADAPTIVE || <u32>source > 1 || <u32>fl > 1 || <u32>pairsLog2 > 3) return ERR_CONFIG;
   activation = act;
   algo = algorithm;
   bitSource = source;
   flags = fl;
   pairShift = pairsLog2;
   placed = false;
+  knobA = knobB = knobC = ONE_Q16;
+  invKeepQ16 = ONE_Q16;
+  resetErrorMax();
   return OK;
+}
+
+/**
+ * The knob of the configured sparse algorithm, Q16 (1.0 = 65536); ERR_CONFIG outside its range, or for bp and pgaf:
+ *   topk      a = kept fraction f ∈ [1, 65536]: k = max(1, ⌈f·n/2^16⌉) units per hidden node of n (b, c unused)
+ *   random    a = keep probability p ∈ [1, 65536] (b, c unused)
+ *   adaptive  a = S_min, b = S_max, c = damping ζ: 0 ≤ S_min ≤ S_max ≤ 65536, 1 ≤ ζ ≤ 65536 (select.ts adaptiveKeep)
+ * Also restarts adaptive's error maxima.
+ */
+export function setSparsity(a: i32, b: i32, c: i32): i32 {
+  if (algo == ALGO_TOPK || algo == ALGO_RANDOM) {
+    if (a < 1 || a > ONE_Q16) return ERR_CONFIG;
+  } else if (algo == ALGO_ADAPTIVE) {
+    if (a < 0 || b < a || b > ONE_Q16 || c < 1 || c > ONE_Q16) return ERR_CONFIG;
+  } else return ERR_CONFIG;
+  knobA = a;
+  knobB = b;
+  knobC = c;
+  invKeepQ16 = algo == ALGO_RANDOM ? ((<i64>1 << 32) + <i64>(a >> 1)) / <i64>a : ONE_Q16;
+  resetErrorMax();
+  return OK;
+}
+
+function resetErrorMax(): void {
+  for (let i = 0; i < MAX_NODES; i++) store<i64>(ERROR_MAX + (<usize>i << 3), 1);
 }
 
 /** Draws per hidden unit: 2K (pairs), or K for the sampled ReLU. */
@@ -209,6 +266,7 @@ export function scheduleTrainingMemory(base: i32): i32 {
   if (<u64>base + <u64>size > (<u64>memory.size() << 16)) return ERR_MEMORY;
   plan(<usize>base, true);
   for (let p = <usize>base; p < <usize>base + <usize>size; p += 4) store<i32>(p, 0);
+  resetErrorMax();
   placed = true;
   return OK;
 }

@@ -2,7 +2,11 @@
  * Energy per training sample from the engine's op counters and an energy table [pJ/sample].
  *
  * Per phase p (forward, activationGradient, deltaPropagation, weightUpdate), over `samples` samples:
- *   compute     = mul·intMul32 + add·intAdd32          (the engine multiplies 32-bit operands)
+ *   compute     = mul·intMul32 + (add + compares)·intAdd32   (the engine multiplies 32-bit operands; compares:
+ *                                                       the deep module's topk/adaptive selection comparisons
+ *                                                       (PhaseOps.compares, assembly/select.ts), each charged as
+ *                                                       one 32-bit integer add — a compare is a subtraction —
+ *                                                       Horowitz 45 nm 0.1 pJ; absent for every other algorithm)
  *   memoryRead  = READS_PER_MUL·mul · sramRead32       (estimate: each multiply-accumulate reads one
  *                                                       weight and one activation or delta from SRAM;
  *                                                       adds without a multiply read registers)
@@ -61,8 +65,11 @@ export function energyPerSample(ops: OpCounters, samples: number, table: EnergyT
     for (const k of ['mul', 'add', 'draws', 'writes'] as const) {
       if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`ops.${p}.${k}: expected a count ≥ 0, got ${c[k]}`);
     }
+    if (c.compares !== undefined && !(Number.isFinite(c.compares) && c.compares >= 0)) throw new RangeError(`ops.${p}.compares: expected a count ≥ 0, got ${c.compares}`);
     const rounding = p === 'weightUpdate' ? c.draws : 0;
-    const compute = ((c.mul + ROUNDING_DRAW_OPS.mul * rounding) * t.intMul32 + (c.add + ROUNDING_DRAW_OPS.add * rounding) * t.intAdd32) / samples;
+    // a comparison is charged as one 32-bit add; without compares the sum is the one before issue 18
+    const adds = c.compares ? c.add + ROUNDING_DRAW_OPS.add * rounding + c.compares : c.add + ROUNDING_DRAW_OPS.add * rounding;
+    const compute = ((c.mul + ROUNDING_DRAW_OPS.mul * rounding) * t.intMul32 + adds * t.intAdd32) / samples;
     const memoryRead = (READS_PER_MUL * c.mul * t.sramRead32) / samples;
     const memoryWrite = (c.writes * t.sramWrite32) / samples;
     const mtj = ((c.draws - rounding) * perDraw) / samples;

@@ -5,6 +5,11 @@ export interface PhaseOps {
   add: number;
   draws: number;
   writes: number;
+  /**
+   * Comparisons made to choose the kept units: only activationGradient of the deep module's topk and adaptive
+   * (assembly/select.ts, counter slot COMPARE_SLOT); absent everywhere else, and from the release engine.
+   */
+  compares?: number;
 }
 
 export interface OpCounters {
@@ -43,9 +48,17 @@ export const KEPT_SLOT = 16;
 export const SEEN_SLOT = 20;
 /** Slot of the training loss, summed over steps in Q16 (assembly/loss.ts). */
 export const LOSS_SLOT = 24;
+/**
+ * Deep module only: slot of the selection's comparisons (SLOT_COMPARE of assembly/counters.ts). The release
+ * module keeps hidden layer 1's kept count there (KEPT_SLOT + 1), so only the deep engine asks for it.
+ */
+export const COMPARE_SLOT = 17;
 
-/** Decodes the 24 operation slots of the counter block. */
-export function decodeCounters(slots: BigInt64Array, hiddenLayers: number): OpCounters {
+/**
+ * Decodes the 24 operation slots of the counter block; `compares`: also activationGradient.compares from
+ * COMPARE_SLOT (the deep module's topk and adaptive; default false, the block as the release module writes it).
+ */
+export function decodeCounters(slots: BigInt64Array, hiddenLayers: number, opts: { compares?: boolean } = {}): OpCounters {
   const c = emptyCounters(hiddenLayers);
   PHASES.forEach((phase, p) => {
     c[phase] = {
@@ -59,12 +72,16 @@ export function decodeCounters(slots: BigInt64Array, hiddenLayers: number): OpCo
     c.kept[h] = Number(slots[KEPT_SLOT + h]);
     c.seen[h] = Number(slots[SEEN_SLOT + h]);
   }
+  if (opts.compares) c.activationGradient.compares = Number(slots[COMPARE_SLOT]);
   return c;
 }
 
-/** Multiplies and adds of the backward pass (everything after the forward pass). */
+/**
+ * Multiplies and adds of the backward pass (everything after the forward pass); a selection comparison
+ * (PhaseOps.compares) counts as an add (a subtraction), as the energy model charges it.
+ */
 export function backwardMulAdd(c: OpCounters): number {
-  return (['activationGradient', 'deltaPropagation', 'weightUpdate'] as const).reduce((s, p) => s + c[p].mul + c[p].add, 0);
+  return (['activationGradient', 'deltaPropagation', 'weightUpdate'] as const).reduce((s, p) => s + c[p].mul + c[p].add + (c[p].compares ?? 0), 0);
 }
 
 /** Kept fraction of hidden gradients per hidden layer. */

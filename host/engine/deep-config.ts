@@ -3,7 +3,28 @@
  * input, then a chain of conv, dense and pool nodes; identity skips add an earlier node's activations
  * into a node's pre-activations. The last node must be dense or conv: it is the softmax output.
  */
-import { ConfigError, ACTIVATIONS, ALGORITHMS, type Activation, type Algorithm } from './config.ts';
+import { ConfigError, ACTIVATIONS, ALGORITHMS, type Activation } from './config.ts';
+
+/**
+ * The deep module's algorithms: the release engine's bp and pgaf (config.ts ALGORITHMS, unchanged) and three
+ * sparse-backprop baselines (issue 18, assembly/select.ts): topk (meProp: the k = ⌈f·n⌉ units of largest |δ| of
+ * each hidden node), random (each hidden unit kept with probability p, δ/p) and adaptive (TinyProp: top-k
+ * with k from the node's error each step). Their ids in the module are their indices here.
+ */
+export const DEEP_ALGORITHMS = [...ALGORITHMS, 'topk', 'random', 'adaptive'] as const;
+export type DeepAlgorithm = (typeof DEEP_ALGORITHMS)[number];
+/** The algorithms that take a sparsity knob. */
+export const SPARSE_ALGORITHMS = ['topk', 'random', 'adaptive'] as const satisfies readonly DeepAlgorithm[];
+
+/** TinyProp's parameters (adaptive): the ratio runs from minRatio (S_min) to maxRatio (S_max), times damping (ζ) per layer of depth. */
+export interface AdaptiveSparsity {
+  minRatio: number;
+  maxRatio: number;
+  damping: number;
+}
+
+/** topk: the kept fraction f ∈ (0, 1]; random: the keep probability p ∈ (0, 1]; adaptive: TinyProp's parameters. */
+export type DeepSparsity = number | AdaptiveSparsity;
 
 export type DeepNode =
   | { kind: 'conv'; channels: number; kernel: number; stride?: number; pad?: number; skip?: number; linear?: boolean; learningRate?: number }
@@ -20,7 +41,13 @@ export interface DeepConfig {
    */
   nodes: DeepNode[];
   activation: Activation;
-  algorithm: Algorithm;
+  algorithm: DeepAlgorithm;
+  /**
+   * The knob of topk, random and adaptive (required for them, refused for bp and pgaf): topk the kept fraction
+   * f ∈ (0, 1] of each hidden node's units (k = max(1, ⌈f·n⌉), f taken down to Q16); random the keep probability
+   * p ∈ (0, 1] (to the nearest Q16); adaptive {minRatio, maxRatio, damping}: 0 ≤ S_min ≤ S_max ≤ 1, 0 < ζ ≤ 1 (Q16).
+   */
+  sparsity?: DeepSparsity;
   /** pgaf pairs per unit K (1, 2, 4 or 8). */
   pairs: number;
   /** ReLU with pgaf: draw Bernoulli(σ(z)) (softplus′) instead of the exact mask. */
@@ -70,9 +97,43 @@ export function validateDeepConfig(c: DeepConfig): DeepConfig {
     }
   });
   if (!ACTIVATIONS.includes(c.activation)) throw new ConfigError('activation', `one of ${ACTIVATIONS.join(', ')}`);
-  if (!ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `one of ${ALGORITHMS.join(', ')} (the deep module has no pair algorithm)`);
+  if (!DEEP_ALGORITHMS.includes(c.algorithm)) throw new ConfigError('algorithm', `one of ${DEEP_ALGORITHMS.join(', ')} (the deep module has no pair algorithm)`);
+  sparsityQ16(c);
   if (![1, 2, 4, 8].includes(c.pairs)) throw new ConfigError('pairs', `1, 2, 4 or 8, got ${c.pairs}`);
   if (!(c.learningRate > 0 && c.learningRate < 32768)) throw new ConfigError('learningRate', `a positive number, got ${c.learningRate}`);
   if (!(c.decay >= 0)) throw new ConfigError('decay', `≥ 0, got ${c.decay}`);
   return c;
+}
+
+const Q16 = 65536;
+
+/** A Q16 value of the knob: at least `min` once rounded (`round`: Math.floor for topk's fraction, else Math.round). */
+function knob(v: unknown, field: string, what: string, min: number, round: (x: number) => number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (min > 0 && v === 0) || v > 1) throw new ConfigError(field, `${what} in ${min > 0 ? '(0, 1]' : '[0, 1]'}, got ${JSON.stringify(v)}`);
+  const q = round(v * Q16);
+  if (q < min) throw new ConfigError(field, `${v} rounds to 0 in Q16 (the smallest is 2^-16 = 1.5e-5)`);
+  return q;
+}
+
+/**
+ * The module's setSparsity(a, b, c) arguments (Q16) of a configuration, checked (ConfigError naming the field);
+ * undefined for bp and pgaf. topk: [⌊f·2^16⌋, 0, 0] (down, so that an f·n that is a whole number stays k = f·n);
+ * random: [round(p·2^16), 0, 0]; adaptive: [S_min, S_max, ζ] each round(·2^16).
+ */
+export function sparsityQ16(c: Pick<DeepConfig, 'algorithm' | 'sparsity'>): [number, number, number] | undefined {
+  const s = c.sparsity;
+  if (c.algorithm === 'bp' || c.algorithm === 'pgaf') {
+    if (s !== undefined) throw new ConfigError('sparsity', `only ${SPARSE_ALGORITHMS.join(', ')} take a sparsity knob (algorithm ${c.algorithm})`);
+    return undefined;
+  }
+  if (s === undefined) throw new ConfigError('sparsity', `required for ${c.algorithm}: ${c.algorithm === 'adaptive' ? '{minRatio, maxRatio, damping}' : c.algorithm === 'topk' ? 'the kept fraction in (0, 1]' : 'the keep probability in (0, 1]'}`);
+  if (c.algorithm === 'topk') return [knob(s, 'sparsity', 'the kept fraction', 1, Math.floor), 0, 0];
+  if (c.algorithm === 'random') return [knob(s, 'sparsity', 'the keep probability', 1, Math.round), 0, 0];
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ConfigError('sparsity', `{minRatio, maxRatio, damping} for adaptive, got ${JSON.stringify(s)}`);
+  for (const key of Object.keys(s)) if (!['minRatio', 'maxRatio', 'damping'].includes(key)) throw new ConfigError(`sparsity.${key}`, 'unknown field (expected minRatio, maxRatio, damping)');
+  const min = knob(s.minRatio, 'sparsity.minRatio', 'S_min', 0, Math.round);
+  const max = knob(s.maxRatio, 'sparsity.maxRatio', 'S_max', 0, Math.round);
+  if (max < min) throw new ConfigError('sparsity.maxRatio', `at least minRatio (${s.minRatio}), got ${s.maxRatio}`);
+  const damping = knob(s.damping, 'sparsity.damping', 'the damping ζ', 1, Math.round);
+  return [min, max, damping];
 }

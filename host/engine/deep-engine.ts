@@ -10,7 +10,7 @@ import { check } from './errors.ts';
 import { ConfigError } from './config.ts';
 import { decodeCounters, COUNTER_SLOTS, LOSS_SLOT, type OpCounters } from './counters.ts';
 import { epochDrawSeed } from './draw-seed.ts';
-import { validateDeepConfig, type DeepConfig } from './deep-config.ts';
+import { validateDeepConfig, sparsityQ16, DEEP_ALGORITHMS, type DeepConfig } from './deep-config.ts';
 import type { WasmSplit } from './wasm-engine.ts';
 
 export const DEEP_WASM_PATH = packagePath('build', 'spintrain.deep.wasm');
@@ -30,6 +30,7 @@ interface DeepExports {
   setLinear(node: number): number;
   setNodeRate(node: number, q16: number): number;
   configure(act: number, algo: number, source: number, flags: number, pairsLog2: number): number;
+  setSparsity(aQ16: number, bQ16: number, cQ16: number): number;
   sizeofTrainingMemory(): number;
   scheduleTrainingMemory(base: number): number;
   setLearningRate(q16: number): number;
@@ -90,7 +91,10 @@ export class DeepEngine {
         check('setNodeRate', e.setNodeRate(rc, q16));
       }
     });
-    check('configure', e.configure(ACT[config.activation], config.algorithm === 'pgaf' ? 1 : 0, sample ? 1 : 0, config.reluSampled ? 1 : 0, Math.log2(config.pairs)));
+    // the module's algorithm ids are DEEP_ALGORITHMS' indices (bp 0, pgaf 1, topk 2, random 3, adaptive 4)
+    check('configure', e.configure(ACT[config.activation], DEEP_ALGORITHMS.indexOf(config.algorithm), sample ? 1 : 0, config.reluSampled ? 1 : 0, Math.log2(config.pairs)));
+    const knob = sparsityQ16(config);
+    if (knob) check('setSparsity', e.setSparsity(...knob));
     this.units = Array.from({ length: config.nodes.length + 1 }, (_, i) => check('nodeUnits', e.nodeUnits(i)));
     this.weightNodes = config.nodes.flatMap((n, i) => (n.kind === 'conv' || n.kind === 'dense' ? [i + 1] : []));
     this.planBytes = check('sizeofTrainingMemory', e.sizeofTrainingMemory());
@@ -229,9 +233,14 @@ export class DeepEngine {
     return new BigInt64Array(this.mem(), this.exports.countersPtr(), COUNTER_SLOTS);
   }
 
-  /** Counters since the last reset; kept[0] and seen[0] sum every hidden node. */
+  /**
+   * Counters since the last reset; kept[0] and seen[0] sum every hidden node. topk and adaptive also report
+   * activationGradient.compares, their selection's comparisons (assembly/select.ts); the other algorithms
+   * select nothing and report no such field (their counters read as before issue 18).
+   */
   counters(): OpCounters {
-    return decodeCounters(this.counterSlots(), 1);
+    const selects = this.config.algorithm === 'topk' || this.config.algorithm === 'adaptive';
+    return decodeCounters(this.counterSlots(), 1, { compares: selects });
   }
 
   /** Training loss summed over the steps since the last reset, nats. */

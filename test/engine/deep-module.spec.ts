@@ -144,11 +144,39 @@ describe('setup refuses bad shapes and options with the documented codes', () =>
     expect(e.addPool(MAX_POOL, 3)).toBe(2); // 2×2×2
     expect(e.addPool(AVG_POOL, 2)).toBe(3); // 2×1×1
     expect(e.addDense(3, -1)).toBe(4);
-    for (const args of [[3, 0, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 2, 0], [0, 1, 0, 0, 4], [-1, 0, 0, 0, 0]]) {
+    for (const args of [[3, 0, 0, 0, 0], [0, 5, 0, 0, 0], [0, -1, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 2, 0], [0, 1, 0, 0, 4], [-1, 0, 0, 0, 0]]) {
       expect(e.configure(...args), `configure(${args})`).toBe(ERR_CONFIG);
     }
     expect(e.configure(2, 1, 1, 1, 3)).toBe(OK);
     expect(e.setLearningRate(-1)).toBe(ERR_CONFIG);
+  });
+
+  it('ERR_CONFIG (−3) from setSparsity: for bp and pgaf (no knob), and outside each sparse algorithm\'s range', () => {
+    const e = fresh();
+    expect(e.inputShape(1, 4, 4)).toBe(OK);
+    expect(e.addDense(4, -1)).toBe(1);
+    expect(e.addDense(3, -1)).toBe(2);
+    const ONE = 65536;
+    for (const algo of [0, 1]) {
+      expect(e.configure(1, algo, 0, 0, 0)).toBe(OK);
+      expect(e.setSparsity(ONE, ONE, ONE), `algorithm ${algo}`).toBe(ERR_CONFIG);
+    }
+    for (const algo of [2, 3]) {
+      // topk: the kept fraction, random: the keep probability, in [1, 2^16] (b and c unused)
+      expect(e.configure(1, algo, 0, 0, 0)).toBe(OK);
+      for (const a of [0, -1, ONE + 1]) expect(e.setSparsity(a, 0, 0), `algorithm ${algo}, a = ${a}`).toBe(ERR_CONFIG);
+      for (const a of [1, ONE >> 1, ONE]) expect(e.setSparsity(a, -5, 0), `algorithm ${algo}, a = ${a}`).toBe(OK);
+    }
+    // adaptive: 0 ≤ S_min ≤ S_max ≤ 2^16, 1 ≤ ζ ≤ 2^16
+    expect(e.configure(1, 4, 0, 0, 0)).toBe(OK);
+    for (const args of [[-1, ONE, ONE], [ONE >> 1, (ONE >> 1) - 1, ONE], [0, ONE + 1, ONE], [0, ONE, 0], [0, ONE, ONE + 1]]) {
+      expect(e.setSparsity(args[0], args[1], args[2]), `adaptive (${args})`).toBe(ERR_CONFIG);
+    }
+    for (const args of [[0, 0, 1], [0, ONE, ONE], [ONE, ONE, 1], [16384, 49152, 32768]]) expect(e.setSparsity(args[0], args[1], args[2]), `adaptive (${args})`).toBe(OK);
+    // the knob does not move the plan: a placed plan stays placed
+    expect(e.scheduleTrainingMemory(planBase(e))).toBe(OK);
+    expect(e.setSparsity(0, ONE, ONE)).toBe(OK);
+    expect(e.regionPtr(2, 0)).toBeGreaterThan(0);
   });
 
   it('ERR_LAYER_COUNT (−1): a node before the input, more than 15 nodes after it, or a plan without a weight node last', () => {
@@ -273,6 +301,9 @@ function configError(f: () => unknown): ConfigError {
 describe('host wrapper: ConfigError names the field', () => {
   it('accepts the good configuration', () => {
     expect(validateDeepConfig(base(GOOD))).toBeTruthy();
+    for (const extra of [{ algorithm: 'topk', sparsity: 0.1 }, { algorithm: 'random', sparsity: 1 }, { algorithm: 'adaptive', sparsity: { minRatio: 0, maxRatio: 1, damping: 0.5 } }] as const) {
+      expect(new DeepEngine(base(GOOD, extra)).units, extra.algorithm).toEqual([64, 128, 128, 32, 3]);
+    }
     const engine = new DeepEngine(base(GOOD));
     expect(engine.units).toEqual([64, 128, 128, 32, 3]);
     expect(engine.weightNodes).toEqual([1, 2, 4]);
@@ -301,6 +332,20 @@ describe('host wrapper: ConfigError names the field', () => {
     ['a zero learning rate', 'learningRate', base(GOOD, { learningRate: 0 })],
     ['a node rate of 0', 'nodes[3].learningRate', base([GOOD[0], GOOD[1], GOOD[2], { kind: 'dense', units: 3, learningRate: 0 }])],
     ['a negative decay', 'decay', base(GOOD, { decay: -1 })],
+    ['topk without its kept fraction', 'sparsity', base(GOOD, { algorithm: 'topk' })],
+    ['a sparsity knob for bp', 'sparsity', base(GOOD, { sparsity: 0.5 })],
+    ['a sparsity knob for pgaf', 'sparsity', base(GOOD, { algorithm: 'pgaf', sparsity: 0.5 })],
+    ['a kept fraction of 0', 'sparsity', base(GOOD, { algorithm: 'topk', sparsity: 0 })],
+    ['a kept fraction over 1', 'sparsity', base(GOOD, { algorithm: 'topk', sparsity: 1.5 })],
+    ['a kept fraction that rounds to 0 in Q16', 'sparsity', base(GOOD, { algorithm: 'topk', sparsity: 1e-6 })],
+    ['a negative keep probability', 'sparsity', base(GOOD, { algorithm: 'random', sparsity: -0.5 })],
+    ['an object for random', 'sparsity', base(GOOD, { algorithm: 'random', sparsity: { minRatio: 0, maxRatio: 1, damping: 1 } })],
+    ['a number for adaptive', 'sparsity', base(GOOD, { algorithm: 'adaptive', sparsity: 0.5 })],
+    ['adaptive without its minimum', 'sparsity.minRatio', base(GOOD, { algorithm: 'adaptive', sparsity: { maxRatio: 1, damping: 1 } as unknown as DeepConfig['sparsity'] })],
+    ['an adaptive maximum below the minimum', 'sparsity.maxRatio', base(GOOD, { algorithm: 'adaptive', sparsity: { minRatio: 0.5, maxRatio: 0.25, damping: 1 } })],
+    ['an adaptive damping of 0', 'sparsity.damping', base(GOOD, { algorithm: 'adaptive', sparsity: { minRatio: 0.1, maxRatio: 0.5, damping: 0 } })],
+    ['an unknown adaptive field', 'sparsity.zeta', base(GOOD, { algorithm: 'adaptive', sparsity: { minRatio: 0.1, maxRatio: 0.5, damping: 1, zeta: 1 } as unknown as DeepConfig['sparsity'] })],
+    ['an unknown algorithm', 'algorithm', base(GOOD, { algorithm: 'meprop' as DeepConfig['algorithm'] })],
   ];
   it.each(fieldCases)('validateDeepConfig and DeepEngine refuse %s: %s', (_what, field, config) => {
     expect(configError(() => validateDeepConfig(config)).field).toBe(field);

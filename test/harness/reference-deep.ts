@@ -14,16 +14,25 @@
  *              bp δ_j = g_j·f′(z_j); pgaf δ_j = g_j·2^e·c_j/K (tanh e = 2, sigmoid e = 0; the sampled ReLU
  *              δ_j = g_j·c_j/K with K single draws; the exact ReLU c_j = [z_j > 0], δ_j = g_j·c_j);
  *              a pool node passes g through (max: to the chosen input; mean: g/s² to every tap)
+ *   sparse     (issue 18) topk: δ_j = g_j·f′(z_j) for every unit, then only the k = max(1, ⌈f·n⌉) of largest
+ *              |δ_j| keep it (ties: the lower index; topKMask, by sorting), the others δ_j = 0 and c_j = 0;
+ *              adaptive: the same with TinyProp's k = clamp(⌊n·bpr⌋, 1, n), bpr = (S_min + (Y/Y_max)·(S_max −
+ *              S_min))·ζ^λ, Y = Σ_j |δ_j| this step, Y_max the node's largest Y so far (this one included; 0/0 = 0),
+ *              λ the weight nodes after it (tinyPropRatio); random: c_j ∈ {0, 1} (from the caller), δ_j =
+ *              c_j·g_j·f′(z_j)/p. f, p, S_min, S_max, ζ: the Q16 values the module gets (sparsityQ16).
  *   update     b −= η·Σ_u δ_u,  w −= η·Σ_u δ_u·a_in   (plain SGD; η the node's own `learningRate` when it has one)
  *
- * The pgaf counts c_j are not drawn here: they come from the engine (countsFrom, its CNT region after a
- * step) or from the caller. Operation counts follow the module's rule (assembly/counters.ts, conv.ts):
- * multiply by a zero activation, into a unit the mask left out, or from a unit whose δ is 0 is not done.
+ * The pgaf and random counts c_j are not drawn here: they come from the engine (countsFrom, its CNT region
+ * after a step) or from the caller; topk and adaptive may also take the engine's mask as counts (then it
+ * replaces the reference's own choice, which is still made: K, ratio). Operation counts follow the module's
+ * rule (assembly/counters.ts, conv.ts): multiply by a zero activation, into a unit the mask left out, or from
+ * a unit whose δ is 0 is not done. The selection's comparisons depend on the engine's exact |δ|:
+ * selectionCount replays the module's documented quickselect on given magnitudes.
  */
-import type { DeepConfig, DeepNode } from '../../host/engine/deep-config.ts';
+import { sparsityQ16, type DeepConfig, type DeepNode } from '../../host/engine/deep-config.ts';
 import { DeepRegion, type DeepEngine } from '../../host/engine/deep-engine.ts';
 
-export type ReferenceDeepConfig = Pick<DeepConfig, 'input' | 'nodes' | 'activation' | 'algorithm' | 'pairs' | 'reluSampled'>;
+export type ReferenceDeepConfig = Pick<DeepConfig, 'input' | 'nodes' | 'activation' | 'algorithm' | 'pairs' | 'reluSampled' | 'sparsity'>;
 
 /** Node i's geometry: its output shape, and for conv and pool nodes the kernel that reads node i − 1. */
 export interface NodeGeometry {
@@ -66,7 +75,11 @@ export function deepGeometry(input: [number, number, number], nodes: DeepNode[])
 export interface DeepReferenceCounters {
   /** Forward multiplies: conv taps with a nonzero input, 1 per sigmoid/tanh unit, 3 per softmax unit. */
   forwardMul: number;
-  /** f′ (bp: 2 per kept sigmoid/tanh unit, 1 per ReLU unit) or the c_j/K scale (pgaf, K > 1), σ(z) of the sampled ReLU. */
+  /**
+   * f′ (bp, random: 2 per kept sigmoid/tanh unit, 1 per ReLU unit; topk, adaptive: the same for every unit) or the
+   * c_j/K scale (pgaf, K > 1), σ(z) of the sampled ReLU; random with p < 1: 1 per kept unit (×1/p); adaptive:
+   * 4 + λ per hidden node (its rule, assembly/select.ts).
+   */
   activationGradientMul: number;
   /** w·δ terms into kept units of the node below. */
   deltaMul: number;
@@ -78,8 +91,90 @@ export interface DeepReferenceCounters {
   kept: number;
   /** Hidden units seen. */
   seen: number;
-  /** Random draws (pgaf with sampling). */
+  /** Random draws (pgaf with sampling; random: one per hidden unit). */
   draws: number;
+}
+
+/**
+ * The k of `magnitudes` to keep, by the rule alone: sorted by |v| descending, ties by the lower index; the
+ * first k. 1 = kept.
+ */
+export function topKMask(values: ArrayLike<number>, k: number): Uint8Array {
+  const order = Array.from({ length: values.length }, (_v, j) => j).sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b);
+  const mask = new Uint8Array(values.length);
+  for (const j of order.slice(0, k)) mask[j] = 1;
+  return mask;
+}
+
+/**
+ * The module's top-k selection (assembly/select.ts header, steps 2 and 3) replayed on the magnitudes it sees
+ * (|δ| as u32): quickselect with a middle pivot and a three-way partition for the k-th largest T, then one
+ * pass in index order. Returns the mask it keeps, its comparisons and its swaps.
+ */
+export function selectionCount(magnitudes: ArrayLike<number>, k: number): { mask: Uint8Array; compares: number; swaps: number } {
+  const n = magnitudes.length;
+  const m = Array.from(magnitudes);
+  let compares = 0;
+  let swaps = 0;
+  let lo = 0;
+  let hi = n;
+  let threshold = 0;
+  let above = 0;
+  for (;;) {
+    const v = m[Math.floor((lo + hi) / 2)];
+    let lt = lo;
+    let i = lo;
+    let gt = hi;
+    while (i < gt) {
+      const x = m[i];
+      if (x > v) {
+        compares += 1;
+        if (lt !== i) {
+          [m[lt], m[i]] = [m[i], m[lt]];
+          swaps++;
+        }
+        lt++;
+        i++;
+      } else if (x < v) {
+        compares += 2;
+        gt--;
+        if (i !== gt) {
+          [m[i], m[gt]] = [m[gt], m[i]];
+          swaps++;
+        }
+      } else {
+        compares += 2;
+        i++;
+      }
+    }
+    if (k - 1 < lt) hi = lt;
+    else if (k - 1 >= gt) lo = gt;
+    else {
+      threshold = v;
+      above = lt;
+      break;
+    }
+  }
+  const mask = new Uint8Array(n);
+  let ties = k - above;
+  for (let j = 0; j < n; j++) {
+    compares++;
+    if (magnitudes[j] > threshold) mask[j] = 1;
+    else if (ties > 0) {
+      compares++;
+      if (magnitudes[j] === threshold) {
+        mask[j] = 1;
+        ties--;
+      }
+    }
+  }
+  return { mask, compares, swaps };
+}
+
+/** TinyProp's ratio bpr = (S_min + (Y/Y_max)·(S_max − S_min))·ζ^λ (Y/Y_max = 0 when Y_max = 0) and its k = clamp(⌊n·bpr⌋, 1, n). */
+export function tinyPropRatio(n: number, y: number, yMax: number, sMin: number, sMax: number, damping: number, depth: number): { ratio: number; k: number } {
+  const ratio = (sMin + (yMax > 0 ? y / yMax : 0) * (sMax - sMin)) * damping ** depth;
+  return { ratio, k: Math.min(n, Math.max(1, Math.floor(n * ratio))) };
 }
 
 const zeroCounters = (): DeepReferenceCounters => ({ forwardMul: 0, activationGradientMul: 0, deltaMul: 0, deltaAdd: 0, updateMul: 0, kept: 0, seen: 0, draws: 0 });
@@ -105,8 +200,13 @@ export class ReferenceDeep {
   readonly G: Float64Array[];
   /** δ: ∂L/∂z of a conv node (pgaf: the estimate), ∂L/∂a of a pool node (and of a linear node, = ∂L/∂z). */
   readonly D: Float64Array[];
-  /** Per hidden node the counts c_j of the last backward pass (bp: 1). */
+  /** Per hidden node the counts c_j of the last backward pass (bp: 1; topk, adaptive: the kept mask). */
   readonly C: Uint8Array[];
+  /** topk and adaptive: per hidden node the k the reference chose in the last backward pass (adaptive: and its ratio bpr). */
+  readonly K: number[];
+  readonly ratio: number[];
+  /** adaptive: per node the largest Y = Σ|δ| so far (TinyProp's Y_max). */
+  readonly errorMax: number[];
   counters: DeepReferenceCounters = zeroCounters();
 
   constructor(config: ReferenceDeepConfig, params?: { weights: ArrayLike<number>[]; biases: ArrayLike<number>[] }) {
@@ -129,6 +229,37 @@ export class ReferenceDeep {
     this.G = units.map((n) => new Float64Array(n));
     this.D = units.map((n) => new Float64Array(n));
     this.C = units.map((n) => new Uint8Array(n));
+    this.K = units.map(() => 0);
+    this.ratio = units.map(() => 0);
+    this.errorMax = units.map(() => 0);
+  }
+
+  /** The knob as the module gets it, as fractions: [a, b, c]/2^16 (sparsityQ16). */
+  private knob(): [number, number, number] {
+    const q = sparsityQ16(this.config) ?? [65536, 65536, 65536];
+    return [q[0] / 65536, q[1] / 65536, q[2] / 65536];
+  }
+
+  /** Weight nodes (conv or dense) after node i: its depth λ below the output. */
+  depth(i: number): number {
+    return this.geo.filter((g, j) => j > i && g.kind === 'conv').length;
+  }
+
+  /** topk: max(1, ⌈f·n⌉); adaptive: TinyProp's k from the node's δ (updating its Y_max). Sets K and ratio. */
+  private keepCount(i: number, d: Float64Array): number {
+    const n = d.length;
+    const [a, b, c] = this.knob();
+    if (this.config.algorithm === 'topk') {
+      this.K[i] = Math.max(1, Math.ceil(a * n));
+      this.ratio[i] = a;
+    } else {
+      const y = d.reduce((s, v) => s + Math.abs(v), 0);
+      this.errorMax[i] = Math.max(this.errorMax[i], y);
+      const r = tinyPropRatio(n, y, this.errorMax[i], a, b, c, this.depth(i));
+      this.K[i] = r.k;
+      this.ratio[i] = r.ratio;
+    }
+    return this.K[i];
   }
 
   /** A reference holding a DeepEngine's current weights and biases (Q24 → float). */
@@ -261,35 +392,42 @@ export class ReferenceDeep {
     return -Math.log(this.A[this.L][label]);
   }
 
-  /** The scale δ_j/g_j of a hidden unit: f′(z_j) (bp) or 2^e·c_j/K (pgaf). */
+  /** The scale δ_j/g_j of a hidden unit: f′(z_j) (bp, topk, adaptive), f′(z_j)/p (random, kept units) or 2^e·c_j/K (pgaf). */
   private scale(i: number, j: number): number {
     const { activation: act, algorithm, pairs, reluSampled } = this.config;
     const a = this.A[i][j];
-    if (algorithm === 'bp') return act === 'sigmoid' ? a * (1 - a) : act === 'tanh' ? 1 - a * a : this.Z[i][j] > 0 ? 1 : 0;
+    if (algorithm !== 'pgaf') {
+      const f = act === 'sigmoid' ? a * (1 - a) : act === 'tanh' ? 1 - a * a : this.Z[i][j] > 0 ? 1 : 0;
+      return algorithm === 'random' ? f / this.knob()[0] : f;
+    }
     const c = this.C[i][j];
     if (act === 'relu') return reluSampled ? c / pairs : c;
     return ((act === 'tanh' ? 4 : 1) * c) / pairs;
   }
 
   /**
-   * Backward pass after forward(): fills G, D, GW, GB. pgaf needs counts (per node, the hidden nodes'
-   * c_j; others ignored), except the exact ReLU, whose c_j = [z_j > 0] is computed here when none are given.
+   * Backward pass after forward(): fills G, D, GW, GB. pgaf and random need counts (per node, the hidden nodes'
+   * c_j; others ignored), except pgaf's exact ReLU, whose c_j = [z_j > 0] is computed here when none are given;
+   * topk and adaptive choose their own masks unless counts (the engine's masks) are given.
    */
   backward(label: number, counts?: ArrayLike<number>[]): void {
     const { activation: act, algorithm, pairs, reluSampled } = this.config;
     const cnt = this.counters;
     const sampled = algorithm === 'pgaf' && (act !== 'relu' || reluSampled);
+    const selects = algorithm === 'topk' || algorithm === 'adaptive';
     for (let i = 1; i < this.L; i++) {
       if (!this.hidden(i)) continue;
       const n = this.C[i].length;
-      if (algorithm === 'bp') this.C[i].fill(1);
+      // topk and adaptive: every unit takes its g; the mask comes once the node's δ is known
+      if (algorithm === 'bp' || selects) this.C[i].fill(1);
       else if (counts?.[i]) this.C[i].set(counts[i]);
-      else if (!sampled) for (let j = 0; j < n; j++) this.C[i][j] = this.Z[i][j] > 0 ? 1 : 0;
-      else throw new Error(`ReferenceDeep: pgaf with sampling needs the counts c_j of node ${i}`);
+      else if (algorithm === 'pgaf' && !sampled) for (let j = 0; j < n; j++) this.C[i][j] = this.Z[i][j] > 0 ? 1 : 0;
+      else throw new Error(`ReferenceDeep: ${algorithm}${sampled ? ' with sampling' : ''} needs the counts c_j of node ${i}`);
       if (sampled) {
         cnt.draws += n * (act === 'relu' ? 1 : 2) * pairs;
         if (act === 'relu') cnt.activationGradientMul += n; // p = σ(z)
       }
+      if (algorithm === 'random') cnt.draws += n;
     }
     // a unit of node i that the mask left out takes no term
     const keptAt = (i: number, j: number): boolean => !this.hidden(i) || this.C[i][j] !== 0;
@@ -349,10 +487,19 @@ export class ReferenceDeep {
         this.D[below][j] = this.C[below][j] === 0 ? 0 : this.G[below][j] * this.scale(below, j);
         if (this.C[below][j] !== 0) kept++;
       }
+      if (algorithm !== 'pgaf') cnt.activationGradientMul += act === 'relu' ? kept : 2 * kept;
+      else if (sampled && pairs > 1) cnt.activationGradientMul += kept;
+      if (algorithm === 'random' && this.knob()[0] < 1) cnt.activationGradientMul += kept;
+      if (selects) {
+        const k = this.keepCount(below, this.D[below]);
+        if (algorithm === 'adaptive') cnt.activationGradientMul += 4 + this.depth(below);
+        const mask = counts?.[below] ? Uint8Array.from(counts[below]) : topKMask(this.D[below], k);
+        this.C[below].set(mask);
+        for (let j = 0; j < n; j++) if (mask[j] === 0) this.D[below][j] = 0;
+        kept = mask.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
+      }
       cnt.kept += kept;
       cnt.seen += n;
-      if (algorithm === 'bp') cnt.activationGradientMul += act === 'relu' ? kept : 2 * kept;
-      else if (sampled && pairs > 1) cnt.activationGradientMul += kept;
     }
   }
 
