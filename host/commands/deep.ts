@@ -1,6 +1,7 @@
 /**
  * `spintrain deep train|eval`: deep networks in the deep module (build/spintrain.deep.wasm; DeepEngine): conv,
- * pooling and dense nodes with identity skips, trained with bp or p-GAF-BP.
+ * pooling and dense nodes with identity skips, trained with bp or p-GAF-BP, or one of the sparse-backprop
+ * baselines topk (meProp), random and adaptive (TinyProp) with its knob (--keep; --keep-min, --keep-max, --damping).
  *
  *   train  --net cnn|resnet|plain (host/engine/deep-presets.ts) or a JSON file of nodes (host/engine/deep-net-file.ts)
  *          on --dataset (any data set spintrain train takes) shaped --input-shape CxHxW; an epoch loop
@@ -20,8 +21,8 @@ import { datasetInputTransform } from '../data/input-transform.ts';
 import { encodeReflection, reflectedCount } from '../data/feature-reflection.ts';
 import { NetFileError } from '../io/errors.ts';
 import { FileWriteError } from '../io/write-error.ts';
-import { ACTIVATIONS, ALGORITHMS, ConfigError } from '../engine/config.ts';
-import type { DeepConfig, DeepNode } from '../engine/deep-config.ts';
+import { ACTIVATIONS, ConfigError } from '../engine/config.ts';
+import { DEEP_ALGORITHMS, sparsityQ16, type DeepAlgorithm, type DeepConfig, type DeepNode, type DeepSparsity } from '../engine/deep-config.ts';
 import { DeepEngine } from '../engine/deep-engine.ts';
 import { readDeepNetFile } from '../engine/deep-net-file.ts';
 import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../engine/deep-presets.ts';
@@ -57,8 +58,16 @@ ${LABEL_COLUMN_USAGE}
   --input-shape CxHxW        how the features form an image (e.g. 1x8x8 for 64 features; the product is the feature
                              count); default 1x28x28 for mnist, 1x1xF for other data of F features (dense nets take any
                              shape; a cnn needs an image)
-  --algorithm bp|pgaf        exact backprop or p-GAF-BP (K = 1)     --activation tanh|sigmoid|relu
-  --epochs N                 --seed S    (the weights, the p-GAF draws and the order of each epoch)
+  --algorithm A              bp (exact backprop), pgaf (p-GAF-BP, K = 1), or a sparse-backprop baseline: topk (meProp:
+                             each hidden node keeps the ⌈F·n⌉ of its n units of largest |δ|), random (each hidden unit
+                             kept with probability p, its δ scaled by 1/p) or adaptive (TinyProp: each hidden node keeps
+                             k = ⌊n·(S_min + (Y/Y_max)·(S_max − S_min))·Z^λ⌋ of largest |δ|, Y = Σ|δ| this step, Y_max
+                             its largest so far, λ the weight nodes above it)
+  --keep F                   topk: the kept fraction, 0 < F ≤ 1; random: the keep probability, 0 < F ≤ 1 (required for both)
+  --keep-min S --keep-max S  adaptive: S_min and S_max, 0 ≤ S_min ≤ S_max ≤ 1
+  --damping Z                adaptive: Z, 0 < Z ≤ 1 (each weight node between a node and the output multiplies its ratio by Z)
+  --activation tanh|sigmoid|relu
+  --epochs N                 --seed S    (the weights, the p-GAF and random draws and the order of each epoch)
   --lr X                     learning rate of every weight node    --lr-out X   the output node's own rate
   --lr-gamma G               0 < G ≤ 1: the top hidden weight node at --lr, each weight node below at G times the one
                              above (stacked p-GAF masks multiply a step's noise; 1 = every node at --lr)
@@ -68,7 +77,8 @@ ${LABEL_COLUMN_USAGE}
   --train-limit N --test-limit N   use the first N samples
 ${NORMALIZE_USAGE}
   --save FILE                the network and its weights (spintrain weights file, written atomically)
-  --json                     one JSON object on stdout (testAccuracy, perEpoch, ops, energy, config, …)
+  --json                     one JSON object on stdout (testAccuracy, perEpoch, ops, energy, config, …; topk and adaptive:
+                             ops.activationGradient.compares, the selection's comparisons)
   --quiet                    no epoch lines or summary
 ${DEEP_DEFAULTS_USAGE}
 eval:
@@ -85,6 +95,10 @@ export const DEEP_OPTIONS = {
   'label-column': { type: 'string' },
   'input-shape': { type: 'string' },
   algorithm: { type: 'string' },
+  keep: { type: 'string' },
+  'keep-min': { type: 'string' },
+  'keep-max': { type: 'string' },
+  damping: { type: 'string' },
   activation: { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },
@@ -107,7 +121,7 @@ type Sub = (typeof SUBCOMMANDS)[number];
 
 /** Options of one subcommand only (both take --dataset, --label-column, --test-limit and --json). */
 const ONLY: Record<string, Sub> = {
-  net: 'train', 'input-shape': 'train', algorithm: 'train', activation: 'train', epochs: 'train', seed: 'train', lr: 'train', 'lr-out': 'train', 'lr-gamma': 'train',
+  net: 'train', 'input-shape': 'train', algorithm: 'train', keep: 'train', 'keep-min': 'train', 'keep-max': 'train', damping: 'train', activation: 'train', epochs: 'train', seed: 'train', lr: 'train', 'lr-out': 'train', 'lr-gamma': 'train',
   decay: 'train', shift: 'train', 'train-limit': 'train', normalize: 'train', save: 'train', quiet: 'train', weights: 'eval',
 };
 
@@ -119,7 +133,9 @@ interface DeepTrainJob {
   dataset: string;
   labelColumn?: ReturnType<typeof labelColumnOption>;
   inputShape?: [number, number, number];
-  algorithm: DeepConfig['algorithm'];
+  algorithm: DeepAlgorithm;
+  /** The knob of topk, random and adaptive (DeepConfig.sparsity); undefined for bp and pgaf. */
+  sparsity?: DeepSparsity;
   activation: DeepConfig['activation'];
   epochs: number;
   seed: number;
@@ -169,6 +185,57 @@ function rateOption(option: string, raw: string | undefined, fallback: number): 
   return raw === undefined ? v : checkRepresentable(option, v, 16, raw, false);
 }
 
+/** The knob options, and the algorithms that take each. */
+const KNOB_OPTIONS = { keep: ['topk', 'random'], 'keep-min': ['adaptive'], 'keep-max': ['adaptive'], damping: ['adaptive'] } as const satisfies Record<string, readonly DeepAlgorithm[]>;
+
+/** A knob option's fraction (dimensionless) in [0, 1], or (0, 1] unless zeroAllowed; one that rounds to 0 in Q16 refused. */
+function fractionOption(option: string, raw: string, what: string, zeroAllowed: boolean): number {
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1 || (!zeroAllowed && v === 0)) {
+    throw new CliError(option, `expected ${what}, a number in ${zeroAllowed ? '[0, 1]' : '(0, 1]'}, got "${raw}"`);
+  }
+  return checkRepresentable(option, v, 16, raw, zeroAllowed);
+}
+
+/**
+ * The sparsity knob of --algorithm from --keep (topk, random) or --keep-min, --keep-max, --damping (adaptive; each
+ * defaults to DEEP_DEFAULTS.adaptive); a knob option given to an algorithm that does not take it is refused.
+ */
+function sparsityOption(algorithm: DeepAlgorithm, values: Partial<Record<keyof typeof KNOB_OPTIONS, string>>): DeepSparsity | undefined {
+  for (const [o, takes] of Object.entries(KNOB_OPTIONS) as [keyof typeof KNOB_OPTIONS, readonly DeepAlgorithm[]][]) {
+    if (values[o] !== undefined && !takes.includes(algorithm)) {
+      const hint = algorithm === 'adaptive' ? ' (adaptive takes --keep-min, --keep-max, --damping)' : algorithm === 'topk' || algorithm === 'random' ? ` (${algorithm} takes --keep)` : '';
+      throw new CliError(`--${o}`, `only applies to --algorithm ${takes.join(' or ')}; the algorithm is ${algorithm}${hint}`);
+    }
+  }
+  let knob: DeepSparsity | undefined;
+  if (algorithm === 'topk' || algorithm === 'random') {
+    const what = algorithm === 'topk' ? "the kept fraction of each hidden node's units" : 'the keep probability of each hidden unit';
+    if (values.keep === undefined) throw new CliError('--keep', `required for --algorithm ${algorithm}: ${what}, 0 < F ≤ 1 (e.g. --keep 0.1)`);
+    knob = fractionOption('--keep', values.keep, what, false);
+  } else if (algorithm === 'adaptive') {
+    const d = DEEP_DEFAULTS.adaptive;
+    const minRatio = values['keep-min'] === undefined ? d.minRatio : fractionOption('--keep-min', values['keep-min'], 'S_min', true);
+    const maxRatio = values['keep-max'] === undefined ? d.maxRatio : fractionOption('--keep-max', values['keep-max'], 'S_max', true);
+    if (maxRatio < minRatio) {
+      const named = values['keep-max'] !== undefined ? '--keep-max' : '--keep-min';
+      const given = (o: 'keep-min' | 'keep-max', v: number): string => `--${o} ${v}${values[o] === undefined ? ' (the default)' : ''}`;
+      throw new CliError(named, `S_max must be at least S_min: ${given('keep-max', maxRatio)} is below ${given('keep-min', minRatio)}`);
+    }
+    const damping = values.damping === undefined ? d.damping : fractionOption('--damping', values.damping, 'the damping Z', false);
+    knob = { minRatio, maxRatio, damping };
+  }
+  // the module's own conversion (a topk fraction is taken down to Q16): anything it still refuses, named by option
+  try {
+    sparsityQ16({ algorithm, sparsity: knob });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const option = { sparsity: '--keep', 'sparsity.minRatio': '--keep-min', 'sparsity.maxRatio': '--keep-max', 'sparsity.damping': '--damping' }[e.field] ?? '--algorithm';
+    throw new CliError(option, e.message.slice(e.field.length + 2));
+  }
+  return knob;
+}
+
 /** Parses and checks every option (CliError naming it, exit 2); reads no file. */
 export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob } | { sub: 'eval'; job: DeepEvalJob } {
   const [sub, ...rest] = argv;
@@ -188,7 +255,8 @@ export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob
     return { sub: s, job: { weights, dataset: values.dataset, labelColumn: values['label-column'] === undefined ? undefined : labelColumnOption(values['label-column'], values.dataset ?? ''), testLimit: limit('test-limit'), json } };
   }
   const dataset = values.dataset ?? DEEP_DEFAULTS.dataset;
-  const algorithm = choiceOption('--algorithm', values.algorithm, ALGORITHMS, DEEP_DEFAULTS.algorithm);
+  const algorithm = choiceOption('--algorithm', values.algorithm, DEEP_ALGORITHMS, DEEP_DEFAULTS.algorithm);
+  const sparsity = sparsityOption(algorithm, values);
   const epochs = numberOption('--epochs', values.epochs, DEEP_DEFAULTS.epochs, 1, 100000, true);
   const lr = rateOption('--lr', values.lr, DEEP_DEFAULTS.learningRate[algorithm]);
   const outFactor = DEEP_DEFAULTS.learningRateOutFactor[algorithm];
@@ -204,6 +272,7 @@ export function parseDeepArgs(argv: string[]): { sub: 'train'; job: DeepTrainJob
       labelColumn: labelColumnOption(values['label-column'], dataset),
       inputShape: values['input-shape'] === undefined ? undefined : inputShapeOption(values['input-shape']),
       algorithm,
+      ...(sparsity === undefined ? {} : { sparsity }),
       activation: choiceOption('--activation', values.activation, ACTIVATIONS, DEEP_DEFAULTS.activation),
       epochs,
       seed: numberOption('--seed', values.seed, DEEP_DEFAULTS.seed, 0, 0xffffffff, true),
@@ -292,17 +361,17 @@ async function deepTrain(job: DeepTrainJob): Promise<number> {
   const loaded = loadDatasetOption(job.dataset, { seed: job.seed, trainLimit: job.trainLimit, testLimit: job.testLimit, labelColumn: job.labelColumn });
   const { dataset, reflection } = normalizeOption(job.normalize, job.dataset, loaded, false);
   const { input, nodes } = networkOf(job, dataset);
-  const config: DeepConfig = { input, nodes, activation: job.activation, algorithm: job.algorithm, pairs: 1, reluSampled: false, learningRate: job.lr, decay: job.decay, seed: job.seed };
+  const config: DeepConfig = { input, nodes, activation: job.activation, algorithm: job.algorithm, ...(job.sparsity === undefined ? {} : { sparsity: job.sparsity }), pairs: 1, reluSampled: false, learningRate: job.lr, decay: job.decay, seed: job.seed };
   const engine = buildEngine(job, config, dataset);
   const netName = job.net.kind === 'preset' ? job.net.preset : job.net.file;
-  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}${job.lrGamma !== 1 ? `, ×${job.lrGamma} per node below the top hidden one` : ''}, decay ${job.decay}${job.shift > 0 ? `, training images shifted ±${job.shift} px` : ''}, ${job.epochs} epochs, seed ${job.seed}`);
+  log(`spintrain deep: ${dataset.name} ${shapeText(input)}, ${netName} (${engine.units.join('-')} units, ${engine.weightNodes.length} weight nodes), ${job.activation} ${job.algorithm}${knobText(job.sparsity)}, lr ${job.lr}${job.lrOut !== undefined ? ` (output ${job.lrOut})` : ''}${job.lrGamma !== 1 ? `, ×${job.lrGamma} per node below the top hidden one` : ''}, decay ${job.decay}${job.shift > 0 ? `, training images shifted ±${job.shift} px` : ''}, ${job.epochs} epochs, seed ${job.seed}`);
   if (reflection) log(`inputs: ${reflectedCount(reflection)} of ${dataset.inputs} features reflected (x → 255 − x, fitted on the train split; --normalize none to switch off)`);
   const pct = (x: number): string => (100 * x).toFixed(2) + '%';
   const result = trainDeep(engine, dataset, {
     epochs: job.epochs,
     shift: job.shift,
     onEpoch: (r: DeepEpochReport) =>
-      log(`  epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(3)}  train ${pct(r.trainAccuracy)}  test ${pct(r.testAccuracy)}  ${r.seconds.toFixed(1)} s  kept ${job.algorithm === 'pgaf' ? pct(r.keptFraction) : '-'}`),
+      log(`  epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(3)}  train ${pct(r.trainAccuracy)}  test ${pct(r.testAccuracy)}  ${r.seconds.toFixed(1)} s  kept ${job.algorithm === 'bp' ? '-' : pct(r.keptFraction)}`),
   });
   if (job.save) {
     await saveDeepModel(job.save, engine, { epoch: job.epochs - 1, testAccuracy: result.testAccuracy, dataset: dataset.name, ...classNamesMeta(dataset) }, datasetInputTransform(dataset, reflection));
@@ -313,6 +382,7 @@ async function deepTrain(job: DeepTrainJob): Promise<number> {
   if (job.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else if (!job.quiet) {
     const e = result.energy;
+    const compares = result.ops.activationGradient.compares;
     process.stdout.write(
       [
         '',
@@ -320,12 +390,19 @@ async function deepTrain(job: DeepTrainJob): Promise<number> {
         `training speed    ${(result.samples / Math.max(result.trainSeconds, 1e-9)).toFixed(0)} samples/s (${result.trainSeconds.toFixed(1)} s)`,
         `memory plan       ${result.planBytes} bytes`,
         `ops per sample    ${result.forwardOpsPerSample.toFixed(0)} forward, ${result.backwardOpsPerSample.toFixed(0)} backward multiplies+adds`,
-        `kept gradients    ${job.algorithm === 'pgaf' ? pct(result.keptFraction) : '-'} of hidden units`,
+        `kept gradients    ${job.algorithm === 'bp' ? '-' : pct(result.keptFraction)} of hidden units`,
+        ...(compares === undefined ? [] : [`selection         ${(compares / result.samples).toFixed(0)} comparisons per sample (choosing the kept units; among the backward adds above)`]),
         `energy (est.)     ${(e.total / 1000).toFixed(1)} nJ per training sample (forward ${(e.forward / 1000).toFixed(1)}, backward ${(e.backward / 1000).toFixed(1)}; Horowitz 45 nm + MTJ draws)`,
       ].join('\n') + '\n',
     );
   }
   return 0;
+}
+
+/** The knob in the run's header line, e.g. " (keep 0.25)", " (S_min 0.1, S_max 0.9, Z 0.5)"; "" without one. */
+function knobText(s: DeepSparsity | undefined): string {
+  if (s === undefined) return '';
+  return typeof s === 'number' ? ` (keep ${s})` : ` (S_min ${s.minRatio}, S_max ${s.maxRatio}, Z ${s.damping})`;
 }
 
 function trainSummary(job: DeepTrainJob, config: DeepConfig, engine: DeepEngine, d: Dataset, r: DeepTrainResult, netName: string): Record<string, unknown> {
@@ -341,6 +418,7 @@ function trainSummary(job: DeepTrainJob, config: DeepConfig, engine: DeepEngine,
     forwardOpsPerSample: r.forwardOpsPerSample,
     backwardOpsPerSample: r.backwardOpsPerSample,
     keptFraction: r.keptFraction,
+    ...(r.ops.activationGradient.compares === undefined ? {} : { comparesPerSample: r.ops.activationGradient.compares / r.samples }),
     ops: r.ops,
     energy: { unit: e.unit, forward: e.forward, backward: e.backward, total: e.total },
     perEpoch: r.epochs.map((p) => ({ epoch: p.epoch, trainLoss: p.trainLoss, trainAccuracy: p.trainAccuracy, testAccuracy: p.testAccuracy, seconds: p.seconds, keptFraction: p.keptFraction, backwardOps: p.backwardOps })),
@@ -352,6 +430,7 @@ function trainSummary(job: DeepTrainJob, config: DeepConfig, engine: DeepEngine,
       units: engine.units,
       activation: config.activation,
       algorithm: config.algorithm,
+      ...(config.sparsity === undefined ? {} : { sparsity: config.sparsity }),
       learningRate: config.learningRate,
       ...(job.lrOut !== undefined ? { learningRateOut: job.lrOut } : {}),
       decay: config.decay,

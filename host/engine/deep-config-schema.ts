@@ -1,7 +1,10 @@
 /**
  * The stored form of a deep network (host/engine/deep-config.ts) in JSON: its shape {input, nodes}
  * (a deep weights file's meta.deep, and a `spintrain deep train --net FILE.json` file) and its training
- * settings {activation, algorithm, pairs, reluSampled, learningRate, decay, seed} (the file's meta.config).
+ * settings {activation, algorithm, sparsity, pairs, reluSampled, learningRate, decay, seed} (the file's
+ * meta.config). `sparsity` is the knob of topk, random and adaptive (deep-config.ts DeepSparsity): a number
+ * (topk's kept fraction f, random's keep probability p) or {minRatio, maxRatio, damping} (adaptive: S_min, S_max,
+ * ζ); stored only for those algorithms, so the settings of bp and pgaf are stored as before issue 18.
  *
  * Rules: objects only where objects are expected; every node names a known kind and has that kind's fields
  * and no other; every field has its JSON type (numbers are numbers, flags are booleans); an unknown field is
@@ -10,8 +13,8 @@
  * module itself (DeepEngine). Failures throw ConfigError naming the field, e.g. "nodes[2].kernel".
  */
 import { shown } from '../io/show-value.ts';
-import { ACTIVATIONS, ALGORITHMS, ConfigError } from './config.ts';
-import type { DeepConfig, DeepNode } from './deep-config.ts';
+import { ACTIVATIONS, ConfigError } from './config.ts';
+import { DEEP_ALGORITHMS, type DeepConfig, type DeepNode, type DeepSparsity } from './deep-config.ts';
 
 /** A network's shape: the input [C, H, W] (optional in a net file: the data gives it) and its nodes. */
 export interface DeepNet {
@@ -96,19 +99,36 @@ export function parseDeepNet(raw: unknown, inputOptional = false): DeepNet {
 }
 
 const TRAINING_FIELDS = ['activation', 'algorithm', 'pairs', 'reluSampled', 'learningRate', 'decay', 'seed'] as const satisfies readonly (keyof DeepTraining)[];
+const ADAPTIVE_FIELDS = ['minRatio', 'maxRatio', 'damping'] as const satisfies readonly (keyof Extract<DeepSparsity, object>)[];
 
-/** The training settings, each field present and of its type (its range: validateDeepConfig). */
+function finite(x: unknown, field: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new ConfigError(field, `expected a number, got ${shown(x)}`);
+  return x;
+}
+
+/**
+ * The sparsity knob as stored: a number, or {minRatio, maxRatio, damping} of numbers and no other field. Which
+ * form an algorithm takes, whether it takes one at all, and the ranges: validateDeepConfig (sparsityQ16).
+ */
+function parseSparsity(x: unknown): DeepSparsity {
+  if (typeof x === 'number') return finite(x, 'sparsity');
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ConfigError('sparsity', `expected a number (topk, random) or {minRatio, maxRatio, damping} (adaptive), got ${shown(x)}`);
+  const o = x as Record<string, unknown>;
+  onlyFields(o, 'sparsity', ADAPTIVE_FIELDS, []);
+  return { minRatio: finite(o.minRatio, 'sparsity.minRatio'), maxRatio: finite(o.maxRatio, 'sparsity.maxRatio'), damping: finite(o.damping, 'sparsity.damping') };
+}
+
+/** The training settings, each field present and of its type (its range: validateDeepConfig); `sparsity` optional. */
 export function parseDeepTraining(raw: unknown): DeepTraining {
   const o = object(raw, '(config)');
-  onlyFields(o, '', TRAINING_FIELDS, []);
+  onlyFields(o, '', TRAINING_FIELDS, ['sparsity']);
   if (!(ACTIVATIONS as readonly unknown[]).includes(o.activation)) throw new ConfigError('activation', `expected one of ${ACTIVATIONS.join(', ')}, got ${shown(o.activation)}`);
-  if (!(ALGORITHMS as readonly unknown[]).includes(o.algorithm)) throw new ConfigError('algorithm', `expected one of ${ALGORITHMS.join(', ')}, got ${shown(o.algorithm)}`);
-  for (const key of ['pairs', 'learningRate', 'decay'] as const) {
-    if (typeof o[key] !== 'number' || !Number.isFinite(o[key])) throw new ConfigError(key, `expected a number, got ${shown(o[key])}`);
-  }
+  if (!(DEEP_ALGORITHMS as readonly unknown[]).includes(o.algorithm)) throw new ConfigError('algorithm', `expected one of ${DEEP_ALGORITHMS.join(', ')}, got ${shown(o.algorithm)}`);
+  for (const key of ['pairs', 'learningRate', 'decay'] as const) finite(o[key], key);
   return {
     activation: o.activation as DeepTraining['activation'],
     algorithm: o.algorithm as DeepTraining['algorithm'],
+    ...(o.sparsity === undefined ? {} : { sparsity: parseSparsity(o.sparsity) }),
     pairs: o.pairs as number,
     reluSampled: flag(o.reluSampled, 'reluSampled'),
     learningRate: o.learningRate as number,
@@ -117,7 +137,11 @@ export function parseDeepTraining(raw: unknown): DeepTraining {
   };
 }
 
-/** The stored JSON of a configuration's training settings (meta.config of a deep weights file). */
+/**
+ * The stored JSON of a configuration's training settings (meta.config of a deep weights file); `sparsity`
+ * only when the configuration has one (topk, random, adaptive), right after the algorithm.
+ */
 export function storedDeepTraining(c: DeepConfig): DeepTraining {
-  return { activation: c.activation, algorithm: c.algorithm, pairs: c.pairs, reluSampled: c.reluSampled, learningRate: c.learningRate, decay: c.decay, seed: c.seed };
+  const knob = c.sparsity === undefined ? {} : { sparsity: typeof c.sparsity === 'number' ? c.sparsity : { minRatio: c.sparsity.minRatio, maxRatio: c.sparsity.maxRatio, damping: c.sparsity.damping } };
+  return { activation: c.activation, algorithm: c.algorithm, ...knob, pairs: c.pairs, reluSampled: c.reluSampled, learningRate: c.learningRate, decay: c.decay, seed: c.seed };
 }

@@ -3,19 +3,29 @@
  * the STWT format unchanged, version 1: every tensor i32 Q24).
  *
  *   layout      units per node, input first (node 0 = C·H·W inputs … the output node's classes)
- *   activation  "<algorithm>-<activation>", e.g. "pgaf-tanh"
+ *   activation  "<algorithm>-<activation>", e.g. "pgaf-tanh", "topk-relu"
  *   fracBits    weights 24 (Q7.24), activations 16 (Q15.16)
  *   tensors     W<i>, B<i> for each weight node i (conv or dense; i counts nodes from 1, node 0 is the input):
  *               conv W [Co][Ci][kh][kw], dense W [n][inputs], B one per output channel or unit
  *   meta        deep            JSON {input: [C, H, W], nodes: [...]} (the DeepConfig's shape)
- *               config          JSON {activation, algorithm, pairs, reluSampled, learningRate, decay, seed}
+ *               config          JSON {activation, algorithm, pairs, reluSampled, learningRate, decay, seed}, and for
+ *                               topk, random and adaptive their knob `sparsity` (deep-config-schema.ts), e.g.
+ *                               "algorithm": "topk", "sparsity": 0.25 or "algorithm": "adaptive", "sparsity":
+ *                               {"minRatio": 0.1, "maxRatio": 0.9, "damping": 0.5}
  *               epoch, testAccuracy, dataset, classNames, inputTransform: as the dense model's file
  *               (host/engine/checkpoint.ts, host/engine/saved-model.ts)
  *
  * Loading rebuilds the engine from meta.deep and meta.config and refuses a file whose header, meta or tensors
  * do not match that network (WeightsFileError naming the file and the field: "meta.deep.nodes[2].kernel",
  * "layout", "tensors.W3", …), before any tensor is copied. The dense engine refuses these files (meta.deep,
- * configOf), and this loader refuses a dense model's file (no meta.deep).
+ * configOf), and this loader refuses a dense model's file (no meta.deep). A knob out of its range, one missing
+ * for topk/random/adaptive or one given for bp/pgaf is refused at "meta.config.sparsity" (or its field,
+ * "meta.config.sparsity.maxRatio"), as validateDeepConfig words it.
+ *
+ * The file holds the parameters, not the module's training state: a loaded model evaluates as the saved one and,
+ * for bp, pgaf, topk and random, continues training bit for bit (their steps depend on the weights, the epoch's
+ * rate and the epoch's draw seed only). adaptive's running maximum error Y_max per node (assembly/select.ts) is
+ * not stored: a loaded adaptive model starts it afresh, as the module does at configure.
  */
 import { loadWeights, saveWeights, type WeightsFile } from '../io/weights-file.ts';
 import { WeightsFileError } from '../io/errors.ts';

@@ -9,7 +9,7 @@ import type { Dataset, Split } from '../data/index.ts';
 import { moduleStep, runEpochPlan, type TrainStep } from './epoch-plan.ts';
 import { SpintrainEngine, type Draws, type WasmSplit } from '../engine/wasm-engine.ts';
 import type { NetworkConfig } from '../engine/config.ts';
-import { backwardMulAdd, keptFraction, type OpCounters } from '../engine/counters.ts';
+import { backwardMulAdd, keptFraction, type OpCounters, type PhaseOps } from '../engine/counters.ts';
 import type { KeptFractionControl, KeptControlReport } from './kept-fraction-control.ts';
 
 export interface TrainOptions {
@@ -223,13 +223,22 @@ export function epochReport(engine: SpintrainEngine, epoch: number, correct: num
   };
 }
 
+/**
+ * a + b, field by field. PhaseOps.compares (the deep module's selection comparisons, topk and adaptive) is
+ * summed when either side has it (a side without it counts 0) and stays absent when neither has: the counters
+ * of bp, pgaf and the release engine keep their shape.
+ */
 export function addCounters(a: OpCounters, b: OpCounters): OpCounters {
-  const phase = (p: keyof Omit<OpCounters, 'kept' | 'seen'>) => ({
-    mul: a[p].mul + b[p].mul,
-    add: a[p].add + b[p].add,
-    draws: a[p].draws + b[p].draws,
-    writes: a[p].writes + b[p].writes,
-  });
+  const phase = (p: keyof Omit<OpCounters, 'kept' | 'seen'>): PhaseOps => {
+    const sum: PhaseOps = {
+      mul: a[p].mul + b[p].mul,
+      add: a[p].add + b[p].add,
+      draws: a[p].draws + b[p].draws,
+      writes: a[p].writes + b[p].writes,
+    };
+    if (a[p].compares !== undefined || b[p].compares !== undefined) sum.compares = (a[p].compares ?? 0) + (b[p].compares ?? 0);
+    return sum;
+  };
   return {
     forward: phase('forward'),
     activationGradient: phase('activationGradient'),

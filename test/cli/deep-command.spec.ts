@@ -1,6 +1,7 @@
 // `spintrain deep train|eval` through the real executable (`node host/bin/spintrain.js`, the esbuild bundle of
 // build/cli/: `npm run build:cli`), on small data: the Iris and XOR built-ins and a 64-feature CSV of 8×8 images
-// written here. Train → save → eval gives the accuracy training reported; bad options exit 2 naming the option;
+// written here. Train → save → eval gives the accuracy training reported (bp, pgaf and the sparse-backprop baselines
+// topk, random and adaptive with their knobs); bad options exit 2 naming the option;
 // a bad weights or net file exits 1 naming the file (and the field); never a stack trace; --save is atomic and
 // nothing is written by a run that fails. The runs of each stage start together.
 import { execFile } from 'node:child_process';
@@ -59,6 +60,11 @@ const TRAIN = {
   imagesShifted: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--algorithm', 'bp', '--epochs', '3', '--lr-out', '0.03', '--shift', '1', '--json'],
   xor: ['deep', 'train', '--net', at('net.json'), '--dataset', 'xor', '--algorithm', 'bp', '--activation', 'sigmoid', '--epochs', '30', '--lr', '0.5', '--decay', '0', '--save', at('xor.stw')],
   dense: ['train', '--dataset', 'xor', '--epochs', '1', '--save', at('dense.stw')],
+  // the sparse-backprop baselines
+  topk: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '2', '--algorithm', 'topk', '--keep', '0.25', '--seed', '2', '--save', at('topk.stw'), '--json'],
+  random: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--algorithm', 'random', '--keep', '0.5', '--epochs', '3', '--lr-out', '0.03', '--save', at('random.stw'), '--json'],
+  adaptive: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '2', '--algorithm', 'adaptive', '--keep-max', '0.8', '--save', at('adaptive.stw')],
+  adaptiveJson: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '1', '--algorithm', 'adaptive', '--json'],
   // options: exit 2, the option named
   netNonsense: ['deep', 'train', '--net', 'nonsense', '--dataset', 'iris'],
   epochs0: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '0'],
@@ -77,6 +83,21 @@ const TRAIN = {
   unknownDataset: ['deep', 'train', '--net', 'resnet', '--dataset', 'mnistx'],
   shiftFlat: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--shift', '1'],
   shiftLarge: ['deep', 'train', '--net', 'cnn', '--dataset', at('img.csv'), '--input-shape', '1x8x8', '--shift', '8'],
+  keepMissing: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'topk'],
+  keepMissingRandom: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'random'],
+  keepZero: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'topk', '--keep', '0'],
+  keepOver: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'random', '--keep', '1.5'],
+  keepText: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'topk', '--keep', 'half'],
+  keepTiny: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'topk', '--keep', '0.00001'],
+  keepForBp: ['deep', 'train', '--dataset', 'iris', '--keep', '0.5'],
+  keepForAdaptive: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'adaptive', '--keep', '0.5'],
+  keepMinForTopk: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'topk', '--keep', '0.5', '--keep-min', '0.2'],
+  dampingForPgaf: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'pgaf', '--damping', '0.5'],
+  keepMaxBelowMin: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'adaptive', '--keep-min', '0.6', '--keep-max', '0.5'],
+  keepMinAboveDefault: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'adaptive', '--keep-min', '0.95'],
+  keepMaxOver: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'adaptive', '--keep-max', '2'],
+  dampingZero: ['deep', 'train', '--dataset', 'iris', '--algorithm', 'adaptive', '--damping', '0'],
+  keepOnEval: ['deep', 'eval', '--weights', at('topk.stw'), '--keep', '0.5'],
   // files: exit 1, the file named
   saveNoDir: ['deep', 'train', '--net', 'resnet', '--dataset', 'iris', '--epochs', '1', '--save', at('no-such-dir/w.stw')],
   saveOnDir: ['deep', 'train', '--net', 'resnet', '--dataset', 'xor', '--epochs', '1', '--save', at('a-directory')],
@@ -112,6 +133,9 @@ beforeAll(async () => {
     corrupt: ['deep', 'eval', '--weights', at('corrupt.stw'), '--dataset', 'iris'],
     text: ['deep', 'eval', '--weights', at('text.stw'), '--dataset', 'iris'],
     dense: ['deep', 'eval', '--weights', at('dense.stw'), '--dataset', 'xor'],
+    topk: ['deep', 'eval', '--weights', at('topk.stw'), '--json'],
+    random: ['deep', 'eval', '--weights', at('random.stw'), '--dataset', at('img.csv'), '--json'],
+    adaptive: ['deep', 'eval', '--weights', at('adaptive.stw'), '--json'],
     denseEvalOfDeep: ['eval', '--weights', at('iris.stw'), '--dataset', 'iris'],
     help: ['deep', '--help'],
     topHelp: ['--help'],
@@ -176,6 +200,68 @@ describe('spintrain deep train → save → eval', () => {
   });
 });
 
+describe('the sparse-backprop baselines: topk, random, adaptive', () => {
+  const ag = (o: Record<string, unknown>): { add: number; compares?: number } => (o.ops as { activationGradient: { add: number; compares?: number } }).activationGradient;
+
+  it('topk --keep 0.25 on Iris (resnet): the knob and the comparisons in --json; the saved model evaluates the same', () => {
+    const t = train.topk;
+    expect(t.code, t.stderr).toBe(0);
+    const out = json(t);
+    expect(out.config).toMatchObject({ algorithm: 'topk', sparsity: 0.25, learningRate: 0.02 });
+    // 9 hidden nodes of 64 units: k = ⌈0.25·64⌉ = 16 each
+    expect(out.keptFraction).toBe(0.25);
+    expect(ag(out).compares).toBeGreaterThan(0);
+    expect(out.comparesPerSample).toBe(ag(out).compares! / (out.samples as number));
+    const e = evals.topk;
+    expect(e.code, e.stderr).toBe(0);
+    expect(json(e)).toMatchObject({ accuracy: out.testAccuracy, n: 30 });
+  });
+
+  it('random --keep 0.5 on the 8×8 CSV (cnn): about half the hidden units kept, no comparisons; the saved model evaluates the same', () => {
+    const t = train.random;
+    expect(t.code, t.stderr).toBe(0);
+    const out = json(t);
+    expect(out.config).toMatchObject({ algorithm: 'random', sparsity: 0.5 });
+    expect(out.keptFraction as number).toBeGreaterThan(0.45);
+    expect(out.keptFraction as number).toBeLessThan(0.55);
+    expect('compares' in ag(out)).toBe(false);
+    expect(out).not.toHaveProperty('comparesPerSample');
+    expect(json(evals.random)).toMatchObject({ accuracy: out.testAccuracy, n: 18 });
+  });
+
+  it('adaptive (text): the knob with its defaults in the header, kept per epoch, the comparisons in the summary; the saved model evaluates the same', () => {
+    const t = train.adaptive;
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain('tanh adaptive (S_min 0.1, S_max 0.8, Z 0.5), lr 0.02');
+    expect(t.stdout).toMatch(/epoch 2: .* kept \d+\.\d\d%/);
+    expect(t.stdout).toMatch(/\nselection\s+\d+ comparisons per sample/);
+    expect(t.stdout).toMatch(/\nkept gradients\s+\d+\.\d\d% of hidden units/);
+    const trained = /test accuracy\s+([\d.]+)%/.exec(t.stdout)![1];
+    const e = evals.adaptive;
+    expect(e.code, e.stderr).toBe(0);
+    expect((100 * (json(e).accuracy as number)).toFixed(2)).toBe(trained);
+  });
+
+  it('adaptive --json: the default knob (TinyProp\'s authors\' MNIST example) and the comparisons', () => {
+    const out = json(train.adaptiveJson);
+    expect(out.config).toMatchObject({ algorithm: 'adaptive', sparsity: { minRatio: 0.1, maxRatio: 0.9, damping: 0.5 } });
+    expect(ag(out).compares).toBeGreaterThan(0);
+    const kept = out.keptFraction as number;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(1);
+  });
+
+  it('bp and pgaf report no comparisons and no knob (their --json as before)', () => {
+    for (const r of [train.iris, train.images]) {
+      const out = json(r);
+      expect('compares' in ag(out)).toBe(false);
+      expect(out.config).not.toHaveProperty('sparsity');
+      expect(out).not.toHaveProperty('comparesPerSample');
+    }
+    expect(train.xor.stdout).not.toContain('selection');
+  });
+});
+
 describe('bad options exit 2, naming the option', () => {
   it.each([
     ['netNonsense', '--net: expected one of cnn, resnet, plain or a FILE.json'],
@@ -195,6 +281,21 @@ describe('bad options exit 2, naming the option', () => {
     ['unknownDataset', '--dataset: '],
     ['shiftFlat', '--shift: shifts images, and the input 1×1×4 is not one'],
     ['shiftLarge', '--shift: expected an integer in 0..7, got "8"'],
+    ['keepMissing', '--keep: required for --algorithm topk: the kept fraction'],
+    ['keepMissingRandom', '--keep: required for --algorithm random: the keep probability'],
+    ['keepZero', '--keep: expected the kept fraction of each hidden node\'s units, a number in (0, 1], got "0"'],
+    ['keepOver', '--keep: expected the keep probability of each hidden unit, a number in (0, 1], got "1.5"'],
+    ['keepText', '--keep: expected the kept fraction of each hidden node\'s units, a number in (0, 1], got "half"'],
+    ['keepTiny', '--keep: 0.00001 rounds to 0 in Q16'],
+    ['keepForBp', '--keep: only applies to --algorithm topk or random; the algorithm is bp'],
+    ['keepForAdaptive', '--keep: only applies to --algorithm topk or random; the algorithm is adaptive (adaptive takes --keep-min, --keep-max, --damping)'],
+    ['keepMinForTopk', '--keep-min: only applies to --algorithm adaptive; the algorithm is topk (topk takes --keep)'],
+    ['dampingForPgaf', '--damping: only applies to --algorithm adaptive; the algorithm is pgaf'],
+    ['keepMaxBelowMin', '--keep-max: S_max must be at least S_min: --keep-max 0.5 is below --keep-min 0.6'],
+    ['keepMinAboveDefault', '--keep-min: S_max must be at least S_min: --keep-max 0.9 (the default) is below --keep-min 0.95'],
+    ['keepMaxOver', '--keep-max: expected S_max, a number in [0, 1], got "2"'],
+    ['dampingZero', '--damping: expected the damping Z, a number in (0, 1], got "0"'],
+    ['keepOnEval', '--keep: only applies to spintrain deep train'],
   ] as const)('%s', (name, message) => {
     const r = train[name];
     expect(r.code, r.stderr).toBe(2);
@@ -283,6 +384,11 @@ describe('help', () => {
     expect(evals.help.stdout).toContain('--decay 0.3');
     expect(evals.help.stdout).toContain('--epochs 10');
     expect(evals.help.stdout).toContain('--activation tanh');
+    expect(evals.help.stdout).toContain('--algorithm A');
+    expect(evals.help.stdout).toContain('--keep F');
+    expect(evals.help.stdout).toContain('--keep-min S --keep-max S');
+    expect(evals.help.stdout).toContain('--damping Z');
+    expect(evals.help.stdout).toMatch(/adaptive: --keep-min 0\.1\s+--keep-max 0\.9 --damping 0\.5/);
     expect(evals.topHelp.stdout).toMatch(/commands: .*\bdeep\b/);
   });
 });

@@ -1,15 +1,16 @@
 // Proof that the deep module (build/spintrain.deep.wasm) trains outside V8 bit for bit: short CNN runs
-// (test/harness/runtimes/deep-runs.ts: skips, both pool kinds, strides 1 and 2; bp and pgaf drawing from the
-// module's own generator) give the same call results (node indices, plan size, correct counts of every
+// (test/harness/runtimes/deep-runs.ts: skips, both pool kinds, strides 1 and 2; bp, pgaf, and the sparse-backprop
+// baselines topk, random and adaptive, drawing from the module's own generator) give the same call results (node indices, plan size, correct counts of every
 // trainEpochU8 and the final evaluateU8, region addresses, the generator's last draw), the same whole
 // memory plan (weights, biases, activations, pre-activations, deltas, draw probabilities, draws, masks)
-// and the same counters in V8 through DeepEngine, in wabt's spectest-interp and natively through wasm2c.
+// and the same counters (topk's and adaptive's selection comparisons included) in V8 through DeepEngine, in wabt's spectest-interp and natively through wasm2c.
 // env.mtj_sample traps in every runtime: finishing proves the runs never call it.
 // The module's static checks (MVP, no float, no memory.grow, the import, the size): test/engine/deep-module.spec.ts.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeepEngine, readDeepWasm } from '../../host/engine/deep-engine.ts';
+import { DEEP_ALGORITHMS, sparsityQ16 } from '../../host/engine/deep-config.ts';
 import { deepRuns, type DeepRun } from '../harness/runtimes/deep-runs.ts';
 import { runDeepInV8, runDeepReplayInV8, resultsOf, type DeepReference, type DeepReplay, type DeepReplayResult } from '../harness/runtimes/deep-replay.ts';
 import { deepSpectestScript, parseDeepSpectest } from '../harness/runtimes/deep-spectest.ts';
@@ -76,7 +77,25 @@ describe('deep module in V8', () => {
     }
   });
 
-  it.each(each)('%s: the run trains (every weight node moved) and pgaf leaves units out', (name) => {
+  it('the runs cover every algorithm of the deep module', () => {
+    expect(new Set(runs.map((r) => r.config.algorithm))).toEqual(new Set(DEEP_ALGORITHMS));
+  });
+
+  it.each(each)('%s: the replay configures the algorithm and its knob as DeepEngine does', (name) => {
+    const { engine, v8 } = reference.get(name)!;
+    const run = byName.get(name)!;
+    const replay = engine.replay;
+    const at = (fn: string): number => replay.calls.findIndex((c) => c.fn === fn);
+    expect(replay.calls[at('configure')].args[1]).toBe(DEEP_ALGORITHMS.indexOf(run.config.algorithm));
+    const knob = sparsityQ16(run.config);
+    if (knob) {
+      expect(at('setSparsity')).toBe(at('configure') + 1);
+      expect(replay.calls[at('setSparsity')].args).toEqual(knob);
+      expect(v8.results[at('setSparsity')]).toBe(0);
+    } else expect(at('setSparsity')).toBe(-1);
+  });
+
+  it.each(each)('%s: the run trains (every weight node moved) and every algorithm but bp leaves units out', (name) => {
     const run: DeepRun = byName.get(name)!;
     const { engine } = reference.get(name)!;
     const untrained = new DeepEngine(run.config, undefined, wasm);
@@ -86,9 +105,12 @@ describe('deep module in V8', () => {
     const counters = engine.dumps.get('counters')!; // i64 slots as (low, high) i32 words; slot 16 kept, 20 seen
     const kept = counters[32];
     const seen = counters[40];
+    const compares = counters[34]; // slot 17: the selection's comparisons (topk, adaptive)
     expect(seen).toBeGreaterThan(0);
     if (run.config.algorithm === 'bp') expect(kept).toBe(seen);
     else expect(kept).toBeLessThan(seen);
+    if (run.config.algorithm === 'topk' || run.config.algorithm === 'adaptive') expect(compares).toBeGreaterThan(0);
+    else expect(compares).toBe(0);
     expect(engine.trainCorrect.length).toBe(run.epochs);
   });
 });

@@ -2,7 +2,8 @@
 // saving and loading gives back the same network bit for bit (weights, biases, predictions, and the training it
 // continues); a file that is corrupt, or whose header, meta or tensors do not match the network it records, is
 // refused with a WeightsFileError naming the file and the field; the dense engine refuses a deep file and this
-// loader a dense one. Also: the epoch loop (host/train/deep-trainer.ts) trains exactly as the deep benchmark's
+// loader a dense one. A network trained with topk, random or adaptive records its algorithm and knob and reloads
+// the same (a bad knob refused at meta.config.sparsity…). Also: the epoch loop (host/train/deep-trainer.ts) trains exactly as the deep benchmark's
 // own loop did (test/bench/deep.ts: its order, counters and energy).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,6 +201,91 @@ describe('deep weights file', () => {
     await expect(saveDeepModel(path, engine)).rejects.toThrow(path);
     await expect(saveWeights(join(dir, 'ok.stw'), file)).resolves.toBeUndefined();
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe('a sparse-trained network (topk, random, adaptive) saves and reloads', () => {
+  const SPARSE = [
+    ['topk', { algorithm: 'topk', sparsity: 0.25 }, 'topk-tanh', 0.25],
+    ['random', { algorithm: 'random', sparsity: 0.6 }, 'random-tanh', 0.6],
+    ['adaptive', { algorithm: 'adaptive', sparsity: { minRatio: 0.1, maxRatio: 0.9, damping: 0.5 } }, 'adaptive-tanh', { minRatio: 0.1, maxRatio: 0.9, damping: 0.5 }],
+  ] as const;
+
+  it.each(SPARSE)('%s: the file records the algorithm and its knob; loading gives the same network, bit for bit', async (name, extra, activation, knob) => {
+    const config: DeepConfig = { ...CONFIG, ...extra, seed: 11 };
+    const e = trained(config);
+    const path = join(dir, `${name}.stw`);
+    await saveDeepModel(path, e, { epoch: 1 });
+    const m = await loadDeepModel(path);
+    expect(m.weights.activation).toBe(activation);
+    expect(JSON.parse(m.weights.meta!.config as string)).toEqual({ activation: 'tanh', algorithm: name, sparsity: knob, pairs: 1, reluSampled: false, learningRate: 0.02, decay: 0.3, seed: 11 });
+    expect(m.engine.config).toEqual(e.config);
+    for (const i of e.weightNodes) {
+      expect(m.engine.weights(i)).toEqual(e.weights(i));
+      expect(m.engine.biases(i)).toEqual(e.biases(i));
+    }
+    expect(predictions(m.engine, data.test)).toEqual(predictions(e, data.test));
+    // saving the loaded model again gives the same bytes
+    const again = join(dir, `${name}-again.stw`);
+    await saveDeepModel(again, m.engine, { epoch: 1 });
+    expect(readFileSync(again)).toEqual(readFileSync(path));
+  });
+
+  it.each(SPARSE.slice(0, 2))('%s: the loaded model continues training as the saved one (no state besides the weights)', async (name, extra) => {
+    const e = trained({ ...CONFIG, ...extra, seed: 5 });
+    const path = join(dir, `${name}-continue.stw`);
+    await saveDeepModel(path, e);
+    const m = await loadDeepModel(path);
+    const order = Int32Array.from({ length: 60 }, (_v, k) => (k * 7) % 60);
+    const correct = [e, m.engine].map((x) => {
+      x.setEpoch(2);
+      return x.trainEpoch(x.loadSplit(data.train), order);
+    });
+    expect(correct[1]).toBe(correct[0]);
+    for (const i of e.weightNodes) expect(m.engine.weights(i)).toEqual(e.weights(i));
+  });
+
+  it('a bp or pgaf file stores no sparsity field (its meta.config as before)', () => {
+    for (const algorithm of ['bp', 'pgaf'] as const) {
+      const f = deepToWeightsFile(new DeepEngine({ ...CONFIG, algorithm }));
+      expect(Object.keys(JSON.parse(f.meta!.config as string))).toEqual(['activation', 'algorithm', 'pairs', 'reluSampled', 'learningRate', 'decay', 'seed']);
+    }
+  });
+
+  const topk = deepToWeightsFile(new DeepEngine({ ...CONFIG, algorithm: 'topk', sparsity: 0.25 }));
+  const adaptive = deepToWeightsFile(new DeepEngine({ ...CONFIG, algorithm: 'adaptive', sparsity: { minRatio: 0.1, maxRatio: 0.9, damping: 0.5 } }));
+  /** `w` with meta.config patched (undefined deletes the field) and the header's activation following its algorithm. */
+  const withConfig = (w: WeightsFile, patch: Record<string, unknown>): WeightsFile => {
+    const c = { ...JSON.parse(w.meta!.config as string), ...patch } as Record<string, unknown>;
+    for (const k of Object.keys(patch)) if (patch[k] === undefined) delete c[k];
+    return { ...w, activation: `${c.algorithm as string}-${c.activation as string}`, meta: { ...w.meta, config: JSON.stringify(c) } };
+  };
+  const adaptiveKnob = (patch: Record<string, unknown>): WeightsFile => withConfig(adaptive, { sparsity: { minRatio: 0.1, maxRatio: 0.9, damping: 0.5, ...patch } });
+
+  it.each([
+    ['topk without its kept fraction', () => withConfig(topk, { sparsity: undefined }), 'meta.config.sparsity', 'required for topk'],
+    ['a kept fraction of 0', () => withConfig(topk, { sparsity: 0 }), 'meta.config.sparsity', '(0, 1]'],
+    ['a kept fraction over 1', () => withConfig(topk, { sparsity: 1.5 }), 'meta.config.sparsity', '(0, 1]'],
+    ['a kept fraction that rounds to 0', () => withConfig(topk, { sparsity: 1e-6 }), 'meta.config.sparsity', 'rounds to 0'],
+    ['a kept fraction as text', () => withConfig(topk, { sparsity: '0.25' }), 'meta.config.sparsity', 'expected a number'],
+    ['a keep probability of 0 (random)', () => withConfig(topk, { algorithm: 'random', sparsity: 0 }), 'meta.config.sparsity', 'keep probability'],
+    ['a knob for bp', () => withConfig(topk, { algorithm: 'bp' }), 'meta.config.sparsity', 'only topk, random, adaptive take'],
+    ['a knob for pgaf', () => withConfig(topk, { algorithm: 'pgaf' }), 'meta.config.sparsity', 'only topk, random, adaptive take'],
+    ['a number for adaptive', () => withConfig(adaptive, { sparsity: 0.5 }), 'meta.config.sparsity', '{minRatio, maxRatio, damping} for adaptive'],
+    ['an object for topk', () => withConfig(adaptive, { algorithm: 'topk' }), 'meta.config.sparsity', 'the kept fraction'],
+    ['an array', () => withConfig(adaptive, { sparsity: [0.1, 0.9, 0.5] }), 'meta.config.sparsity', 'expected a number (topk, random) or {minRatio'],
+    ['adaptive without a knob', () => withConfig(adaptive, { sparsity: undefined }), 'meta.config.sparsity', 'required for adaptive'],
+    ['an unknown field in the knob', () => adaptiveKnob({ zeta: 0.5 }), 'meta.config.sparsity.zeta', 'unknown field'],
+    ['a missing field in the knob', () => withConfig(adaptive, { sparsity: { minRatio: 0.1, maxRatio: 0.9 } }), 'meta.config.sparsity.damping', 'missing'],
+    ['minRatio as text', () => adaptiveKnob({ minRatio: 'low' }), 'meta.config.sparsity.minRatio', 'expected a number'],
+    ['minRatio below 0', () => adaptiveKnob({ minRatio: -0.1 }), 'meta.config.sparsity.minRatio', '[0, 1]'],
+    ['maxRatio below minRatio', () => adaptiveKnob({ minRatio: 0.5, maxRatio: 0.4 }), 'meta.config.sparsity.maxRatio', 'at least minRatio'],
+    ['a damping of 0', () => adaptiveKnob({ damping: 0 }), 'meta.config.sparsity.damping', '(0, 1]'],
+    ['an algorithm the deep module has not', () => withConfig(topk, { algorithm: 'meprop' }), 'meta.config.algorithm', 'topk, random, adaptive'],
+  ])('refused: %s', (_what, make, field, says) => {
+    const e = refusal(make() as WeightsFile);
+    expect(e.field).toBe(field);
+    expect(e.message).toContain(says);
   });
 });
 

@@ -3,7 +3,8 @@
  * flat replay any runtime can make: the memory pages, the data put into linear memory (features, labels,
  * sample orders), the export calls in DeepEngine's order, and the i32 words to read back at the end.
  *   calls  inputShape, addConv/addDense/addPool per node (then setLinear, setNodeRate where the node asks),
- *          configure (source 0: the module's generator), nodeUnits per node, sizeofTrainingMemory, heapBase,
+ *          configure (algorithm id = DEEP_ALGORITHMS' index; source 0: the module's generator), setSparsity (topk,
+ *          random, adaptive: the knob in Q16, sparsityQ16), nodeUnits per node, sizeofTrainingMemory, heapBase,
  *          scheduleTrainingMemory(align8(heapBase)), setLearningRate, setDecay, initWeights(seed), setEpoch(0) +
  *          rngSeed (DeepEngine's constructor);
  *          then per epoch setEpoch(e), rngSeed(epochDrawSeed(seed, e)), trainEpochU8(x, y, order, n);
@@ -16,7 +17,7 @@
 import { DeepEngine, DeepRegion } from '../../../host/engine/deep-engine.ts';
 import { epochDrawSeed } from '../../../host/engine/draw-seed.ts';
 import { COUNTER_SLOTS } from '../../../host/engine/counters.ts';
-import type { DeepConfig } from '../../../host/engine/deep-config.ts';
+import { DEEP_ALGORITHMS, sparsityQ16, type DeepConfig } from '../../../host/engine/deep-config.ts';
 import type { DeepRun } from './deep-runs.ts';
 
 export const align8 = (x: number): number => Math.ceil(x / 8) * 8;
@@ -74,7 +75,9 @@ export function deepSetupCalls(c: DeepConfig, base: number): DeepCall[] {
     if ((n.kind === 'conv' || n.kind === 'dense') && n.linear) calls.push({ fn: 'setLinear', args: [i + 1] });
     if ((n.kind === 'conv' || n.kind === 'dense') && n.learningRate !== undefined) calls.push({ fn: 'setNodeRate', args: [i + 1, Math.round(n.learningRate * 65536)] });
   });
-  calls.push({ fn: 'configure', args: [ACT[c.activation], c.algorithm === 'pgaf' ? 1 : 0, 0, c.reluSampled ? 1 : 0, Math.log2(c.pairs)] });
+  calls.push({ fn: 'configure', args: [ACT[c.activation], DEEP_ALGORITHMS.indexOf(c.algorithm), 0, c.reluSampled ? 1 : 0, Math.log2(c.pairs)] });
+  const knob = sparsityQ16(c);
+  if (knob) calls.push({ fn: 'setSparsity', args: knob });
   for (let i = 0; i <= c.nodes.length; i++) calls.push({ fn: 'nodeUnits', args: [i] });
   calls.push(
     { fn: 'sizeofTrainingMemory', args: [] },

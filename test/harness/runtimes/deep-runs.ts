@@ -3,10 +3,13 @@
  * bit for bit (test/deploy/deep-runtimes.spec.ts): a small CNN on 8×8 u8 images of four synthetic classes,
  *   0 input 1×8×8 · 1 conv 4 k5 p2 · 2 conv 4 k3 p1 · 3 conv 4 k3 p1 + skip from 1 · 4 max pool 2
  *   · 5 conv 8 k3 s2 p1 · 6 average pool 2 · 7 dense 8 · 8 dense 8 + skip from 6 (a pool node) · 9 dense 4
- * (kernels 5 and 3, strides 1 and 2, both pool kinds, a conv skip and a dense skip), trained with bp and with
- * pgaf (sigmoid K = 2 with the output at its own rate; sampled ReLU K = 4 with node 3 linear), the module's
- * own generator drawing the pairs (source 0: env.mtj_sample is never called). Epoch 0 in natural order,
- * epoch 1 in a fixed permutation.
+ * (kernels 5 and 3, strides 1 and 2, both pool kinds, a conv skip and a dense skip), trained with bp, with
+ * pgaf (sigmoid K = 2 with the output at its own rate; sampled ReLU K = 4 with node 3 linear), and with the
+ * sparse-backprop baselines of issue 18 (assembly/select.ts): topk (f = 0.3: quickselect on conv and dense
+ * nodes), random (p = 0.6, ReLU, node 3 linear: one Bernoulli draw per hidden unit) and adaptive (TinyProp,
+ * sigmoid, S_min 0.2, S_max 0.8, ζ 0.7, the output at its own rate: k from each node's error and running
+ * maximum). The module's own generator draws the pairs and random's keep bits (source 0: env.mtj_sample is
+ * never called). Epoch 0 in natural order, epoch 1 in a fixed permutation.
  */
 import { Rng } from '../../../host/rng.ts';
 import { defaultDeepConfig, type DeepConfig, type DeepNode } from '../../../host/engine/deep-config.ts';
@@ -92,6 +95,21 @@ export function deepRuns(): DeepRun[] {
       // node 3 linear: a pre-activation ResNet block's output a3 = a1 + conv(a2), no activation and no mask
       name: 'cnn8-pgaf-relu-sampled-k4-linear-prng',
       config: { ...base, nodes: DEEP_RUN_NODES.map((n, i) => (i === 2 ? { ...n, linear: true } : n)), activation: 'relu', reluSampled: true, algorithm: 'pgaf', pairs: 4, learningRate: 0.05, decay: 0, seed: 21 },
+      data, epochs: 2, orders,
+    },
+    // the sparse-backprop baselines (DeepEngine: configure with their algorithm id, then setSparsity)
+    { name: 'cnn8-topk-tanh-f0.3', config: { ...base, activation: 'tanh', algorithm: 'topk', sparsity: 0.3, learningRate: 0.05, decay: 0.5, seed: 4 }, data, epochs: 2, orders },
+    {
+      name: 'cnn8-random-relu-p0.6-linear-prng',
+      config: { ...base, nodes: DEEP_RUN_NODES.map((n, i) => (i === 2 ? { ...n, linear: true } : n)), activation: 'relu', algorithm: 'random', sparsity: 0.6, learningRate: 0.05, decay: 0, seed: 13 },
+      data, epochs: 2, orders,
+    },
+    {
+      name: 'cnn8-adaptive-sigmoid',
+      config: {
+        ...base, nodes: DEEP_RUN_NODES.map((n, i) => (i === 8 ? { ...n, learningRate: 0.5 } : n)), activation: 'sigmoid', algorithm: 'adaptive',
+        sparsity: { minRatio: 0.2, maxRatio: 0.8, damping: 0.7 }, learningRate: 0.25, decay: 0.25, seed: 6,
+      },
       data, epochs: 2, orders,
     },
   ];
