@@ -20,21 +20,19 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { loadMnist } from '../../host/data/mnist.ts';
 import { DeepEngine } from '../../host/engine/deep-engine.ts';
 import type { DeepConfig, DeepNode } from '../../host/engine/deep-config.ts';
 import { DEEP_PRESETS, presetNodes, withRates, type DeepPreset } from '../../host/engine/deep-presets.ts';
 import type { Activation, Algorithm } from '../../host/engine/config.ts';
-import { Rng } from '../../host/rng.ts';
 import { trainDeep } from '../../host/train/deep-trainer.ts';
 import { machineInfo } from './lib/machine.ts';
+import { loadDigits } from './lib/digits.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
 let RESULTS = `${OUT}deep.json`;
-const DIGITS = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz';
 
 interface Split { x: Uint8Array; y: Uint8Array; n: number }
 interface Data { name: string; shape: [number, number, number]; train: Split; test: Split }
@@ -50,25 +48,7 @@ function nodes(net: string, shape: [number, number, number]): DeepNode[] {
 }
 
 function digits(): Data {
-  const lines = gunzipSync(readFileSync(DIGITS)).toString('utf8').trim().split('\n').filter((l) => l.includes(','));
-  const rows = lines.map((l) => l.split(',').map(Number));
-  const rng = new Rng(1);
-  const idx = rows.map((_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  const nTest = Math.round(rows.length * 0.2);
-  const pick = (ids: number[]): Split => {
-    const x = new Uint8Array(ids.length * 64);
-    const y = new Uint8Array(ids.length);
-    ids.forEach((r, s) => {
-      for (let f = 0; f < 64; f++) x[s * 64 + f] = Math.round((rows[r][f] / 16) * 255);
-      y[s] = rows[r][64];
-    });
-    return { x, y, n: ids.length };
-  };
-  return { name: 'digits', shape: [1, 8, 8], train: pick(idx.slice(nTest)), test: pick(idx.slice(0, nTest)) };
+  return { name: 'digits', shape: [1, 8, 8], ...loadDigits() };
 }
 
 function mnist(validate: boolean): Data {
