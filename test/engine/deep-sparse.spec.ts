@@ -94,6 +94,24 @@ function topk(net: Net, act: Activation, fraction: number, extra: Partial<DeepCo
 
 const SPARSE_NETS = ['mixed', 'skip over a pair of dense layers', 'skips from the input and from a pool, conv output', 'linear residual blocks (pre-activation)', 'dense 12-5-4-3', 'max pool 2'] as const;
 
+
+/** Three steps of a and b on the same samples (from Rng(seed + 1)): the same predictions, then the same weights, biases and δ. */
+function trainSideBySide(a: DeepEngine, b: DeepEngine, seed: number): void {
+    const rng = new Rng(seed + 1);
+    a.resetCounters();
+    b.resetCounters();
+    for (let t = 0; t < 3; t++) {
+      const x = inputU8(a.units[0], rng);
+      const label = rng.int(a.units[a.units.length - 1]);
+      expect(a.trainSample(x, label)).toBe(b.trainSample(x, label));
+    }
+    for (const i of a.weightNodes) {
+      expect(Array.from(a.weights(i))).toEqual(Array.from(b.weights(i)));
+      expect(Array.from(a.biases(i))).toEqual(Array.from(b.biases(i)));
+    }
+    for (let i = 1; i < a.units.length; i++) expect(Array.from(a.region(DeepRegion.D, i, a.units[i]))).toEqual(Array.from(b.region(DeepRegion.D, i, b.units[i])));
+}
+
 describe('topk: each hidden node keeps the k = max(1, ⌈f·n⌉) units of largest |δ|', () => {
   const cases: [string, Activation, number][] = [
     ['mixed', 'tanh', 0.25],
@@ -178,19 +196,7 @@ describe('topk: each hidden node keeps the k = max(1, ⌈f·n⌉) units of large
     const seed = 500 + name.length + act.length;
     const a = engineFor(topk(NETS[name], act, 1), new Rng(seed));
     const b = engineFor(deepConfig(NETS[name], act), new Rng(seed));
-    const rng = new Rng(seed + 1);
-    a.resetCounters();
-    b.resetCounters();
-    for (let t = 0; t < 3; t++) {
-      const x = inputU8(a.units[0], rng);
-      const label = rng.int(a.units[a.units.length - 1]);
-      expect(a.trainSample(x, label)).toBe(b.trainSample(x, label));
-    }
-    for (const i of a.weightNodes) {
-      expect(Array.from(a.weights(i))).toEqual(Array.from(b.weights(i)));
-      expect(Array.from(a.biases(i))).toEqual(Array.from(b.biases(i)));
-    }
-    for (let i = 1; i < a.units.length; i++) expect(Array.from(a.region(DeepRegion.D, i, a.units[i]))).toEqual(Array.from(b.region(DeepRegion.D, i, b.units[i])));
+    trainSideBySide(a, b, seed);
     const ca = a.counters();
     expect(ca.activationGradient.compares).toBe(0);
     delete ca.activationGradient.compares;
@@ -239,19 +245,7 @@ describe('random: each hidden unit kept with probability p, δ = g·f′/p', () 
     const seed = 700 + name.length + act.length;
     const a = engineFor(deepConfig(NETS[name], act, { algorithm: 'random', sparsity: 1 }), new Rng(seed));
     const b = engineFor(deepConfig(NETS[name], act), new Rng(seed));
-    const rng = new Rng(seed + 1);
-    a.resetCounters();
-    b.resetCounters();
-    for (let t = 0; t < 3; t++) {
-      const x = inputU8(a.units[0], rng);
-      const label = rng.int(a.units[a.units.length - 1]);
-      expect(a.trainSample(x, label)).toBe(b.trainSample(x, label));
-    }
-    for (const i of a.weightNodes) {
-      expect(Array.from(a.weights(i))).toEqual(Array.from(b.weights(i)));
-      expect(Array.from(a.biases(i))).toEqual(Array.from(b.biases(i)));
-    }
-    for (let i = 1; i < a.units.length; i++) expect(Array.from(a.region(DeepRegion.D, i, a.units[i]))).toEqual(Array.from(b.region(DeepRegion.D, i, b.units[i])));
+    trainSideBySide(a, b, seed);
     const ca = a.counters();
     const cb = b.counters();
     const hiddenUnits = hiddenNodes(a.config).reduce((s, i) => s + a.units[i], 0);
