@@ -8,8 +8,12 @@
  * Cases (--cases; dense nets, DeepNode lists of {kind: 'dense', units}):
  *   mnist-1h    MNIST 784-256-10 (60k/10k)            mnist-3h    MNIST 784-256-128-64-10
  *   digits-1h   digits 64-256-10                      digits-3h   digits 64-256-128-64-10
+ *   fashion-1h  Fashion-MNIST 784-256-10 (60k/10k)
  * digits: scikit-learn's 8×8 digits as Debian's python3-sklearn ships them (0..16 scaled to 0..255; the seeded
  * 80/20 split of test/bench/deep.ts, 1,438 train / 359 test: the data set nobody tuned on).
+ * fashion: Zalando's Fashion-MNIST as Debian's dataset-fashion-mnist ships it (/usr/share/datasets/fashion-mnist,
+ * the four IDX files, read by host/data/mnist.ts): a second data set nobody tuned on, at MNIST's size; it takes
+ * MNIST's settings unchanged (images).
  * Same for every method of a seed: the initial weights (DeepEngine's initWeights(seed)), the sample order and
  * the per-epoch draw seeds (host/train/deep-trainer.ts trainDeep: DeepEpochOrder, setEpoch). Every epoch: a
  * fresh shuffle, then test accuracy.
@@ -41,6 +45,8 @@
  * Runs already in the results file (same case, method, knob, seed, epochs, training samples) are skipped, so an
  * interrupted sweep resumes. --record copies the results file to test/bench/results/sparse-<date>.json and
  * writes one SVG per case to test/bench/results/sparse-<case>.svg. README section: test/bench/sparse-markdown.ts.
+ * `npm run bench:sparse -- ARGS` first installs the data packages from apt (test/setup/system-tools.ts --bench:
+ * python3-sklearn, dataset-fashion-mnist) and builds the modules.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,12 +66,14 @@ import { sparsePlot } from './lib/sparse-plot.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${root}build/bench/`;
+const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
 interface Split { x: Uint8Array; y: Uint8Array; n: number }
 interface Data { name: string; shape: [number, number, number]; train: Split; test: Split; kind: 'images' | 'tabular' }
 
-const CASES: Record<string, { data: 'mnist' | 'digits'; hidden: number[] }> = {
+const CASES: Record<string, { data: 'mnist' | 'fashion' | 'digits'; hidden: number[] }> = {
   'mnist-1h': { data: 'mnist', hidden: [256] },
+  'fashion-1h': { data: 'fashion', hidden: [256] },
   'mnist-3h': { data: 'mnist', hidden: [256, 128, 64] },
   'digits-1h': { data: 'digits', hidden: [256] },
   'digits-3h': { data: 'digits', hidden: [256, 128, 64] },
@@ -79,6 +87,16 @@ function digits(): Data {
 function mnist(): Data {
   const d = loadMnist();
   return { name: 'mnist', shape: [1, 28, 28], kind: 'images', train: d.train, test: d.test };
+}
+
+/** Zalando's Fashion-MNIST (60k/10k 28×28, 10 classes) from Debian's dataset-fashion-mnist, read as MNIST is. */
+function fashion(): Data {
+  const d = loadMnist({ dir: FASHION_DIR });
+  return { name: 'fashion', shape: [1, 28, 28], kind: 'images', train: d.train, test: d.test };
+}
+
+function load(data: 'mnist' | 'fashion' | 'digits'): Data {
+  return data === 'mnist' ? mnist() : data === 'fashion' ? fashion() : digits();
 }
 
 function limit(data: Data, n: number | undefined): Data {
@@ -176,7 +194,7 @@ async function writePlots(rec: SparseRecord, dir: string): Promise<void> {
 
 function printTables(rec: SparseRecord): void {
   for (const c of sparseCases(rec.rows)) {
-    console.log(`\n## ${c.id}: ${c.data} ${layoutName(c.layout)}, ${c.epochs} epochs × ${c.trainSamples} samples, seeds ${c.seeds.join(', ')}\n`);
+    console.log(`\n## ${c.id}: ${c.data} ${layoutName(c.layout)}, ${c.epochs} epoch${c.epochs > 1 ? 's' : ''} × ${c.trainSamples} samples, seeds ${c.seeds.join(', ')}\n`);
     console.log(summaryTable(c));
     console.log('');
     for (const v of verdicts(c)) console.log(`- ${v}`);
@@ -222,7 +240,7 @@ async function main(): Promise<void> {
   for (const id of (values.cases ?? 'mnist-1h').split(',')) {
     const spec = CASES[id];
     if (!spec) throw new Error(`--cases: ${Object.keys(CASES).join(', ')}, got ${id}`);
-    cache[spec.data] ??= spec.data === 'mnist' ? mnist() : digits();
+    cache[spec.data] ??= load(spec.data);
     const data = limit(cache[spec.data], values.train === undefined ? undefined : Number(values.train));
     const layers = spec.hidden.length + 1;
     const defaultEpochs = data.kind === 'images' ? (spec.hidden.length <= 1 ? 20 : spec.hidden.length === 2 ? 30 : 40) : Math.min(300, Math.max(20, Math.ceil(36000 / data.train.n)));

@@ -7,7 +7,7 @@
  * gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm on a fresh Debian 12 machine.
  *
  * Usage: tsx test/setup/system-tools.ts           (called from npm's pretest: the tests' tools)
- *        tsx test/setup/system-tools.ts --bench   (also the benchmarks' data: python3-sklearn)
+ *        tsx test/setup/system-tools.ts --bench   (also the benchmarks' data: python3-sklearn, dataset-fashion-mnist)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -43,6 +43,12 @@ export const SYSTEM_TOOLS = {
     aptPackage: 'python3-sklearn',
     benchOnly: true,
   },
+  fashionMnist: {
+    purpose: 'Zalando’s Fashion-MNIST (the IDX files) for the sparse-backprop benchmark: a second data set nobody tuned on',
+    probe: '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz',
+    aptPackage: 'dataset-fashion-mnist',
+    benchOnly: true,
+  },
 } as const satisfies Record<string, SystemTool>;
 
 export type ToolName = keyof typeof SYSTEM_TOOLS;
