@@ -1,7 +1,7 @@
 // The sparse-backprop section (issue 18): curves from rows, the interpolation along a curve, the tables,
 // the SVG and the markers, on a hand-made record (no training).
 import { describe, expect, it } from 'vitest';
-import { accuracyAt, opsToReach, sparseCases, summarize, summaryTable, pointsTable, verdicts, type SparseRecord, type SparseRow } from '../bench/lib/sparse-curves.ts';
+import { accuracyAt, mergeRecords, opsToReach, sparseCases, whereAndWhen, summarize, summaryTable, pointsTable, verdicts, type SparseRecord, type SparseRow } from '../bench/lib/sparse-curves.ts';
 import { sparsePlot } from '../bench/lib/sparse-plot.ts';
 import { replaceSparse, sparseSection } from '../bench/sparse-markdown.ts';
 
@@ -127,5 +127,23 @@ describe('sparse tables and plot', () => {
     expect(md).toContain('linear in log(operations)');
     expect(replaceSparse('a\n<!-- sparse:begin -->\nold\n<!-- sparse:end -->\nb', rec, 'f.json')).toBe(`a\n${sparseSection(rec, 'f.json')}\nb`);
     expect(() => replaceSparse('no markers', rec, 'f.json')).toThrow(/sparse:begin/);
+  });
+});
+
+describe('a record from sweeps run side by side (sparse.ts --merge)', () => {
+  const part = (commit: string, date: string, rs: SparseRow[], command: string): SparseRecord => ({ date, commit, machine: { cpu: 'CPU X', cores: 2, node: 'v20', platform: 'linux-x64', loadAverage1m: 1.5 }, commands: [command], rows: rs });
+  const a = part('aaaaaaaaaaaa', '2026-12-01T10:00:00.000Z', rows.slice(0, 3), 'a');
+  const b = part('bbbbbbbbbbbb', '2026-12-01T09:00:00.000Z', [{ ...rows[5], date: '2026-12-01T11:30:00.000Z' }], 'b');
+  it('keeps rows and commands in order, the earliest date, the distinct commits, the first machine', () => {
+    const m = mergeRecords([{ file: 'a.json', rec: a }, { file: 'b.json', rec: b }, { file: 'c.json', rec: part('aaaaaaaaaaaa', '2026-12-01T12:00:00.000Z', [rows[6]], 'c') }]);
+    expect(m.rows).toEqual([...rows.slice(0, 3), { ...rows[5], date: '2026-12-01T11:30:00.000Z' }, rows[6]]);
+    expect(m.commands).toEqual(['a', 'b', 'c']);
+    expect(m.date).toBe('2026-12-01T09:00:00.000Z');
+    expect(m.commit).toBe('aaaaaaaaaaaa, bbbbbbbbbbbb');
+    expect(m.machine).toEqual(a.machine);
+    expect(whereAndWhen(m)).toBe('Runs ended between 2026-12-01 00:00 and 2026-12-01 11:30 UTC, at commits `aaaaaaaaaa`, `bbbbbbbbbb`, on CPU X, 2 cores, Node v20, linux-x64 (1-min load average 1.50 when the first part started); seconds per run are wall-clock time on that machine, shared with whatever else ran.');
+  });
+  it('refuses a run found in two files, naming both', () => {
+    expect(() => mergeRecords([{ file: 'a.json', rec: a }, { file: 'd.json', rec: part('d', a.date, [rows[1]], 'd') }])).toThrow('--merge: toy-1h|pgaf||K=1|1|2|100 is in both a.json and d.json');
   });
 });

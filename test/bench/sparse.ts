@@ -42,6 +42,9 @@
  *          "lr 0.1" for pgaf at bp's rate; drawn and tabulated apart)] [--out NAME (build/bench/NAME.json, default sparse)] [--record]
  *        npx tsx test/bench/sparse.ts --from FILE [--svg-dir DIR]   prints the tables of a recorded file and
  *          regenerates its plots (default DIR test/bench/results/)
+ *        npx tsx test/bench/sparse.ts --merge FILE,FILE,… [--out NAME] [--record]   one results file from sweeps run
+ *          side by side (e.g. one process per core, each with its own --out): rows and commands in order, the distinct
+ *          commits; a run found in two files is refused
  * Runs already in the results file (same case, method, knob, seed, epochs, training samples) are skipped, so an
  * interrupted sweep resumes. --record copies the results file to test/bench/results/sparse-<date>.json and
  * writes one SVG per case to test/bench/results/sparse-<case>.svg. README section: test/bench/sparse-markdown.ts.
@@ -61,7 +64,7 @@ import { energyPerSample } from '../../host/energy/energy-model.ts';
 import { trainDeep } from '../../host/train/deep-trainer.ts';
 import { machineInfo } from './lib/machine.ts';
 import { loadDigits } from './lib/digits.ts';
-import { layoutName, pointsTable, sparseCases, summaryTable, verdicts, type SparseMethod, type SparseRecord, type SparseRow } from './lib/sparse-curves.ts';
+import { layoutName, mergeRecords, pointsTable, sparseCases, summaryTable, verdicts, type SparseMethod, type SparseRecord, type SparseRow } from './lib/sparse-curves.ts';
 import { sparsePlot } from './lib/sparse-plot.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -218,8 +221,19 @@ async function main(): Promise<void> {
       pairs: { type: 'string' }, topk: { type: 'string' }, random: { type: 'string' }, adaptive: { type: 'string' },
       lr: { type: 'string' }, 'random-scaled': { type: 'boolean' }, 'lr-pgaf': { type: 'string' }, 'lr-pgaf-out': { type: 'string' },
       variant: { type: 'string' }, out: { type: 'string' }, record: { type: 'boolean' }, from: { type: 'string' }, 'svg-dir': { type: 'string' },
+      merge: { type: 'string' },
     },
   });
+  if (values.merge) {
+    const rec = mergeRecords(values.merge.split(',').map((f) => ({ file: f, rec: JSON.parse(readFileSync(f, 'utf8')) as SparseRecord })));
+    const results = `${OUT}${values.out ?? 'sparse'}.json`;
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(results, JSON.stringify(rec, null, 1));
+    console.log(`${results}: ${rec.rows.length} rows from ${values.merge}`);
+    printTables(rec);
+    if (values.record) await record(rec);
+    return;
+  }
   if (values.from) {
     const rec = JSON.parse(readFileSync(values.from, 'utf8')) as SparseRecord;
     printTables(rec);
@@ -264,12 +278,15 @@ async function main(): Promise<void> {
   }
   writeFileSync(results, JSON.stringify(rec, null, 1));
   printTables(rec);
-  if (values.record) {
-    const path = `${root}test/bench/results/sparse-${new Date().toISOString().slice(0, 10)}.json`;
-    writeFileSync(path, JSON.stringify(rec, null, 1));
-    console.log(`recorded ${path}`);
-    await writePlots(rec, `${root}test/bench/results/`);
-  }
+  if (values.record) await record(rec);
+}
+
+/** test/bench/results/sparse-<date>.json and one SVG per case. */
+async function record(rec: SparseRecord): Promise<void> {
+  const path = `${root}test/bench/results/sparse-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(path, JSON.stringify(rec, null, 1));
+  console.log(`recorded ${path}`);
+  await writePlots(rec, `${root}test/bench/results/`);
 }
 
 await main();
